@@ -1,0 +1,42 @@
+import type { PresenceData } from '../model/presence';
+import { recencyStatus } from '../normalize/recency';
+import type { CacheEntry } from '../ports/cache';
+import type { FreshnessMode } from '../ports/adapter';
+
+/** What decides whether one platform's records are still confirmed. */
+export interface FreshnessRule {
+  mode: FreshnessMode;
+  /** For `poll`: how long a record stays fresh without a successful re-read. */
+  ttlMs: number;
+  /** For `push`: whether the live connection or subscription is up right now. */
+  connectionUp: boolean;
+  /** For `inferred`: last seen within this window reads as online. */
+  recencyWindowMs: number;
+}
+
+/** The TTL floor for polled platforms: at least twice the time one sweep of `ids` takes within the budget. */
+export function effectiveTtlMs(cacheTtlMs: number, ids: number, idsPerMinute?: number): number {
+  if (idsPerMinute === undefined || idsPerMinute <= 0 || ids === 0) return cacheTtlMs;
+  const sweepMs = Math.ceil(ids / idsPerMinute) * 60_000;
+  return Math.max(cacheTtlMs, 2 * sweepMs);
+}
+
+export function isFresh(entry: CacheEntry, rule: FreshnessRule, nowMs: number): boolean {
+  // A timed status (Do Not Disturb for 30 minutes) no longer holds once it ends, whatever the mode.
+  if (entry.record.expiresAt !== undefined && entry.record.expiresAt.getTime() <= nowMs) return false;
+  switch (rule.mode) {
+    case 'push':
+      return rule.connectionUp;
+    case 'poll':
+      return nowMs - entry.confirmedAt < rule.ttlMs;
+    case 'inferred':
+      return true;
+  }
+}
+
+/** The record as it reads now: inferred statuses decay with time since last seen. */
+export function currentRecord(entry: CacheEntry, rule: FreshnessRule, nowMs: number): PresenceData {
+  if (rule.mode !== 'inferred') return entry.record;
+  const status = recencyStatus(entry.record.lastSeen, nowMs, rule.recencyWindowMs);
+  return status === entry.record.status ? entry.record : { ...entry.record, status };
+}

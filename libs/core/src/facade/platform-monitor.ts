@@ -1,0 +1,56 @@
+import type { Platform } from '../model/platform';
+import type { AdapterHealth } from '../ports/adapter';
+import type { Scheduler } from '../ports/scheduler';
+
+/**
+ * One platform's polling loop: first poll at once, then one every interval, never two at a time. While
+ * the platform's breaker is open the next poll waits for it. Retrying a request is the kit's job, not ours.
+ */
+export class PlatformMonitor {
+  private running = false;
+  private inFlight: Promise<void> | null = null;
+  private readonly timerName: string;
+
+  constructor(
+    readonly platform: Platform,
+    private readonly scheduler: Scheduler,
+    private intervalMs: number,
+    private readonly poll: () => Promise<void>,
+    private readonly health: () => AdapterHealth | undefined,
+  ) {
+    this.timerName = `presence:poll:${platform}`;
+  }
+
+  start(): void {
+    if (this.running || this.intervalMs <= 0) return;
+    this.running = true;
+    this.tick();
+  }
+
+  setInterval(intervalMs: number): void {
+    this.intervalMs = intervalMs;
+    if (this.running && this.inFlight === null) this.arm();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.scheduler.cancel(this.timerName);
+    await this.inFlight;
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    this.inFlight = this.poll()
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight = null;
+        if (this.running) this.arm();
+      });
+  }
+
+  private arm(): void {
+    const health = this.health();
+    const breakerWait = health?.breaker === 'open' ? (health.breakerRetryInMs ?? this.intervalMs) : 0;
+    this.scheduler.schedule(this.timerName, Math.max(this.intervalMs, breakerWait), () => this.tick());
+  }
+}

@@ -1,0 +1,63 @@
+import type { PresenceStatus } from '../model/status';
+import { foldedTable, lookupFolded, type Normalized, UNRECOGNIZED } from './normalized';
+
+/**
+ * Graph availability values: the documented PascalCase set plus the newer docs' camelCase additions
+ * (focusing, inACall, inAMeeting, presenting), which are busy. Matched case-insensitively.
+ */
+export const TEAMS_AVAILABILITY = {
+  Available: 'online',
+  AvailableIdle: 'idle',
+  Busy: 'busy',
+  BusyIdle: 'busy',
+  DoNotDisturb: 'busy',
+  Away: 'away',
+  BeRightBack: 'away',
+  Offline: 'offline',
+  PresenceUnknown: 'unknown',
+  Focusing: 'busy',
+  InACall: 'busy',
+  InAMeeting: 'busy',
+  Presenting: 'busy',
+} as const satisfies Record<string, PresenceStatus>;
+
+export type TeamsAvailability = keyof typeof TEAMS_AVAILABILITY;
+
+/**
+ * Graph activity values. Activity refines availability: an entry with `status` overrides it (out of office
+ * or off work means away whatever the availability); `text` becomes the activity shown.
+ */
+export const TEAMS_ACTIVITY = {
+  Available: {},
+  Away: {},
+  BeRightBack: {},
+  Busy: {},
+  DoNotDisturb: {},
+  Offline: {},
+  PresenceUnknown: {},
+  Inactive: {},
+  InACall: { text: 'In a call' },
+  InAConferenceCall: { text: 'In a conference call' },
+  InAMeeting: { text: 'In a meeting' },
+  Presenting: { text: 'Presenting' },
+  UrgentInterruptionsOnly: { text: 'Urgent interruptions only' },
+  Focusing: { text: 'Focusing' },
+  OutOfOffice: { text: 'Out of office', status: 'away' },
+  OffWork: { text: 'Off work', status: 'away' },
+} as const satisfies Record<string, { text?: string; status?: PresenceStatus }>;
+
+export type TeamsActivity = keyof typeof TEAMS_ACTIVITY;
+
+const availabilityTable = foldedTable<PresenceStatus>(TEAMS_AVAILABILITY);
+const activityTable = foldedTable<{ text?: string; status?: PresenceStatus }>(TEAMS_ACTIVITY);
+
+export function normalizeTeams(availability: unknown, activity?: unknown): Normalized {
+  const base = lookupFolded(availabilityTable, availability);
+  const refinement = lookupFolded(activityTable, activity);
+  if (base === undefined) {
+    // An out-of-office activity still tells us the person is away, even beside an availability we do not know.
+    return refinement?.status ? { status: refinement.status, activity: refinement.text, recognized: false } : UNRECOGNIZED;
+  }
+  const recognized = activity === undefined || activity === null || refinement !== undefined;
+  return { status: refinement?.status ?? base, activity: refinement?.text, recognized };
+}

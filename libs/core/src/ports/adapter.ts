@@ -1,0 +1,104 @@
+import type { PresenceError } from '../model/errors';
+import type { Platform } from '../model/platform';
+import type { PlatformPresence } from '../model/presence';
+
+/**
+ * How a platform's records stay confirmed (see the blueprint's "Freshness"):
+ * - `push`: fresh while the live connection is up; silence means "no change".
+ * - `poll`: fresh until the platform's TTL passes without a successful re-read.
+ * - `inferred`: never stale; the status decays from online to away with time since last seen.
+ */
+export type FreshnessMode = 'push' | 'poll' | 'inferred';
+
+/** One rate budget an adapter declares: `limit` calls per `windowMs` in `bucket`. */
+export interface RateBudgetSpec {
+  bucket: string;
+  limit: number;
+  windowMs: number;
+}
+
+export type PresenceField =
+  | 'activity'
+  | 'customMessage'
+  | 'lastSeen'
+  | 'devices'
+  | 'expiresAt'
+  | 'sequence';
+
+/** What an adapter can do, declared truthfully (the contract suite checks it). */
+export interface AdapterCapabilities {
+  freshness: FreshnessMode;
+  /** Can read presence on demand (fetchPresence does network reads). */
+  poll: boolean;
+  /** Delivers changes as they happen (gateway, subscriptions, webhooks). */
+  push: boolean;
+  /** The status is inferred from recency signals, not read from a presence API. */
+  inferred: boolean;
+  /** Most platform ids one fetch call can carry to the platform. */
+  batchSize: number;
+  /**
+   * How many ids a full sweep can re-read per minute within the rate budget; undefined when unbounded
+   * in practice. Sets the freshness TTL floor: at least twice the sweep time.
+   */
+  idsPerMinute?: number;
+  rateBudgets: readonly RateBudgetSpec[];
+  fields: readonly PresenceField[];
+}
+
+export interface FetchResult {
+  records: PlatformPresence[];
+  /** Ids the platform does not know (404, user_not_found): reported, never thrown. */
+  notFound: string[];
+}
+
+export type ConnectionState = 'connecting' | 'up' | 'down' | 'failed';
+
+/** Where a push adapter delivers what it hears. */
+export interface PushSink {
+  presence(record: PlatformPresence): void;
+  /** `failed` means the adapter gave up (bad token, intents not enabled) and will not reconnect by itself. */
+  connection(state: ConnectionState, error?: PresenceError): void;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface BudgetUse {
+  bucket: string;
+  used: number;
+  limit: number;
+  windowMs: number;
+}
+
+/** A snapshot of an adapter's resilience state, for statistics, health and metrics. */
+export interface AdapterHealth {
+  breaker: BreakerState;
+  /** While open: how long until the breaker lets a trial call through. */
+  breakerRetryInMs?: number;
+  budgets: BudgetUse[];
+  retries: number;
+  connection?: ConnectionState;
+  lastError?: { code: string; message: string; at: Date };
+}
+
+/**
+ * The port every platform adapter implements. Adapters speak platform ids; the aggregator maps them to
+ * people. Every failure is thrown as a `PresenceError`.
+ */
+export interface PresenceAdapter {
+  readonly platform: Platform;
+  readonly capabilities: AdapterCapabilities;
+  /** Verifies credentials and opens what the platform needs; throws AUTH_INVALID and friends. */
+  connect(): Promise<void>;
+  /** Reads presence for up to any number of ids; the adapter batches and paces within its budget. */
+  fetchPresence(accountIds: readonly string[]): Promise<FetchResult>;
+  /** For push platforms: start delivering events to the sink. */
+  startPush?(sink: PushSink): Promise<void>;
+  /** The ids the service cares about (for Discord op 8, Graph subscriptions, sweeps). */
+  setTrackedIds?(accountIds: readonly string[]): void;
+  health?(): AdapterHealth;
+  /** Releases every timer, socket and subscription. */
+  close(): Promise<void>;
+}
+
+/** Builds an adapter from the seed-style credential record given to `initializePlatform`. */
+export type AdapterFactory = (credentials: Readonly<Record<string, unknown>>) => PresenceAdapter;
