@@ -11,7 +11,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/**/index.ts'],
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/**/*.spec-helper.ts', '!src/**/index.ts'],
   coverageReporters: ['text-summary'],
   coverageThreshold: { global: { lines: 80 } },
   reporters: ['default', path.join(__dirname, 'tools/jest/summary-reporter.js')],

@@ -1,0 +1,42 @@
+import { InvalidInputError } from '../model/errors';
+import { IdentityConflictError, InMemoryIdentityDirectory, validateId } from './identity-directory';
+
+describe('identity directory', () => {
+  it('maps both ways and relinks cleanly', () => {
+    const directory = new InMemoryIdentityDirectory();
+    directory.link('alice', 'slack', 'U1');
+    directory.link('alice', 'discord', '42');
+    expect(directory.personOf('slack', 'U1')).toBe('alice');
+    expect(directory.accountsOf('alice')).toEqual({ slack: 'U1', discord: '42' });
+    directory.link('alice', 'slack', 'U2');
+    expect(directory.personOf('slack', 'U1')).toBeUndefined();
+    expect(directory.accountsOn('slack')).toEqual(['U2']);
+    expect(directory.accountOf('alice', 'slack')).toBe('U2');
+  });
+
+  it('refuses to give one account to two people', () => {
+    const directory = new InMemoryIdentityDirectory();
+    directory.link('alice', 'slack', 'U1');
+    expect(() => directory.link('bob', 'slack', 'U1')).toThrow(IdentityConflictError);
+    expect(directory.has('bob')).toBe(false);
+  });
+
+  it('unlinks one platform or all, and forgets people with no links', () => {
+    const directory = new InMemoryIdentityDirectory();
+    directory.link('alice', 'slack', 'U1');
+    directory.link('alice', 'zoom', 'z1');
+    directory.unlink('alice', 'slack');
+    expect(directory.accountsOf('alice')).toEqual({ zoom: 'z1' });
+    directory.unlink('alice');
+    expect(directory.people()).toEqual([]);
+    expect(directory.personOf('zoom', 'z1')).toBeUndefined();
+    directory.unlink('nobody');
+  });
+
+  it('validates ids', () => {
+    expect(() => validateId('', 'userId')).toThrow(InvalidInputError);
+    expect(() => validateId('x'.repeat(257))).toThrow(/256/);
+    expect(() => validateId(5)).toThrow(InvalidInputError);
+    expect(validateId('x'.repeat(256))).toHaveLength(256);
+  });
+});

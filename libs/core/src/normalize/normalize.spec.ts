@@ -1,0 +1,133 @@
+import { PRESENCE_STATUSES } from '../model/status';
+import { DISCORD_STATUS, describeDiscordActivities, normalizeDiscord, normalizeDiscordDevices } from './discord';
+import { recencyStatus } from './recency';
+import { isSlackDndActive, normalizeSlack, SLACK_PRESENCE } from './slack';
+import { normalizeTeams, TEAMS_ACTIVITY, TEAMS_AVAILABILITY } from './teams';
+import { normalizeZoom, ZOOM_STATUS } from './zoom';
+
+const camel = (value: string): string => value[0].toLowerCase() + value.slice(1);
+
+describe('Discord table', () => {
+  it.each(Object.entries(DISCORD_STATUS))('%s -> %s', (native, expected) => {
+    expect(normalizeDiscord(native)).toEqual({ status: expected, recognized: true });
+  });
+
+  it('maps dnd to busy and invisible to offline', () => {
+    expect(normalizeDiscord('dnd').status).toBe('busy');
+    expect(normalizeDiscord('invisible').status).toBe('offline');
+  });
+
+  it.each([['ONLINE'], ['streaming'], [''], [null], [42], [{}]])('%p is unrecognized and unknown', (value) => {
+    expect(normalizeDiscord(value)).toEqual({ status: 'unknown', recognized: false });
+  });
+
+  it('keeps per-device statuses and drops absent devices', () => {
+    expect(normalizeDiscordDevices({ desktop: 'dnd', mobile: 'idle' })).toEqual({ desktop: 'busy', mobile: 'idle' });
+    expect(normalizeDiscordDevices({})).toBeUndefined();
+    expect(normalizeDiscordDevices('desktop')).toBeUndefined();
+    expect(normalizeDiscordDevices({ web: 'weird' })).toEqual({ web: 'unknown' });
+  });
+
+  it('turns the custom status into the message and the first other activity into text', () => {
+    expect(
+      describeDiscordActivities([
+        { type: 4, name: 'Custom Status', state: 'lunch', emoji: { name: '🍜' } },
+        { type: 2, name: 'Spotify' },
+        { type: 0, name: 'Chess' },
+      ]),
+    ).toEqual({ activity: 'Listening to Spotify', customMessage: '🍜 lunch' });
+    expect(describeDiscordActivities([{ type: 0, name: 'Chess' }])).toEqual({ activity: 'Playing Chess', customMessage: undefined });
+    expect(describeDiscordActivities([{ type: 4, state: '' }, null, 'x', { type: 99, name: 'Odd' }])).toEqual({});
+    expect(describeDiscordActivities(undefined)).toEqual({});
+  });
+});
+
+describe('Slack table', () => {
+  it.each(Object.entries(SLACK_PRESENCE))('%s -> %s', (native, expected) => {
+    expect(normalizeSlack(native)).toEqual({ status: expected, recognized: true });
+  });
+
+  it('is busy whatever the presence while DND is in force', () => {
+    expect(normalizeSlack('active', true).status).toBe('busy');
+    expect(normalizeSlack('away', true).status).toBe('busy');
+    expect(normalizeSlack('dnd').recognized).toBe(false);
+  });
+
+  it('respects a DND window by time: not yet, during, after', () => {
+    const window = { dnd_enabled: true, next_dnd_start_ts: 1000, next_dnd_end_ts: 2000 };
+    expect(isSlackDndActive(window, 999_000)).toBe(false);
+    expect(isSlackDndActive(window, 1_000_000)).toBe(true);
+    expect(isSlackDndActive(window, 2_000_000)).toBe(false);
+    expect(isSlackDndActive({ ...window, dnd_enabled: false }, 1_500_000)).toBe(false);
+    expect(isSlackDndActive(undefined, 1_500_000)).toBe(false);
+  });
+});
+
+describe('Teams table', () => {
+  it.each(Object.entries(TEAMS_AVAILABILITY))('availability %s -> %s (PascalCase and camelCase)', (native, expected) => {
+    expect(normalizeTeams(native).status).toBe(expected);
+    expect(normalizeTeams(camel(native)).status).toBe(expected);
+    expect(normalizeTeams(native).recognized).toBe(true);
+  });
+
+  it.each(Object.entries(TEAMS_ACTIVITY))('activity %s refines availability', (native, refinement) => {
+    const result = normalizeTeams('Busy', native);
+    expect(result.recognized).toBe(true);
+    expect(result.activity).toBe('text' in refinement ? refinement.text : undefined);
+    expect(result.status).toBe('status' in refinement ? refinement.status : 'busy');
+    expect(normalizeTeams('Busy', camel(native)).status).toBe(result.status);
+  });
+
+  it('makes out of office and off work away whatever the availability', () => {
+    expect(normalizeTeams('Available', 'OutOfOffice')).toEqual({ status: 'away', activity: 'Out of office', recognized: true });
+    expect(normalizeTeams('DoNotDisturb', 'offWork')).toEqual({ status: 'away', activity: 'Off work', recognized: true });
+    expect(normalizeTeams('Sleeping', 'OutOfOffice')).toEqual({ status: 'away', activity: 'Out of office', recognized: false });
+  });
+
+  it('marks unknown values unrecognized without throwing', () => {
+    expect(normalizeTeams('Sleeping')).toEqual({ status: 'unknown', recognized: false });
+    expect(normalizeTeams(undefined)).toEqual({ status: 'unknown', recognized: false });
+    expect(normalizeTeams('Busy', 'Juggling')).toEqual({ status: 'busy', activity: undefined, recognized: false });
+  });
+});
+
+describe('Zoom table', () => {
+  it.each(Object.entries(ZOOM_STATUS))('%s -> %s', (native, expected) => {
+    for (const spelling of [native, native.toUpperCase(), native.toLowerCase()]) {
+      expect(normalizeZoom(spelling)).toEqual({ status: expected.status, activity: 'text' in expected ? expected.text : undefined, recognized: true });
+    }
+  });
+
+  it('knows every spelling family and the spec typo', () => {
+    expect(normalizeZoom('In_A_Meeting').activity).toBe('In a Zoom meeting');
+    expect(normalizeZoom('On_Phone_Call').status).toBe('busy');
+    expect(normalizeZoom('Do_No_Disturb').status).toBe('busy');
+    expect(normalizeZoom('out of office').status).toBe('away');
+  });
+
+  it.each([['Sleeping'], [''], [undefined], [7]])('%p is unrecognized', (value) => {
+    expect(normalizeZoom(value)).toEqual({ status: 'unknown', recognized: false });
+  });
+});
+
+describe('recency (WhatsApp, LinkedIn)', () => {
+  it('is online within the window, away after, unknown with no signal, never offline', () => {
+    const seen = new Date(1_000_000);
+    expect(recencyStatus(seen, 1_000_000 + 300_000)).toBe('online');
+    expect(recencyStatus(seen, 1_000_000 + 300_001)).toBe('away');
+    expect(recencyStatus(undefined, 5)).toBe('unknown');
+    expect(recencyStatus(seen, 1_000_000 + 60_000, 30_000)).toBe('away');
+  });
+});
+
+describe('every table maps into the vocabulary', () => {
+  it('never produces a status outside PRESENCE_STATUSES', () => {
+    const all = [
+      ...Object.values(DISCORD_STATUS),
+      ...Object.values(SLACK_PRESENCE),
+      ...Object.values(TEAMS_AVAILABILITY),
+      ...Object.values(ZOOM_STATUS).map((entry) => entry.status),
+    ];
+    for (const status of all) expect(PRESENCE_STATUSES).toContain(status);
+  });
+});
