@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'adapter-kit',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,3 @@
+export * from './emulator-types';
+export * from './fault-script';
+export * from './emulator-server';
