@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'store',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,34 @@
+import { ApiKeyEntity } from './api-key.entity';
+import { AuditEntryEntity } from './audit-entry.entity';
+import { ConnectionEntity } from './connection.entity';
+import { IdentityLinkEntity } from './identity-link.entity';
+import { PatternCountEntity } from './pattern-count.entity';
+import { PlatformStateEntity } from './platform-state.entity';
+import { PreferencesEntity } from './preferences.entity';
+import { SnapshotEntity } from './snapshot.entity';
+import { StoreMetaEntity } from './store-meta.entity';
+
+export * from './api-key.entity';
+export * from './audit-entry.entity';
+export * from './connection.entity';
+export * from './identity-link.entity';
+export * from './pattern-count.entity';
+export * from './platform-state.entity';
+export * from './preferences.entity';
+export * from './snapshot.entity';
+export * from './store-meta.entity';
+
+export const STORE_ENTITIES = [
+  ConnectionEntity,
+  IdentityLinkEntity,
+  PreferencesEntity,
+  ApiKeyEntity,
+  PlatformStateEntity,
+  SnapshotEntity,
+  AuditEntryEntity,
+  PatternCountEntity,
+  StoreMetaEntity,
+];
+
+/** Tables that hold rows about a person, by `user_id`: what erasure and export walk. */
+export const PERSON_ENTITIES = [IdentityLinkEntity, PreferencesEntity, SnapshotEntity, AuditEntryEntity, PatternCountEntity];

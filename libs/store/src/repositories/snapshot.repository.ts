@@ -1,0 +1,120 @@
+import type { DeviceStatuses, Platform, PresenceData, PresenceStatus } from '@amo/presence-core';
+import type { EntityManager } from 'typeorm';
+import { SnapshotEntity, type SnapshotRow } from '../entities/snapshot.entity';
+import { type StoreContext, toDate, toMs } from '../store-context';
+
+/** The last record for one person and platform, with when a platform last confirmed it. */
+export interface SnapshotEntry {
+  userId: string;
+  record: PresenceData;
+  /** Epoch ms; restored as is, so the record's real age (and the TTL) still counts after a restart. */
+  confirmedAt: number;
+}
+
+/** Anything with core's `PresenceAggregator.restore` signature. */
+export interface SnapshotRestoreTarget {
+  restore(userId: string, record: PresenceData, confirmedAt: number): void;
+}
+
+// Rows per INSERT: 12 columns x 200 stays far below SQLite's and PostgreSQL's parameter limits.
+const CHUNK = 200;
+
+function clip(value: string | undefined, length: number): string | null {
+  return value === undefined ? null : value.slice(0, length);
+}
+
+/** Builds the row; detail fields (raw status, activity, message, devices) only when the store is told to keep them. */
+export function toSnapshotRow(entry: SnapshotEntry, storeDetails: boolean): SnapshotRow {
+  const { record } = entry;
+  return {
+    userId: entry.userId,
+    platform: record.platform,
+    status: record.status,
+    lastSeen: toMs(record.lastSeen),
+    lastUpdated: record.lastUpdated.getTime(),
+    confirmedAt: entry.confirmedAt,
+    expiresAt: toMs(record.expiresAt),
+    sequence: clip(record.sequence, 64),
+    rawStatus: storeDetails ? clip(record.rawStatus, 128) : null,
+    activity: storeDetails ? clip(record.activity, 512) : null,
+    customMessage: storeDetails ? clip(record.customMessage, 512) : null,
+    devices: storeDetails && record.devices ? (record.devices as Record<string, string>) : null,
+  };
+}
+
+function toEntry(row: SnapshotRow): SnapshotEntry {
+  const record: PresenceData = {
+    userId: row.userId,
+    platform: row.platform as Platform,
+    status: row.status as PresenceStatus,
+    lastUpdated: new Date(row.lastUpdated),
+  };
+  const optional: Partial<PresenceData> = {
+    lastSeen: toDate(row.lastSeen),
+    expiresAt: toDate(row.expiresAt),
+    sequence: row.sequence ?? undefined,
+    rawStatus: row.rawStatus ?? undefined,
+    activity: row.activity ?? undefined,
+    customMessage: row.customMessage ?? undefined,
+    devices: (row.devices as DeviceStatuses | null) ?? undefined,
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(record, { [key]: value });
+  return { userId: row.userId, record, confirmedAt: row.confirmedAt };
+}
+
+/** Upserts rows in chunks inside the caller's transaction; a batch naming one key twice keeps the last. */
+export async function upsertSnapshots(manager: EntityManager, rows: SnapshotRow[]): Promise<number> {
+  const unique = [...new Map(rows.map((row) => [`${row.userId}\u0000${row.platform}`, row])).values()];
+  for (let start = 0; start < unique.length; start += CHUNK) {
+    await manager.upsert(SnapshotEntity, unique.slice(start, start + CHUNK), ['userId', 'platform']);
+  }
+  return unique.length;
+}
+
+/**
+ * The last presence record per person and platform, status and timestamps only unless `storeDetails`.
+ * Written in batches (one transaction per poll), read back at start into the cache.
+ */
+export class SnapshotRepository {
+  constructor(private readonly context: StoreContext) {}
+
+  /** Upserts every entry in one transaction: after a crash either the whole batch is there or none of it. */
+  async saveBatch(entries: readonly SnapshotEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const rows = entries.map((entry) => toSnapshotRow(entry, this.context.storeDetails));
+    return this.context.db.write((manager) => upsertSnapshots(manager, rows));
+  }
+
+  /** Every stored record with its real `confirmedAt`. */
+  async load(): Promise<SnapshotEntry[]> {
+    const rows = await this.context.db.read((manager) =>
+      manager.find(SnapshotEntity, { order: { userId: 'ASC', platform: 'ASC' } }),
+    );
+    return rows.map(toEntry);
+  }
+
+  /** Loads every record into the aggregator (`aggregator.restore`). Returns how many. */
+  async restoreInto(target: SnapshotRestoreTarget): Promise<number> {
+    const entries = await this.load();
+    for (const entry of entries) target.restore(entry.userId, entry.record, entry.confirmedAt);
+    return entries.length;
+  }
+
+  async forPerson(userId: string): Promise<SnapshotEntry[]> {
+    const rows = await this.context.db.read((manager) =>
+      manager.find(SnapshotEntity, { where: { userId }, order: { platform: 'ASC' } }),
+    );
+    return rows.map(toEntry);
+  }
+
+  /** Removes one platform's record, or all of a person's (opt-out). */
+  async delete(userId: string, platform?: Platform): Promise<number> {
+    const where = platform === undefined ? { userId } : { userId, platform };
+    const result = await this.context.db.write((manager) => manager.delete(SnapshotEntity, where));
+    return result.affected ?? 0;
+  }
+
+  async count(): Promise<number> {
+    return this.context.db.read((manager) => manager.count(SnapshotEntity));
+  }
+}
