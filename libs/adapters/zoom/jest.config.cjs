@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'adapter-zoom',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,2 @@
+export * from './zoom.emulator';
+export * from './zoom.webhook-sender';

@@ -1,0 +1,149 @@
+import {
+  type AdapterCapabilities,
+  type AdapterHealth,
+  type FetchResult,
+  isPresenceError,
+  type PlatformPresence,
+  type PresenceAdapter,
+  type RateBudgetSpec,
+} from '@amo/presence-core';
+import type { RateBudgetRegistry, TimerClock } from '@amo/presence-adapter-kit';
+import { ZoomClient, type ZoomRateLimitInfo } from './zoom.client';
+import { parseZoomCredentials, type ZoomCredentials } from './zoom.credentials';
+import { zoomManifest } from './zoom.manifest';
+import { zoomPresenceRecord } from './zoom.presence';
+
+/** Everything the Zoom adapter needs to run; the app builds it from its own configuration, never from env. */
+export interface ZoomAdapterConfig {
+  /** A parsed {@link ZoomCredentials} or a seed-style record (`account_id`, `client_id`, `client_secret`, ...). */
+  credentials: ZoomCredentials | Readonly<Record<string, unknown>>;
+  /** REST base, default `https://api.zoom.us/v2`. */
+  apiBaseUrl?: string;
+  /** OAuth host, default `https://zoom.us` (the token endpoint is `{oauthBaseUrl}/oauth/token`). */
+  oauthBaseUrl?: string;
+  /** Our share of the account's per-account limit (default: the manifest's 10 requests per second). */
+  rateBudget?: { limit: number; windowMs: number };
+  /** How many presence reads may be in flight at once (default 4); the budget paces them either way. */
+  concurrency?: number;
+  timeoutMs?: number;
+  /** The seed's PRESENCE_MAX_RETRIES (default 3). */
+  maxRetries?: number;
+  /** Longest Retry-After waited inside one call (kit default 60 s); a daily-limit 429 is thrown at once. */
+  maxRetryWaitMs?: number;
+  breaker?: { failureThreshold?: number; cooldownMs?: number };
+  backoff?: { baseMs?: number; maxMs?: number };
+}
+
+/** Injectable edges, for tests and for sharing one budget registry between adapters of the same account. */
+export interface ZoomAdapterDeps {
+  clock?: TimerClock;
+  fetch?: typeof fetch;
+  budgets?: RateBudgetRegistry;
+  random?: () => number;
+}
+
+/** The Zoom adapter: the core's port plus what only Zoom has. */
+export interface ZoomAdapter extends PresenceAdapter {
+  readonly platform: 'zoom';
+  /** The last `X-RateLimit-*` headers Zoom sent, if any. */
+  rateLimitInfo(): ZoomRateLimitInfo | undefined;
+}
+
+/** The per-account bucket: Zoom counts every app of an account together, so accounts never share one. */
+export function zoomBudgetSpec(accountId: string, override?: { limit: number; windowMs: number }): RateBudgetSpec {
+  const [base] = zoomManifest.rateBudgets;
+  return {
+    bucket: `${base.bucket}:${accountId}`,
+    limit: override?.limit ?? base.limit,
+    windowMs: override?.windowMs ?? base.windowMs,
+  };
+}
+
+class ZoomPresenceAdapter implements ZoomAdapter {
+  readonly platform = 'zoom' as const;
+  readonly capabilities: AdapterCapabilities;
+  private readonly client: ZoomClient;
+  private readonly clock: TimerClock;
+  private closed = false;
+
+  constructor(
+    credentials: ZoomCredentials,
+    private readonly config: ZoomAdapterConfig,
+    deps: ZoomAdapterDeps,
+  ) {
+    const budget = zoomBudgetSpec(credentials.accountId, config.rateBudget);
+    const { capabilities } = zoomManifest;
+    this.capabilities = {
+      ...capabilities,
+      idsPerMinute: Math.floor((budget.limit * 60_000) / budget.windowMs),
+      rateBudgets: [budget],
+      fields: [...capabilities.fields],
+    };
+    this.clock = deps.clock ?? { now: () => Date.now() };
+    this.client = new ZoomClient({
+      credentials,
+      apiBaseUrl: config.apiBaseUrl ?? zoomManifest.baseUrls.api.default,
+      oauthBaseUrl: config.oauthBaseUrl ?? zoomManifest.baseUrls.oauth.default,
+      budget,
+      budgets: deps.budgets,
+      clock: deps.clock,
+      fetch: deps.fetch,
+      random: deps.random,
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+      maxRetryWaitMs: config.maxRetryWaitMs,
+      breaker: config.breaker,
+      backoff: config.backoff,
+    });
+  }
+
+  /** Fetching a token proves the app's credentials without spending the account's API budget. */
+  async connect(): Promise<void> {
+    await this.client.tokens.getToken();
+  }
+
+  async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
+    const ids = [...new Set(accountIds)];
+    const records: PlatformPresence[] = [];
+    const notFound: string[] = [];
+    let failure: unknown;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && next < ids.length && !this.closed) {
+        const id = ids[next++];
+        try {
+          const body = await this.client.presenceStatus(id);
+          records.push(zoomPresenceRecord(id, body.status, new Date(this.clock.now()), body));
+        } catch (error) {
+          if (isPresenceError(error) && error.code === 'NOT_FOUND') notFound.push(id);
+          else failure ??= error;
+        }
+      }
+    };
+    const workers = Math.max(1, Math.min(this.config.concurrency ?? 4, ids.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (failure !== undefined) throw failure;
+    return { records, notFound };
+  }
+
+  rateLimitInfo(): ZoomRateLimitInfo | undefined {
+    return this.client.rateLimitInfo();
+  }
+
+  health(): AdapterHealth {
+    return this.client.health();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.client.close();
+  }
+}
+
+/**
+ * Builds the Zoom adapter. Credentials are parsed here, so a record with only the seed's Meeting SDK key fails
+ * at once with {@link ZoomSdkKeyOnlyError} instead of polling nothing.
+ */
+export function createZoomAdapter(config: ZoomAdapterConfig, deps: ZoomAdapterDeps = {}): ZoomAdapter {
+  return new ZoomPresenceAdapter(parseZoomCredentials(config.credentials), config, deps);
+}

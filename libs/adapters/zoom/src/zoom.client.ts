@@ -1,0 +1,162 @@
+import { isPresenceError, PresenceError, type RateBudgetSpec } from '@amo/presence-core';
+import {
+  ClientCredentialsTokenProvider,
+  parseRetryAfterMs,
+  PlatformHttpClient,
+  RateBudgetRegistry,
+  type TimerClock,
+  type TokenProvider,
+} from '@amo/presence-adapter-kit';
+import type { AdapterHealth } from '@amo/presence-core';
+import type { ZoomCredentials } from './zoom.credentials';
+import { parseZoomError } from './zoom.errors';
+import { zoomManifest } from './zoom.manifest';
+import { isZoomPresenceStatusBody, type ZoomPresenceStatusBody } from './zoom.presence';
+
+/** The last `X-RateLimit-*` headers Zoom sent (not every response carries all of them). */
+export interface ZoomRateLimitInfo {
+  category?: string;
+  type?: string;
+  limit?: number;
+  remaining?: number;
+  at: Date;
+}
+
+export interface ZoomClientOptions {
+  credentials: ZoomCredentials;
+  apiBaseUrl: string;
+  oauthBaseUrl: string;
+  budget: RateBudgetSpec;
+  budgets?: RateBudgetRegistry;
+  clock?: TimerClock;
+  fetch?: typeof fetch;
+  random?: () => number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  maxRetryWaitMs?: number;
+  breaker?: { failureThreshold?: number; cooldownMs?: number };
+  backoff?: { baseMs?: number; maxMs?: number };
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function numberHeader(headers: Headers, name: string): number | undefined {
+  const value = headers.get(name);
+  if (value === null || value.trim() === '') return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+/** Zoom's REST API behind a Server-to-Server OAuth token, paced by the account's budget. */
+/**
+ * Zoom answers a wrong account_id with a 400 `invalid_request`, which generic OAuth reads as a malformed request;
+ * for us it is a credential problem like a wrong secret.
+ */
+function zoomTokenError(error: unknown): unknown {
+  if (!isPresenceError(error) || error.code !== 'PROTOCOL' || error.status !== 400) return error;
+  if (!/invalid_request/.test(error.message)) return error;
+  return new PresenceError('AUTH_INVALID', 'zoom token endpoint refused the account (check account_id)', {
+    platform: 'zoom',
+    status: 400,
+    cause: error,
+  });
+}
+
+export class ZoomClient {
+  /** The kit's account_credentials provider, for inspection (expiry, scope). */
+  readonly oauth: ClientCredentialsTokenProvider;
+  readonly tokens: TokenProvider;
+  private readonly http: PlatformHttpClient;
+  private readonly budgets: RateBudgetRegistry;
+  private readonly clock: TimerClock;
+  private rateLimit: ZoomRateLimitInfo | undefined;
+
+  constructor(private readonly options: ZoomClientOptions) {
+    const { credentials, clock } = options;
+    this.clock = clock ?? { now: () => Date.now() };
+    this.budgets = options.budgets ?? new RateBudgetRegistry(clock);
+    this.budgets.define(options.budget);
+    this.oauth = new ClientCredentialsTokenProvider({
+      platform: 'zoom',
+      tokenUrl: `${trimSlash(options.oauthBaseUrl)}${zoomManifest.auth.tokenPath}`,
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      grantType: zoomManifest.auth.grantType,
+      extraParams: { account_id: credentials.accountId },
+      clientAuth: zoomManifest.auth.clientAuth,
+      paramsIn: zoomManifest.auth.paramsIn,
+      refreshMarginMs: zoomManifest.auth.refreshMarginMs,
+      clock,
+      fetch: options.fetch,
+    });
+    this.tokens = {
+      getToken: () => this.oauth.getToken().catch((error: unknown) => Promise.reject(zoomTokenError(error))),
+      invalidate: (rejected?: string) => this.oauth.invalidate(rejected),
+    };
+    this.http = new PlatformHttpClient({
+      platform: 'zoom',
+      baseUrl: trimSlash(options.apiBaseUrl),
+      parseError: (outcome) => parseZoomError(outcome, this.clock.now()),
+      auth: this.tokens,
+      budgets: this.budgets,
+      clock,
+      fetch: options.fetch,
+      random: options.random,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      maxRetryWaitMs: options.maxRetryWaitMs,
+      breaker: options.breaker,
+      backoff: options.backoff,
+    });
+  }
+
+  /** `GET /users/{userId}/presence_status`; userId may be a Zoom user id or an email. */
+  async presenceStatus(userId: string): Promise<ZoomPresenceStatusBody> {
+    const path = zoomManifest.endpoints.presence.replace('{userId}', encodeURIComponent(userId));
+    const response = await this.http.request({ method: 'GET', path, bucket: this.options.budget.bucket });
+    this.noteRateLimit(response.headers);
+    if (!isZoomPresenceStatusBody(response.body)) {
+      throw new PresenceError('PROTOCOL', 'zoom presence_status answered without a status string', {
+        platform: 'zoom',
+        status: response.status,
+      });
+    }
+    return response.body;
+  }
+
+  rateLimitInfo(): ZoomRateLimitInfo | undefined {
+    return this.rateLimit;
+  }
+
+  health(): AdapterHealth {
+    return this.http.health();
+  }
+
+  close(): void {
+    this.http.close();
+  }
+
+  /**
+   * Zoom's limit is per account and shared with every other app on it, so our own count can be behind:
+   * when Zoom says nothing remains, every caller of the bucket waits out the window (or Retry-After).
+   */
+  private noteRateLimit(headers: Headers): void {
+    const { rateLimitHeaders: names } = zoomManifest;
+    const info: ZoomRateLimitInfo = {
+      category: headers.get(names.category) ?? undefined,
+      type: headers.get(names.type) ?? undefined,
+      limit: numberHeader(headers, names.limit),
+      remaining: numberHeader(headers, names.remaining),
+      at: new Date(this.clock.now()),
+    };
+    if (info.category === undefined && info.limit === undefined && info.remaining === undefined) return;
+    this.rateLimit = info;
+    if (info.remaining === 0) {
+      const now = this.clock.now();
+      const wait = parseRetryAfterMs(headers, now) ?? this.options.budget.windowMs;
+      this.budgets.get(this.options.budget.bucket)?.pauseUntil(now + wait);
+    }
+  }
+}
