@@ -166,6 +166,27 @@ describe('createZoomAdapter against the emulator', () => {
     expect(() => createZoomAdapter({ credentials: { ZOOM_SDK_KEY: 'seed-sdk-key' } })).toThrow(/cannot read anyone's presence/);
   });
 
+  it('delivers genuine webhook records to the push sink and nothing for forged ones', async () => {
+    const pushed: string[] = [];
+    await adapter.startPush?.({ presence: (record) => pushed.push(`${record.accountId}:${record.status}`), connection: () => undefined });
+    const event = zoom.webhooks.presenceEvent({ userId: 'u1', status: 'Presenting' });
+    expect(adapter.handleWebhook(zoom.webhooks.sign(event, { misSign: true })).status).toBe(401);
+    expect(pushed).toEqual([]);
+    expect(adapter.handleWebhook(zoom.webhooks.sign(event)).status).toBe(200);
+    expect(pushed).toEqual(['u1:busy']);
+    await adapter.close();
+    adapter.handleWebhook(zoom.webhooks.sign(event));
+    expect(pushed).toHaveLength(1);
+  });
+
+  it('refuses webhooks when the connection has no webhook secret token', () => {
+    const { webhook_secret_token: _unused, ...withoutSecret } = zoom.credentials;
+    const local = createZoomAdapter({ credentials: withoutSecret, apiBaseUrl: zoom.apiBaseUrl, oauthBaseUrl: zoom.oauthBaseUrl });
+    const result = local.handleWebhook(zoom.webhooks.sign(zoom.webhooks.presenceEvent({ userId: 'u1', status: 'Away' })));
+    expect(result).toMatchObject({ status: 404, records: [] });
+    void local.close();
+  });
+
   it('stops reading after close', async () => {
     await adapter.close();
     await expect(adapter.fetchPresence(['u1'])).resolves.toEqual({ records: [], notFound: [] });

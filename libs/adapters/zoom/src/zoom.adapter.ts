@@ -5,6 +5,7 @@ import {
   isPresenceError,
   type PlatformPresence,
   type PresenceAdapter,
+  type PushSink,
   type RateBudgetSpec,
 } from '@amo/presence-core';
 import type { RateBudgetRegistry, TimerClock } from '@amo/presence-adapter-kit';
@@ -12,6 +13,7 @@ import { ZoomClient, type ZoomRateLimitInfo } from './zoom.client';
 import { parseZoomCredentials, type ZoomCredentials } from './zoom.credentials';
 import { zoomManifest } from './zoom.manifest';
 import { zoomPresenceRecord } from './zoom.presence';
+import { handleZoomWebhook, type ZoomWebhookRequest, type ZoomWebhookResult } from './zoom.webhook';
 
 /** Everything the Zoom adapter needs to run; the app builds it from its own configuration, never from env. */
 export interface ZoomAdapterConfig {
@@ -32,6 +34,8 @@ export interface ZoomAdapterConfig {
   maxRetryWaitMs?: number;
   breaker?: { failureThreshold?: number; cooldownMs?: number };
   backoff?: { baseMs?: number; maxMs?: number };
+  /** Webhook replay window in seconds (default 300). */
+  webhookToleranceSec?: number;
 }
 
 /** Injectable edges, for tests and for sharing one budget registry between adapters of the same account. */
@@ -47,6 +51,11 @@ export interface ZoomAdapter extends PresenceAdapter {
   readonly platform: 'zoom';
   /** The last `X-RateLimit-*` headers Zoom sent, if any. */
   rateLimitInfo(): ZoomRateLimitInfo | undefined;
+  /**
+   * {@link handleZoomWebhook} with this connection's `webhook_secret_token`; genuine presence records also go to
+   * the push sink given to `startPush`. Without a secret token every delivery is refused (404).
+   */
+  handleWebhook(request: ZoomWebhookRequest): ZoomWebhookResult;
 }
 
 /** The per-account bucket: Zoom counts every app of an account together, so accounts never share one. */
@@ -64,10 +73,11 @@ class ZoomPresenceAdapter implements ZoomAdapter {
   readonly capabilities: AdapterCapabilities;
   private readonly client: ZoomClient;
   private readonly clock: TimerClock;
+  private sink: PushSink | undefined;
   private closed = false;
 
   constructor(
-    credentials: ZoomCredentials,
+    private readonly credentials: ZoomCredentials,
     private readonly config: ZoomAdapterConfig,
     deps: ZoomAdapterDeps,
   ) {
@@ -126,6 +136,22 @@ class ZoomPresenceAdapter implements ZoomAdapter {
     return { records, notFound };
   }
 
+  /** Zoom pushes through webhooks the service receives, so there is no connection to open: only a sink to keep. */
+  async startPush(sink: PushSink): Promise<void> {
+    this.sink = sink;
+  }
+
+  handleWebhook(request: ZoomWebhookRequest): ZoomWebhookResult {
+    const secretToken = this.credentials.webhookSecretToken;
+    if (secretToken === undefined) {
+      const reason = 'zoom webhooks are not configured (no webhook_secret_token)';
+      return { status: 404, body: { error: reason }, contentType: 'application/json', records: [], reason };
+    }
+    const result = handleZoomWebhook(request, { secretToken, toleranceSec: this.config.webhookToleranceSec }, this.clock);
+    if (!this.closed) for (const record of result.records) this.sink?.presence(record);
+    return result;
+  }
+
   rateLimitInfo(): ZoomRateLimitInfo | undefined {
     return this.client.rateLimitInfo();
   }
@@ -136,6 +162,7 @@ class ZoomPresenceAdapter implements ZoomAdapter {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.sink = undefined;
     this.client.close();
   }
 }
