@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'adapter-whatsapp',
+  preset: '../../../jest.preset.js',
+};
