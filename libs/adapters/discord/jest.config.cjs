@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'adapter-discord',
+  preset: '../../../jest.preset.js',
+};

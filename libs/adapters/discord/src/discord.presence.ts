@@ -1,0 +1,61 @@
+import {
+  describeDiscordActivities,
+  normalizeDiscord,
+  normalizeDiscordDevices,
+  type PlatformPresence,
+} from '@amo/presence-core';
+
+/** A presence as the gateway sends it (PRESENCE_UPDATE, GUILD_CREATE.presences, chunk presences). */
+export interface RawDiscordPresence {
+  user?: { id?: unknown } | null;
+  guild_id?: unknown;
+  status?: unknown;
+  activities?: unknown;
+  client_status?: unknown;
+}
+
+/** The user id of a raw presence; `user` may be partial, only `id` is guaranteed. */
+export function presenceUserId(raw: RawDiscordPresence | null | undefined): string | undefined {
+  const id = raw?.user?.id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/**
+ * Normalizes one gateway presence through core's Discord table: the status, per-device `client_status`,
+ * the custom status (type 4) as customMessage and the first other activity as the activity text.
+ */
+export function toPlatformPresence(raw: RawDiscordPresence, observedAt: Date): PlatformPresence | undefined {
+  const accountId = presenceUserId(raw);
+  if (accountId === undefined) return undefined;
+  const normalized = normalizeDiscord(raw.status);
+  const record: PlatformPresence = {
+    platform: 'discord',
+    accountId,
+    status: normalized.status,
+    observedAt,
+    unrecognized: !normalized.recognized,
+  };
+  if (typeof raw.status === 'string') record.rawStatus = raw.status;
+  const { activity, customMessage } = describeDiscordActivities(raw.activities);
+  if (activity !== undefined) record.activity = activity;
+  if (customMessage !== undefined) record.customMessage = customMessage;
+  const devices = normalizeDiscordDevices(raw.client_status);
+  if (devices !== undefined) record.devices = devices;
+  return record;
+}
+
+/** A member the gateway confirmed but listed without a presence: offline (or invisible). */
+export function offlinePresence(accountId: string, observedAt: Date): PlatformPresence {
+  return { platform: 'discord', accountId, status: 'offline', observedAt, unrecognized: false };
+}
+
+/**
+ * What makes two records the same to a listener. The gateway sends one PRESENCE_UPDATE per shared guild for
+ * a single change; comparing keys turns them into one record per user.
+ */
+export function presenceKey(record: PlatformPresence): string {
+  const d = record.devices;
+  return `${record.rawStatus ?? record.status}|${record.activity ?? ''}|${record.customMessage ?? ''}|${
+    d ? `${d.desktop ?? ''},${d.mobile ?? ''},${d.web ?? ''},${d.vr ?? ''}` : ''
+  }`;
+}

@@ -1,0 +1,208 @@
+import type { PlatformPresence } from '@amo/presence-core';
+import { GuildDirectory } from './discord.guilds';
+import { MemberResolver } from './discord.member-resolver';
+import {
+  offlinePresence,
+  presenceKey,
+  presenceUserId,
+  type RawDiscordPresence,
+  toPlatformPresence,
+} from './discord.presence';
+import type { GatewayPayload } from './gateway/gateway.protocol';
+import type { Timers } from '@amo/presence-adapter-kit';
+
+interface GuildCreate {
+  id?: unknown;
+  unavailable?: unknown;
+  large?: unknown;
+  member_count?: unknown;
+  members?: Array<{ user?: { id?: unknown } | null }> | null;
+  presences?: RawDiscordPresence[] | null;
+}
+
+interface MembersChunk extends GuildCreate {
+  guild_id?: unknown;
+  nonce?: unknown;
+  chunk_index?: unknown;
+  chunk_count?: unknown;
+}
+
+export interface PresenceTrackerOptions {
+  /** Guilds to listen to; null listens to every guild the bot is in. */
+  guildIds: ReadonlySet<string> | null;
+  largeThreshold: number;
+  timers: Timers;
+  send(payload: GatewayPayload): void;
+}
+
+/**
+ * Turns the gateway's dispatches into one presence record per user: initial state from GUILD_CREATE,
+ * the rest of the tracked members from op 8 chunks, then PRESENCE_UPDATE. Identical updates (one per shared
+ * guild) reach the sink once.
+ */
+export class PresenceTracker {
+  private readonly records = new Map<string, PlatformPresence>();
+  private readonly delivered = new Map<string, string>();
+  private tracked: Set<string> | null = null;
+  private sink: ((record: PlatformPresence) => void) | null = null;
+  private readonly directory: GuildDirectory;
+  readonly resolver: MemberResolver;
+  private sessionReady = false;
+  /** The bot's own user: GUILD_CREATE lists it as a member, but it is nobody to track. */
+  private botUserId: string | undefined;
+  private syncWaiters: Array<() => void> = [];
+  /** Updates received and normalized (before de-duplication and the tracked filter). */
+  updates = 0;
+
+  constructor(private readonly o: PresenceTrackerOptions) {
+    this.directory = new GuildDirectory(o.guildIds);
+    this.resolver = new MemberResolver({
+      directory: this.directory,
+      timers: o.timers,
+      send: o.send,
+      isResolved: (id) => this.records.has(id),
+      onIdle: () => this.checkSynced(),
+    });
+  }
+
+  /** The initial state is complete: every guild arrived and every tracked member was asked about. */
+  get synced(): boolean {
+    return this.sessionReady && this.directory.allCreated() && !this.resolver.busy;
+  }
+
+  get missingGuilds(): readonly string[] {
+    return this.directory.missing;
+  }
+
+  whenSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  /** Starts delivering; the sink first gets the current record of every tracked user. */
+  attach(sink: (record: PlatformPresence) => void): void {
+    this.sink = sink;
+    for (const record of this.records.values()) this.deliver(record);
+  }
+
+  detach(): void {
+    this.sink = null;
+  }
+
+  setTracked(ids: readonly string[] | null): void {
+    const before = this.tracked;
+    this.tracked = ids === null ? null : new Set(ids);
+    if (this.tracked === null) return;
+    const added = [...this.tracked].filter((id) => before === null || !before.has(id));
+    for (const id of added) {
+      const record = this.records.get(id);
+      if (record) this.deliver(record);
+    }
+    if (this.sessionReady) this.resolver.enqueue(added.filter((id) => !this.records.has(id)));
+  }
+
+  /** The record for an id, or undefined when no guild the bot shares lists the user. */
+  resolve(id: string): PlatformPresence | undefined {
+    return this.records.get(id);
+  }
+
+  dispatch(type: string, d: unknown): void {
+    switch (type) {
+      case 'PRESENCE_UPDATE':
+        return this.onPresence(d as RawDiscordPresence);
+      case 'GUILD_CREATE':
+        return this.onGuildCreate(d as GuildCreate);
+      case 'GUILD_MEMBERS_CHUNK':
+        return this.onChunk(d as MembersChunk);
+      case 'RATE_LIMITED':
+        return this.resolver.onRateLimited(d as Parameters<MemberResolver['onRateLimited']>[0]);
+      case 'READY':
+        return this.onReady(d as Parameters<PresenceTracker['onReady']>[0]);
+      case 'RESUMED':
+        return this.resolver.onResumed();
+    }
+  }
+
+  close(): void {
+    this.resolver.close();
+    this.sink = null;
+    this.syncWaiters = [];
+  }
+
+  private onReady(d: { guilds?: Array<{ id?: unknown }>; user?: { id?: unknown } } | null): void {
+    // A new session resends every guild: rebuild from it, but remember what listeners already have.
+    this.records.clear();
+    this.resolver.reset();
+    this.botUserId = typeof d?.user?.id === 'string' ? d.user.id : undefined;
+    const ids = (d?.guilds ?? []).map((g) => g?.id).filter((id): id is string => typeof id === 'string');
+    this.directory.reset(ids);
+    this.sessionReady = true;
+    if (this.tracked) this.resolver.enqueue(this.tracked);
+    this.checkSynced();
+  }
+
+  private onPresence(raw: RawDiscordPresence | null): void {
+    if (raw === null || typeof raw !== 'object' || !this.directory.accepts(raw.guild_id)) return;
+    const record = toPlatformPresence(raw, new Date(this.o.timers.now()));
+    if (record) this.store(record);
+  }
+
+  private onGuildCreate(d: GuildCreate | null): void {
+    if (d === null || typeof d !== 'object' || !this.directory.accepts(d.id) || d.unavailable === true) return;
+    const memberCount = typeof d.member_count === 'number' ? d.member_count : 0;
+    const large = d.large === true || memberCount > this.o.largeThreshold;
+    this.directory.created(d.id, large, memberCount);
+    this.applyMembers(d.id, d.members, d.presences);
+    this.resolver.startPass();
+    this.checkSynced();
+  }
+
+  private onChunk(d: MembersChunk | null): void {
+    if (d === null || typeof d !== 'object' || !this.directory.accepts(d.guild_id)) return;
+    this.applyMembers(d.guild_id, d.members, d.presences);
+    this.resolver.onChunk(d.nonce, d.chunk_index, d.chunk_count);
+  }
+
+  /** Presences first; then listed members without one are offline, unless another guild says otherwise. */
+  private applyMembers(
+    guildId: string,
+    members: GuildCreate['members'],
+    presences: GuildCreate['presences'],
+  ): void {
+    const observedAt = new Date(this.o.timers.now());
+    for (const raw of Array.isArray(presences) ? presences : []) {
+      const record = raw && toPlatformPresence(raw, observedAt);
+      if (!record) continue;
+      this.directory.addMember(guildId, record.accountId);
+      this.store(record);
+    }
+    for (const member of Array.isArray(members) ? members : []) {
+      const id = presenceUserId(member);
+      if (id === undefined) continue;
+      this.directory.addMember(guildId, id);
+      if (!this.records.has(id)) this.store(offlinePresence(id, observedAt));
+    }
+  }
+
+  private store(record: PlatformPresence): void {
+    if (record.accountId === this.botUserId) return;
+    this.updates += 1;
+    this.records.set(record.accountId, record);
+    this.deliver(record);
+  }
+
+  private deliver(record: PlatformPresence): void {
+    if (this.sink === null || (this.tracked !== null && !this.tracked.has(record.accountId))) return;
+    const key = presenceKey(record);
+    if (this.delivered.get(record.accountId) === key) return;
+    this.delivered.set(record.accountId, key);
+    this.sink(record);
+  }
+
+  private checkSynced(): void {
+    if (!this.synced) return;
+    const waiters = this.syncWaiters;
+    this.syncWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,328 @@
+import type { ConnectionState, PresenceError } from '@amo/presence-core';
+import type { IdentifyThrottle } from './identify-throttle';
+import { parseDiscordCloseCode } from '../discord.errors';
+import {
+  closeRule,
+  type DiscordSessionState,
+  GatewayOp,
+  type GatewayPayload,
+  gatewayUrl,
+  RESUMABLE_CLOSE_CODE,
+} from './gateway.protocol';
+import type { GatewayTransport, TransportConnection } from './gateway.transport';
+import { SendLimiter } from './send-limiter';
+import type { Timers } from '@amo/presence-adapter-kit';
+import { TimerSlots } from './timers';
+
+/** What the machine tells its owner. */
+export interface GatewayListener {
+  dispatch(type: string, data: unknown): void;
+  connection(state: ConnectionState, error?: PresenceError): void;
+  session(state: DiscordSessionState | null): void;
+}
+
+export interface GatewayMachineOptions {
+  token: string;
+  intents: number;
+  shard: [number, number];
+  largeThreshold: number;
+  /** The `url` from GET /gateway/bot. */
+  gatewayUrl: string;
+  /** A saved session to resume instead of identifying. */
+  session?: DiscordSessionState | null;
+  transport: GatewayTransport;
+  throttle: IdentifyThrottle;
+  timers: Timers;
+  random: () => number;
+  listener: GatewayListener;
+  reconnect?: { baseMs?: number; maxMs?: number };
+  helloTimeoutMs?: number;
+  readyTimeoutMs?: number;
+  sessionSaveDebounceMs?: number;
+  sendLimit?: { limit: number; windowMs: number };
+}
+
+export type GatewayPhase = 'idle' | 'connecting' | 'handshaking' | 'ready' | 'waiting' | 'failed' | 'stopped';
+
+/**
+ * The gateway connection's state machine: Hello, heartbeat (jittered first beat, zombie detection), Identify
+ * or Resume, the close-code table, reconnect backoff and session bookkeeping. It owns no socket: it asks
+ * the transport for connections and ignores every event from a connection it has abandoned.
+ */
+export class GatewayMachine {
+  phase: GatewayPhase = 'idle';
+  /** Frames that were not JSON or had no numeric op: counted, never fatal. */
+  invalidFrames = 0;
+  readonly counters = { identifies: 0, resumes: 0, zombies: 0, reconnects: 0, heartbeats: 0, acks: 0 };
+  private session: DiscordSessionState | null;
+  private connection: TransportConnection | null = null;
+  private generation = 0;
+  private interval = 0;
+  private acked = true;
+  private attempts = 0;
+  private cancelIdentify: () => void = () => undefined;
+  private readonly slots: TimerSlots;
+  private readonly limiter: SendLimiter;
+  private lastError: PresenceError | undefined;
+  /** Why the last reconnect happened (for health and debugging). */
+  lastReconnectReason: string | undefined;
+
+  constructor(private readonly o: GatewayMachineOptions) {
+    this.session = o.session && sameShard(o.session.shard, o.shard) ? { ...o.session } : null;
+    this.slots = new TimerSlots(o.timers);
+    this.limiter = new SendLimiter(
+      o.timers,
+      (text) => this.connection?.send(text),
+      o.sendLimit?.limit,
+      o.sendLimit?.windowMs,
+    );
+  }
+
+  start(): void {
+    if (this.phase !== 'idle') return;
+    this.open();
+  }
+
+  /** Queues a payload (op 8) behind the send limit; dropped if the connection goes away first. */
+  send(payload: GatewayPayload): void {
+    if (this.phase === 'ready') this.limiter.send(JSON.stringify(payload), false);
+  }
+
+  currentSession(): DiscordSessionState | null {
+    return this.session ? { ...this.session } : null;
+  }
+
+  sendsInWindow(): number {
+    return this.limiter.used();
+  }
+
+  get error(): PresenceError | undefined {
+    return this.lastError;
+  }
+
+  /** Stops for good. The close code keeps the session resumable, and the session is handed out first. */
+  async stop(): Promise<void> {
+    if (this.phase === 'stopped') return;
+    this.phase = 'stopped';
+    this.cancelIdentify();
+    this.slots.clearAll();
+    this.limiter.close();
+    this.o.listener.session(this.currentSession());
+    await this.abandon(RESUMABLE_CLOSE_CODE);
+  }
+
+  armedTimers(): string[] {
+    return this.slots.armed();
+  }
+
+  private open(): void {
+    const generation = ++this.generation;
+    const url = gatewayUrl(this.session?.resumeGatewayUrl ?? this.o.gatewayUrl);
+    this.phase = 'connecting';
+    this.limiter.reset();
+    this.o.listener.connection('connecting');
+    this.slots.set('hello', this.o.helloTimeoutMs ?? 30_000, () => this.reconnect('hello timeout'));
+    this.connection = this.o.transport.connect(url, {
+      open: () => undefined,
+      message: (text) => {
+        if (generation === this.generation) this.onFrame(text);
+      },
+      close: (code) => {
+        if (generation === this.generation) this.onClose(code);
+      },
+    });
+  }
+
+  private onFrame(text: string): void {
+    let payload: GatewayPayload;
+    try {
+      payload = JSON.parse(text) as GatewayPayload;
+    } catch {
+      this.invalidFrames += 1;
+      return;
+    }
+    if (payload === null || typeof payload !== 'object' || typeof payload.op !== 'number') {
+      this.invalidFrames += 1;
+      return;
+    }
+    switch (payload.op) {
+      case GatewayOp.Dispatch:
+        return this.onDispatch(payload);
+      case GatewayOp.HeartbeatAck:
+        this.acked = true;
+        this.counters.acks += 1;
+        return;
+      case GatewayOp.Heartbeat:
+        return this.beat();
+      case GatewayOp.Hello:
+        return this.onHello(payload.d as { heartbeat_interval?: unknown } | null);
+      case GatewayOp.Reconnect:
+        return this.reconnect('reconnect requested (op 7)', 0);
+      case GatewayOp.InvalidSession:
+        if (payload.d !== true) this.dropSession();
+        // The docs ask for a random 1-5 s wait before identifying again.
+        return this.reconnect('invalid session (op 9)', payload.d === true ? 0 : 1_000 + this.o.random() * 4_000);
+    }
+  }
+
+  private onHello(d: { heartbeat_interval?: unknown } | null): void {
+    const interval = d?.heartbeat_interval;
+    if (typeof interval !== 'number' || !(interval > 0)) {
+      this.invalidFrames += 1;
+      return;
+    }
+    this.slots.clear('hello');
+    this.phase = 'handshaking';
+    this.interval = interval;
+    this.acked = true;
+    this.slots.set('heartbeat', interval * this.o.random(), () => this.tick());
+    this.slots.set('ready', this.o.readyTimeoutMs ?? 60_000, () => this.reconnect('no READY or RESUMED in time'));
+    const generation = this.generation;
+    if (this.session) {
+      this.counters.resumes += 1;
+      const { sessionId, sequence } = this.session;
+      this.sendNow({ op: GatewayOp.Resume, d: { token: this.o.token, session_id: sessionId, seq: sequence } });
+      return;
+    }
+    this.cancelIdentify = this.o.throttle.acquire(this.o.shard[0], () => {
+      if (generation !== this.generation) return;
+      this.counters.identifies += 1;
+      this.sendNow({
+        op: GatewayOp.Identify,
+        d: {
+          token: this.o.token,
+          intents: this.o.intents,
+          properties: { os: 'linux', browser: 'amo-presence', device: 'amo-presence' },
+          shard: this.o.shard,
+          large_threshold: this.o.largeThreshold,
+        },
+      });
+    });
+  }
+
+  private onDispatch(payload: GatewayPayload): void {
+    if (typeof payload.s === 'number' && this.session) {
+      this.session.sequence = payload.s;
+      if (!this.slots.has('save')) {
+        this.slots.set('save', this.o.sessionSaveDebounceMs ?? 1_000, () =>
+          this.o.listener.session(this.currentSession()),
+        );
+      }
+    }
+    const type = typeof payload.t === 'string' ? payload.t : '';
+    if (type === 'READY') {
+      const d = payload.d as { session_id?: unknown; resume_gateway_url?: unknown } | null;
+      if (typeof d?.session_id !== 'string' || typeof d.resume_gateway_url !== 'string') {
+        this.invalidFrames += 1;
+        return this.reconnect('READY without a session', undefined, 'identify');
+      }
+      this.session = {
+        sessionId: d.session_id,
+        resumeGatewayUrl: d.resume_gateway_url,
+        sequence: typeof payload.s === 'number' ? payload.s : null,
+        shard: [...this.o.shard],
+      };
+      this.becomeReady();
+    } else if (type === 'RESUMED') {
+      this.becomeReady();
+    }
+    this.o.listener.dispatch(type, payload.d);
+  }
+
+  private becomeReady(): void {
+    this.phase = 'ready';
+    this.attempts = 0;
+    this.lastError = undefined;
+    this.slots.clear('ready');
+    this.o.listener.session(this.currentSession());
+    this.o.listener.connection('up');
+  }
+
+  private tick(): void {
+    if (!this.acked) {
+      this.counters.zombies += 1;
+      return this.reconnect('no heartbeat ACK: zombie connection', 0);
+    }
+    this.beat();
+    this.slots.set('heartbeat', this.interval, () => this.tick());
+  }
+
+  private beat(): void {
+    this.acked = false;
+    this.counters.heartbeats += 1;
+    this.sendNow({ op: GatewayOp.Heartbeat, d: this.session?.sequence ?? null });
+  }
+
+  private sendNow(payload: GatewayPayload): void {
+    this.limiter.send(JSON.stringify(payload), true);
+  }
+
+  private onClose(code: number): void {
+    const error = parseDiscordCloseCode(code);
+    if (error) return this.fail(error);
+    const rule = closeRule(code);
+    this.reconnect(`closed ${code}: ${rule.reason}`, undefined, rule.action === 'reidentify' ? 'identify' : 'resume', 'down');
+  }
+
+  private fail(error: PresenceError): void {
+    this.phase = 'failed';
+    this.lastError = error;
+    this.cancelIdentify();
+    this.slots.clearAll();
+    this.limiter.reset();
+    this.connection = null;
+    this.generation += 1;
+    this.o.listener.connection('failed', error);
+  }
+
+  /**
+   * Leaves the current connection (closing it resumably) and opens a new one after `delayMs`, or after the
+   * full-jitter backoff when none is given. `identify` forgets the session first.
+   */
+  private reconnect(
+    reason: string,
+    delayMs?: number,
+    mode: 'resume' | 'identify' = 'resume',
+    state: ConnectionState = 'connecting',
+  ): void {
+    if (this.phase === 'stopped' || this.phase === 'failed') return;
+    if (mode === 'identify') this.dropSession();
+    this.lastReconnectReason = reason;
+    this.counters.reconnects += 1;
+    this.cancelIdentify();
+    this.slots.clear('heartbeat');
+    this.slots.clear('hello');
+    this.slots.clear('ready');
+    void this.abandon(RESUMABLE_CLOSE_CODE);
+    this.phase = 'waiting';
+    this.o.listener.connection(state);
+    const wait = delayMs ?? this.backoff();
+    this.attempts += 1;
+    this.slots.set('reconnect', wait, () => this.open());
+  }
+
+  private backoff(): number {
+    if (this.attempts === 0) return 0;
+    const base = this.o.reconnect?.baseMs ?? 1_000;
+    const max = this.o.reconnect?.maxMs ?? 60_000;
+    return this.o.random() * Math.min(max, base * 2 ** (this.attempts - 1));
+  }
+
+  private dropSession(): void {
+    if (this.session === null) return;
+    this.session = null;
+    this.slots.clear('save');
+    this.o.listener.session(null);
+  }
+
+  private abandon(code: number): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    this.generation += 1;
+    return connection ? connection.close(code) : Promise.resolve();
+  }
+}
+
+function sameShard(a: readonly number[] | undefined, b: readonly number[]): boolean {
+  return Array.isArray(a) && a[0] === b[0] && a[1] === b[1];
+}

@@ -1,0 +1,23 @@
+export * from './discord.manifest';
+export * from './discord.credentials';
+export * from './discord.errors';
+export * from './discord.client';
+export * from './discord.presence';
+export * from './discord.adapter';
+export { PresenceTracker, type PresenceTrackerOptions } from './discord.tracker';
+export { MEMBER_BATCH_SIZE } from './discord.member-resolver';
+export {
+  GATEWAY_CLOSE_RULES,
+  GatewayOp,
+  Intents,
+  PRESENCE_INTENTS,
+  closeRule,
+  type CloseAction,
+  type CloseRule,
+  type DiscordSessionState,
+  type GatewayPayload,
+} from './gateway/gateway.protocol';
+export { GatewayMachine, type GatewayListener, type GatewayMachineOptions, type GatewayPhase } from './gateway/gateway.machine';
+export { WsTransport, type GatewayTransport, type TransportConnection, type TransportHandlers } from './gateway/gateway.transport';
+export { IdentifyThrottle, type SessionStartLimit } from './gateway/identify-throttle';
+export { GATEWAY_SEND_LIMIT } from './gateway/send-limiter';

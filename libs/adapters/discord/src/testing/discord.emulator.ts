@@ -1,0 +1,321 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '@amo/presence-core';
+import { EmulatorServer } from '@amo/presence-adapter-kit/testing';
+import { type ClientFrame, EmulatorConnection, type EmulatorContext, type EmulatorCounters } from './emulator-connection';
+import type { EmulatedSession } from './emulator-session';
+import {
+  type EmulatedActivity,
+  type EmulatedClientStatus,
+  type EmulatedStatus,
+  EmulatorWorld,
+  type MemberSeed,
+  presenceJson,
+  presenceOf,
+  shardOf,
+} from './emulator-world';
+
+export interface DiscordEmulatorOptions {
+  /** The bot token Identify, Resume and GET /gateway/bot must carry. */
+  token?: string;
+  botUserId?: string;
+  /** Hello's heartbeat_interval (ms); Discord's is about 41 250. */
+  heartbeatIntervalMs?: number;
+  /** Privileged intents enabled "in the Developer Portal"; a disabled one asked for closes with 4014. */
+  allowPresencesIntent?: boolean;
+  allowMembersIntent?: boolean;
+  /** GET /gateway/bot's `shards` and `session_start_limit`. */
+  recommendedShards?: number;
+  maxConcurrency?: number;
+  sessionStartRemaining?: number;
+  /** Per connection; Discord's is 120 per 60 s, excess closes with 4008. */
+  sendLimit?: { limit: number; windowMs: number };
+  /** Dispatches kept per session for Resume replay. */
+  replayCapacity?: number;
+  clock?: Clock;
+}
+
+export type EmulatorEvent = { kind: 'frame'; frame: ClientFrame } | { kind: 'connection' | 'closed'; id: number };
+
+/**
+ * A Discord Gateway v10 on loopback: `GET /api/v10/gateway/bot`, then a WebSocket that speaks Hello, Identify
+ * (token and intents checked: 4004, 4014), READY, GUILD_CREATE (respecting large_threshold), op 8 chunks with
+ * the RATE_LIMITED dispatch, PRESENCE_UPDATE on scripted changes, heartbeat ACKs, op 7, op 9, Resume with
+ * replay and the 120/60 s send limit. Point the adapter's `apiBaseUrl` at {@link apiBaseUrl}.
+ */
+export class DiscordGatewayEmulator {
+  readonly world = new EmulatorWorld();
+  readonly counters: EmulatorCounters = {
+    gatewayBotRequests: 0,
+    connections: 0,
+    resumeUrlConnections: 0,
+    identifies: 0,
+    resumes: 0,
+    heartbeats: 0,
+    heartbeatAcks: 0,
+    memberRequests: 0,
+    memberRequestsRateLimited: 0,
+    presenceUpdates: 0,
+    replayed: 0,
+    invalidSessions: 0,
+    invalidFrames: 0,
+    sendLimitDisconnects: 0,
+    serverCloses: {},
+  };
+  /** Every frame the adapter sent, in order. */
+  readonly frames: ClientFrame[] = [];
+  readonly sessions = new Map<string, EmulatedSession>();
+  readonly token: string;
+  private readonly connections = new Set<EmulatorConnection>();
+  private readonly listeners = new Set<(event: EmulatorEvent) => void>();
+  private readonly identifyStamps = new Map<number, number>();
+  private readonly fullListStamps = new Map<string, number>();
+  private scriptedMemberLimits: { remaining: number; retryAfterSec: number } = { remaining: 0, retryAfterSec: 0 };
+  private identifiesRemaining: number;
+  private nextConnectionId = 0;
+  private readonly ctx: EmulatorContext;
+
+  private constructor(
+    readonly server: EmulatorServer,
+    private readonly options: DiscordEmulatorOptions,
+  ) {
+    this.token = options.token ?? 'emulator-bot-token';
+    this.identifiesRemaining = options.sessionStartRemaining ?? 1000;
+    const now = (): number => (options.clock ?? { now: () => Date.now() }).now();
+    this.ctx = {
+      token: this.token,
+      botUserId: options.botUserId ?? '100000000000000001',
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      allowed: { members: options.allowMembersIntent ?? true, presences: options.allowPresencesIntent ?? true },
+      sendLimit: options.sendLimit ?? { limit: 120, windowMs: 60_000 },
+      replayCapacity: options.replayCapacity ?? 100_000,
+      resumeUrl: `${server.wsUrl}/resume`,
+      world: this.world,
+      sessions: this.sessions,
+      counters: this.counters,
+      now,
+      record: (frame) => {
+        this.frames.push(frame);
+        this.emit({ kind: 'frame', frame });
+      },
+      takeIdentify: (shardId) => this.takeIdentify(shardId, now()),
+      memberRequestRetryAfter: (guildId, fullList) => this.memberRetryAfter(guildId, fullList, now()),
+      newSessionId: () => randomBytes(16).toString('hex'),
+    };
+  }
+
+  static async start(options: DiscordEmulatorOptions = {}): Promise<DiscordGatewayEmulator> {
+    const server = await EmulatorServer.start({ websocket: true, clock: options.clock });
+    const emulator = new DiscordGatewayEmulator(server, options);
+    emulator.install();
+    return emulator;
+  }
+
+  /** What the adapter's `apiBaseUrl` should be: `http://127.0.0.1:PORT/api`. */
+  get apiBaseUrl(): string {
+    return `${this.server.url}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return this.server.wsUrl;
+  }
+
+  /** Connections currently open. */
+  get openConnections(): number {
+    return this.connections.size;
+  }
+
+  // ---- world ----------------------------------------------------------------------------------------------
+
+  addGuild(guildId: string, name?: string): this {
+    this.world.addGuild(guildId, name);
+    return this;
+  }
+
+  /** Adds members in bulk (initial state; no dispatch is sent). A plain id is an offline member. */
+  addMembers(guildId: string, members: Iterable<MemberSeed>): this {
+    this.world.addMembers(guildId, members);
+    return this;
+  }
+
+  /** Changes a member's presence in one guild and dispatches PRESENCE_UPDATE to sessions that see it. */
+  setPresence(
+    guildId: string,
+    userId: string,
+    status: EmulatedStatus,
+    activities?: EmulatedActivity[],
+    clientStatus?: EmulatedClientStatus,
+  ): void {
+    const presence = presenceOf(status, activities, clientStatus);
+    this.world.setPresence(guildId, userId, presence);
+    for (const session of this.sessions.values()) {
+      if ((session.intents & 256) === 0 || shardOf(guildId, session.shard[1]) !== session.shard[0]) continue;
+      this.counters.presenceUpdates += 1;
+      session.dispatch('PRESENCE_UPDATE', presenceJson(userId, presence, guildId));
+    }
+  }
+
+  /** A user's change as Discord sends it: one PRESENCE_UPDATE per guild they share with the bot. */
+  setUserPresence(
+    userId: string,
+    status: EmulatedStatus,
+    activities?: EmulatedActivity[],
+    clientStatus?: EmulatedClientStatus,
+  ): void {
+    for (const guildId of this.world.guildsOf(userId)) this.setPresence(guildId, userId, status, activities, clientStatus);
+  }
+
+  // ---- protocol scripting ---------------------------------------------------------------------------------
+
+  /** Open connections stop getting heartbeat ACKs; with `deaf`, dispatches stop reaching them too (buffered). */
+  stopAcking(options: { deaf?: boolean } = {}): void {
+    for (const connection of this.connections) {
+      connection.acking = false;
+      connection.deaf = options.deaf ?? false;
+    }
+  }
+
+  /** Asks every open connection to reconnect and resume (op 7). */
+  sendReconnect(): void {
+    for (const connection of this.connections) connection.sendOp(7, null);
+  }
+
+  /** op 9 to every open connection; `resumable: false` also forgets their sessions. */
+  invalidateSession(resumable: boolean): void {
+    for (const connection of this.connections) {
+      if (!resumable && connection.session) this.sessions.delete(connection.session.id);
+      this.counters.invalidSessions += 1;
+      connection.sendOp(9, resumable);
+    }
+  }
+
+  /** Closes every open connection with `code` (4004, 4009, 4014, ...). */
+  closeWith(code: number, reason = ''): void {
+    for (const connection of this.connections) connection.close(code, reason);
+  }
+
+  /** Destroys every TCP connection without a close frame (a network drop). */
+  dropConnections(): void {
+    for (const connection of this.connections) connection.terminate();
+  }
+
+  /** Asks for an immediate heartbeat (op 1). */
+  requestHeartbeat(): void {
+    for (const connection of this.connections) connection.sendOp(1, null);
+  }
+
+  /** Sends a raw text frame (invalid JSON, unknown ops) to every open connection. */
+  sendRaw(text: string): void {
+    for (const connection of this.connections) connection.sendRaw(text);
+  }
+
+  /** The next `n` op 8 requests get the RATE_LIMITED dispatch with `retryAfterSec`. */
+  rateLimitMemberRequests(n: number, retryAfterSec: number): void {
+    this.scriptedMemberLimits = { remaining: n, retryAfterSec };
+  }
+
+  /** Frames the adapter sent with this op. */
+  framesWithOp(op: number): ClientFrame[] {
+    return this.frames.filter((f) => f.op === op);
+  }
+
+  /** Resolves once `predicate` holds, re-checked on every emulator event; rejects after `timeoutMs` (real time). */
+  waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const listener = (): void => {
+        if (!predicate()) return;
+        this.listeners.delete(listener);
+        resolve();
+      };
+      this.listeners.add(listener);
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error('emulator waitFor timed out'));
+      }, timeoutMs);
+      timer.unref?.();
+    });
+  }
+
+  onEvent(listener: (event: EmulatorEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.connections) connection.terminate();
+    this.connections.clear();
+    this.listeners.clear();
+    await this.server.close();
+  }
+
+  private install(): void {
+    this.server.route('GET', '/api/v10/gateway/bot', (req) => {
+      this.counters.gatewayBotRequests += 1;
+      if (req.headers.authorization !== `Bot ${this.token}`) {
+        return { status: 401, json: { message: '401: Unauthorized', code: 0 } };
+      }
+      return {
+        status: 200,
+        json: {
+          url: this.server.wsUrl,
+          shards: this.options.recommendedShards ?? 1,
+          session_start_limit: {
+            total: 1000,
+            remaining: this.identifiesRemaining,
+            reset_after: 86_400_000,
+            max_concurrency: this.options.maxConcurrency ?? 1,
+          },
+        },
+      };
+    });
+    this.server.onOverBudget((_req, info) => ({
+      status: 429,
+      headers: { 'retry-after': String(info.retryAfterSec) },
+      json: { message: 'You are being rate limited.', retry_after: info.retryAfterSec, global: false },
+    }));
+    this.server.onWebSocket((socket, req) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const connection = new EmulatorConnection((this.nextConnectionId += 1), socket, this.ctx);
+      this.connections.add(connection);
+      this.counters.connections += 1;
+      if (url.pathname.startsWith('/resume')) this.counters.resumeUrlConnections += 1;
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) connection.close(4002, 'Decode error');
+        else connection.onMessage(data.toString());
+      });
+      socket.on('close', (code) => {
+        connection.closed(code);
+        this.connections.delete(connection);
+        this.emit({ kind: 'closed', id: connection.id });
+      });
+      connection.start(url.searchParams);
+      this.emit({ kind: 'connection', id: connection.id });
+    });
+  }
+
+  private takeIdentify(shardId: number, now: number): boolean {
+    if (this.identifiesRemaining <= 0) return false;
+    const bucket = shardId % Math.max(1, this.options.maxConcurrency ?? 1);
+    const last = this.identifyStamps.get(bucket);
+    if (last !== undefined && now - last < 5_000) return false;
+    this.identifyStamps.set(bucket, now);
+    this.identifiesRemaining -= 1;
+    return true;
+  }
+
+  private memberRetryAfter(guildId: string, fullList: boolean, now: number): number {
+    if (this.scriptedMemberLimits.remaining > 0) {
+      this.scriptedMemberLimits.remaining -= 1;
+      return this.scriptedMemberLimits.retryAfterSec;
+    }
+    if (!fullList) return 0;
+    const last = this.fullListStamps.get(guildId);
+    if (last !== undefined && now - last < 30_000) return (30_000 - (now - last)) / 1000;
+    this.fullListStamps.set(guildId, now);
+    return 0;
+  }
+
+  private emit(event: EmulatorEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}

@@ -1,0 +1,11 @@
+export * from './discord.emulator';
+export type { ClientFrame, EmulatorCounters } from './emulator-connection';
+export type { EmulatedSession } from './emulator-session';
+export {
+  type EmulatedActivity,
+  type EmulatedClientStatus,
+  type EmulatedPresence,
+  type EmulatedStatus,
+  type MemberSeed,
+  shardOf,
+} from './emulator-world';
