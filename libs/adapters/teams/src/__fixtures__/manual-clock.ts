@@ -1,0 +1,67 @@
+import type { TimerClock } from '@amo/presence-adapter-kit';
+
+interface Pending {
+  at: number;
+  seq: number;
+  callback: () => void;
+}
+
+/**
+ * Fake time for the adapter, the kit and the emulator at once: `now()` moves only when the test calls `advance`,
+ * which fires due timers in order and lets the promises they start settle (real sockets keep working).
+ */
+export class ManualClock implements TimerClock {
+  private nowMs: number;
+  private seq = 0;
+  private readonly timers = new Map<number, Pending>();
+
+  constructor(start = Date.parse('2026-03-02T09:00:00Z')) {
+    this.nowMs = start;
+  }
+
+  now(): number {
+    return this.nowMs;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const handle = ++this.seq;
+    this.timers.set(handle, { at: this.nowMs + Math.max(0, ms), seq: handle, callback });
+    return handle;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  pending(): number {
+    return this.timers.size;
+  }
+
+  /** Moves time forward, firing each due timer at its own time and settling what it starts (`settle`). */
+  async advance(ms: number, settle: () => Promise<void> = tick): Promise<void> {
+    const target = this.nowMs + ms;
+    for (;;) {
+      const due = [...this.timers.values()].filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!due) break;
+      this.timers.delete(due.seq);
+      this.nowMs = Math.max(this.nowMs, due.at);
+      due.callback();
+      await settle();
+    }
+    this.nowMs = target;
+    await settle();
+  }
+}
+
+function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Polls `condition` on real time (network round trips on loopback) until it holds; fails after `timeoutMs`. */
+export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

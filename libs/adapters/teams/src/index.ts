@@ -1,0 +1,12 @@
+export * from './teams.adapter';
+export * from './teams.config';
+export * from './teams.manifest';
+export * from './teams.credentials';
+export * from './teams.errors';
+export * from './teams.presence';
+export { htmlToText } from './teams.html';
+export * from './teams.notifications';
+export * from './teams.crypto';
+export { PresenceLedger } from './teams.ledger';
+export { type SavedTeamsSubscription, presenceResource, resourceIds } from './teams.subscriptions';
+export { GraphClient, type GraphSubscription } from './teams.client';

@@ -1,0 +1,282 @@
+import { ClientCredentialsTokenProvider, RateBudgetRegistry, timersOf, type Timers } from '@amo/presence-adapter-kit';
+import {
+  type AdapterCapabilities,
+  type AdapterFactory,
+  type AdapterHealth,
+  type FetchResult,
+  isPresenceError,
+  type PlatformPresence,
+  type PresenceAdapter,
+  PresenceError,
+  type PushSink,
+} from '@amo/presence-core';
+import { GraphClient } from './teams.client';
+import { resolveTeamsConfig, type ResolvedTeamsConfig, type TeamsAdapterConfig, type TeamsAdapterDeps } from './teams.config';
+import { isEntraObjectId } from './teams.credentials';
+import { certificateBase64Der } from './teams.crypto';
+import { PresenceLedger } from './teams.ledger';
+import { teamsManifest, teamsPresenceBudget, TEAMS_MAX_IDS_PER_REQUEST } from './teams.manifest';
+import { type GraphNotificationRequest, type GraphNotificationResult, handleGraphNotification } from './teams.notifications';
+import { type GraphPresence, toTeamsPresence } from './teams.presence';
+import { type SavedTeamsSubscription, TeamsSubscriptionManager } from './teams.subscriptions';
+
+// Graph answers 200 or 404 for an id nobody has; only 401/403 mean the app cannot read presence.
+const PROBE_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Microsoft Teams presence over Graph. Polls getPresencesByUserId (650 ids a call, the tenant's 1,500 / 30 s
+ * budget); with a delegated token it also holds presence subscriptions, and ids they cover are answered from
+ * notification-held state. Build it with {@link createTeamsAdapter}.
+ */
+export class TeamsAdapter implements PresenceAdapter {
+  readonly platform = 'teams' as const;
+  readonly capabilities: AdapterCapabilities;
+  private readonly config: ResolvedTeamsConfig;
+  private readonly timers: Timers;
+  private readonly app: GraphClient;
+  private readonly delegated?: GraphClient;
+  private readonly subscriptions?: TeamsSubscriptionManager;
+  private readonly ledger = new PresenceLedger();
+  private tracked = new Set<string>();
+  private sink?: PushSink;
+  private closed = false;
+
+  constructor(
+    private readonly options: TeamsAdapterConfig,
+    deps: TeamsAdapterDeps = {},
+  ) {
+    this.config = resolveTeamsConfig(options);
+    this.timers = timersOf(deps.clock);
+    const { credentials } = this.config;
+    const budgets = deps.budgets ?? new RateBudgetRegistry(deps.clock);
+    const budget = teamsPresenceBudget(credentials.tenantId);
+    budgets.define(budget);
+    const common = { graphBaseUrl: this.config.graphBaseUrl, tenantId: credentials.tenantId, budgets, clock: deps.clock, fetch: deps.fetch, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, random: deps.random };
+    const auth = new ClientCredentialsTokenProvider({
+      platform: 'teams',
+      tokenUrl: this.config.tokenUrl,
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      scope: this.config.scope,
+      clientAuth: 'body',
+      clock: deps.clock,
+      fetch: deps.fetch,
+    });
+    this.app = new GraphClient({ ...common, auth });
+    const push = options.push;
+    if (push && this.config.notificationUrl && this.config.lifecycleNotificationUrl) {
+      this.delegated = new GraphClient({ ...common, auth: push.delegatedAuth });
+      this.subscriptions = new TeamsSubscriptionManager({
+        client: this.delegated,
+        notificationUrl: this.config.notificationUrl,
+        lifecycleNotificationUrl: this.config.lifecycleNotificationUrl,
+        clock: deps.clock,
+        lifetimeMs: push.lifetimeMs,
+        renewBeforeMs: push.renewBeforeMs,
+        retryMs: push.retryMs,
+        encryption: push.encryption ? { certificate: certificateBase64Der(push.encryption.certificate), certificateId: push.encryption.certificateId } : undefined,
+        restored: push.subscriptions,
+        save: push.onSubscriptionsChanged,
+        onChange: (error) => this.reportConnection(error),
+      });
+    }
+    if (this.subscriptions) this.startPush = (sink) => this.beginPush(sink);
+    const { capabilities } = teamsManifest;
+    this.capabilities = { ...capabilities, push: this.subscriptions !== undefined, rateBudgets: [budget], fields: [...capabilities.fields] };
+  }
+
+  /** Fetches an app token (checks tenant, client id and secret) and probes Presence.Read.All. */
+  async connect(): Promise<void> {
+    try {
+      await this.app.getPresencesByUserId([PROBE_ID]);
+    } catch (error) {
+      if (!(isPresenceError(error) && error.code === 'NOT_FOUND')) throw error;
+    }
+  }
+
+  /**
+   * Reads presence for any number of ids in batches of 650, several in flight, paced by the tenant budget.
+   * Ids a live subscription covers, with state held since coverage began, are answered without a call.
+   * Non-GUIDs and ids Graph does not know are `notFound`. If some batches fail and others succeed, the
+   * successes are returned (the failure is in `health().lastError`); if all fail, the first error is thrown.
+   */
+  async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
+    const unique = [...new Map(accountIds.map((id) => [id.toLowerCase(), id])).values()];
+    const records: PlatformPresence[] = [];
+    const notFound: string[] = [];
+    const toRead: string[] = [];
+    for (const id of unique) {
+      if (!isEntraObjectId(id)) notFound.push(id);
+      else {
+        const held = this.heldIfCovered(id);
+        if (held) records.push({ ...held, accountId: id });
+        else toRead.push(id);
+      }
+    }
+    const batches: string[][] = [];
+    for (let start = 0; start < toRead.length; start += TEAMS_MAX_IDS_PER_REQUEST) batches.push(toRead.slice(start, start + TEAMS_MAX_IDS_PER_REQUEST));
+    const failures: unknown[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        try {
+          const result = await this.readBatch(batch);
+          records.push(...result.records);
+          notFound.push(...result.notFound);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.concurrency, batches.length) }, worker));
+    if (failures.length > 0 && failures.length === batches.length) throw failures[0];
+    return { records, notFound };
+  }
+
+  /** Present only with a delegated token: subscribes the tracked ids and reports coverage as the connection state. */
+  readonly startPush?: (sink: PushSink) => Promise<void>;
+
+  setTrackedIds(accountIds: readonly string[]): void {
+    const valid = [...new Set(accountIds.filter(isEntraObjectId))];
+    this.tracked = new Set(valid.map((id) => id.toLowerCase()));
+    this.ledger.retain(this.tracked);
+    void this.subscriptions?.setTrackedIds(valid).catch(() => undefined);
+  }
+
+  /** The clientState lookup the webhook handler checks notifications against. */
+  clientStateOf = (subscriptionId: string): string | undefined => this.subscriptions?.clientStateOf(subscriptionId);
+
+  /** Current subscriptions, as the save callback receives them. */
+  savedSubscriptions(): SavedTeamsSubscription[] {
+    return this.subscriptions?.saved() ?? [];
+  }
+
+  /**
+   * The webhook in one call: answers with the pure handler's result (at once) and applies it in the background.
+   * The service's controller writes `status`, `contentType` and `body` back to Graph.
+   */
+  handleWebhook(request: GraphNotificationRequest): GraphNotificationResult {
+    const push = this.options.push;
+    const keys = push?.encryption ? [{ certificateId: push.encryption.certificateId, privateKey: push.encryption.privateKey }] : undefined;
+    const result = handleGraphNotification(request, { clientStates: this.clientStateOf, decryptionKeys: keys, clock: this.timers });
+    void this.receive(result).catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Applies an accepted notification batch: records go through the ledger (an older sequence never wins) to the
+   * push sink; basic notifications' ids are re-read; lifecycle events go to the subscription manager.
+   */
+  async receive(result: GraphNotificationResult): Promise<void> {
+    if (result.status !== 202 || this.closed) return;
+    for (const record of result.records) this.deliver(record);
+    const changed = result.changedIds.filter((id) => this.tracked.has(id.toLowerCase()));
+    if (changed.length > 0) {
+      try {
+        for (const record of await this.fetchFromGraph(changed)) this.deliver(record);
+      } catch {
+        // The held state is now known to be old: forget it so the next poll re-reads these ids.
+        for (const id of changed) this.ledger.delete(id);
+      }
+    }
+    if (result.lifecycle.length > 0) await this.subscriptions?.handleLifecycle(result.lifecycle);
+  }
+
+  health(): AdapterHealth {
+    const app = this.app.health();
+    const health: AdapterHealth = { ...app };
+    if (this.subscriptions) {
+      health.connection = this.connectionState();
+      const subError = this.subscriptions.error();
+      if (subError && !app.lastError) health.lastError = { code: subError.code, message: subError.message, at: new Date(this.timers.now()) };
+    }
+    return health;
+  }
+
+  /** Stops timers, aborts requests, and deletes subscriptions unless `push.keepOnClose`. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.subscriptions?.close(!this.options.push?.keepOnClose);
+    this.app.close();
+    this.delegated?.close();
+  }
+
+  private async beginPush(sink: PushSink): Promise<void> {
+    this.sink = sink;
+    sink.connection('connecting');
+    await this.subscriptions?.start();
+  }
+
+  private heldIfCovered(id: string): PlatformPresence | undefined {
+    const since = this.subscriptions?.coveredSince(id);
+    const held = since === undefined ? undefined : this.ledger.get(id);
+    return held && since !== undefined && held.observedAt.getTime() >= since ? held : undefined;
+  }
+
+  private async fetchFromGraph(ids: readonly string[]): Promise<PlatformPresence[]> {
+    const records: PlatformPresence[] = [];
+    for (let start = 0; start < ids.length; start += TEAMS_MAX_IDS_PER_REQUEST) {
+      records.push(...(await this.readBatch(ids.slice(start, start + TEAMS_MAX_IDS_PER_REQUEST))).records);
+    }
+    return records;
+  }
+
+  /** One getPresencesByUserId call; a 404 for a batch is split in halves until the unknown ids are isolated. */
+  private async readBatch(ids: readonly string[]): Promise<FetchResult> {
+    let presences: GraphPresence[];
+    try {
+      presences = await this.app.getPresencesByUserId(ids);
+    } catch (error) {
+      if (!(isPresenceError(error) && error.code === 'NOT_FOUND')) throw error;
+      if (ids.length === 1) return { records: [], notFound: [...ids] };
+      const middle = Math.ceil(ids.length / 2);
+      const [left, right] = await Promise.all([this.readBatch(ids.slice(0, middle)), this.readBatch(ids.slice(middle))]);
+      return { records: [...left.records, ...right.records], notFound: [...left.notFound, ...right.notFound] };
+    }
+    const observedAt = new Date(this.timers.now());
+    const byId = new Map(presences.map((presence) => [presence.id.toLowerCase(), presence]));
+    const records: PlatformPresence[] = [];
+    const notFound: string[] = [];
+    for (const id of ids) {
+      const presence = byId.get(id.toLowerCase());
+      if (!presence) {
+        notFound.push(id);
+        this.ledger.delete(id);
+        continue;
+      }
+      const { current } = this.ledger.offer(toTeamsPresence({ ...presence, id }, observedAt));
+      records.push({ ...current, accountId: id });
+    }
+    return { records, notFound };
+  }
+
+  private deliver(record: PlatformPresence): void {
+    if (!this.tracked.has(record.accountId.toLowerCase())) return;
+    const { accepted } = this.ledger.offer(record);
+    if (accepted) this.sink?.presence(record);
+  }
+
+  private connectionState(): 'connecting' | 'up' | 'down' | 'failed' {
+    const error = this.subscriptions?.error();
+    if (error && (error.code === 'AUTH_INVALID' || error.code === 'PERMISSION_DENIED')) return 'failed';
+    const covered = this.subscriptions?.coveredIds().size ?? 0;
+    return covered >= this.tracked.size ? 'up' : 'down';
+  }
+
+  private reportConnection(error?: PresenceError): void {
+    if (this.closed || !this.sink) return;
+    this.sink.connection(this.connectionState(), error);
+  }
+}
+
+/** Builds a Teams adapter from config (credentials, base URLs, push settings); never reads the environment. */
+export function createTeamsAdapter(config: TeamsAdapterConfig, deps: TeamsAdapterDeps = {}): TeamsAdapter {
+  return new TeamsAdapter(config, deps);
+}
+
+/** An AdapterFactory for core's `adapterFactories` (`initializePlatform('teams', {tenant_id, ...})`): polling only. */
+export function teamsAdapterFactory(deps: TeamsAdapterDeps = {}): AdapterFactory {
+  return (credentials) => createTeamsAdapter({ credentials }, deps);
+}

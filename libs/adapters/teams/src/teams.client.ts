@@ -1,0 +1,117 @@
+import { PlatformHttpClient, type RateBudgetRegistry, type TimerClock, type TokenProvider } from '@amo/presence-adapter-kit';
+import { isPresenceError } from '@amo/presence-core';
+import { parseTeamsError } from './teams.errors';
+import { teamsPresenceBucket } from './teams.manifest';
+import type { GraphPresence } from './teams.presence';
+
+export interface GraphClientOptions {
+  graphBaseUrl: string;
+  tenantId: string;
+  auth: TokenProvider;
+  budgets: RateBudgetRegistry;
+  clock?: TimerClock;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  maxRetries?: number;
+  random?: () => number;
+}
+
+/** A presence subscription as Graph returns it. */
+export interface GraphSubscription {
+  id: string;
+  resource: string;
+  expirationDateTime: string;
+  clientState?: string | null;
+  notificationUrl?: string;
+  lifecycleNotificationUrl?: string | null;
+}
+
+export interface CreateSubscriptionRequest {
+  resource: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl?: string;
+  expirationDateTime: string;
+  clientState: string;
+  encryption?: { certificate: string; certificateId: string };
+}
+
+/**
+ * Microsoft Graph v1.0 over the kit's client: every presence call is counted in the tenant's bucket, so all
+ * adapters sharing the registry share Graph's 1,500 requests / 30 s. One instance per token (app or delegated).
+ */
+export class GraphClient {
+  private readonly http: PlatformHttpClient;
+  private readonly bucket: string;
+
+  constructor(o: GraphClientOptions) {
+    this.bucket = teamsPresenceBucket(o.tenantId);
+    this.http = new PlatformHttpClient({
+      platform: 'teams',
+      baseUrl: `${o.graphBaseUrl.replace(/\/+$/, '')}/v1.0`,
+      parseError: (outcome) => parseTeamsError(outcome, o.clock),
+      auth: o.auth,
+      budgets: o.budgets,
+      clock: o.clock,
+      fetch: o.fetch,
+      timeoutMs: o.timeoutMs,
+      maxRetries: o.maxRetries,
+      random: o.random,
+    });
+  }
+
+  /** POST /communications/getPresencesByUserId for at most 650 ids; unknown ids are simply absent. */
+  async getPresencesByUserId(ids: readonly string[]): Promise<GraphPresence[]> {
+    const response = await this.http.request<{ value?: GraphPresence[] }>({
+      method: 'POST',
+      path: '/communications/getPresencesByUserId',
+      json: { ids },
+      bucket: this.bucket,
+    });
+    const value = response.body?.value;
+    if (!Array.isArray(value)) throw parseTeamsError({ kind: 'malformed', status: response.status, headers: response.headers, text: response.text });
+    return value.filter((item): item is GraphPresence => typeof item?.id === 'string');
+  }
+
+  async createSubscription(request: CreateSubscriptionRequest): Promise<GraphSubscription> {
+    const json: Record<string, unknown> = {
+      changeType: 'updated',
+      resource: request.resource,
+      notificationUrl: request.notificationUrl,
+      expirationDateTime: request.expirationDateTime,
+      clientState: request.clientState,
+    };
+    if (request.lifecycleNotificationUrl) json['lifecycleNotificationUrl'] = request.lifecycleNotificationUrl;
+    if (request.encryption) {
+      Object.assign(json, { includeResourceData: true, encryptionCertificate: request.encryption.certificate, encryptionCertificateId: request.encryption.certificateId });
+    }
+    // Creation makes Graph run the validation handshake against our webhook, which may take up to 10 s.
+    const response = await this.http.request<GraphSubscription>({ method: 'POST', path: '/subscriptions', json, timeoutMs: 30_000, retry: false });
+    return response.body;
+  }
+
+  async renewSubscription(id: string, expirationDateTime: string): Promise<GraphSubscription> {
+    const response = await this.http.request<GraphSubscription>({ method: 'PATCH', path: `/subscriptions/${encodeURIComponent(id)}`, json: { expirationDateTime } });
+    return response.body;
+  }
+
+  async reauthorizeSubscription(id: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: `/subscriptions/${encodeURIComponent(id)}/reauthorize` });
+  }
+
+  /** Deletes a subscription; one that is already gone (404) counts as deleted. */
+  async deleteSubscription(id: string): Promise<void> {
+    try {
+      await this.http.request({ method: 'DELETE', path: `/subscriptions/${encodeURIComponent(id)}` });
+    } catch (error) {
+      if (!(isPresenceError(error) && error.code === 'NOT_FOUND')) throw error;
+    }
+  }
+
+  health(): ReturnType<PlatformHttpClient['health']> {
+    return this.http.health();
+  }
+
+  close(): void {
+    this.http.close();
+  }
+}

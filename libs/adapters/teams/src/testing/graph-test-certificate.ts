@@ -1,0 +1,61 @@
+/**
+ * A self-signed RSA-2048 certificate and its private key for rich (encrypted) Graph notifications in tests,
+ * the sandbox and the demo. TEST ONLY: published in the repository, so it protects nothing; a deployment
+ * makes its own certificate and keeps its key in the credential vault.
+ */
+export const GRAPH_TEST_CERTIFICATE_PEM = `-----BEGIN CERTIFICATE-----
+MIIDUTCCAjmgAwIBAgIUIKevL66PlnWMvbQgMGWPhKSAFYswDQYJKoZIhvcNAQEL
+BQAwNzE1MDMGA1UEAwwscHJlc2VuY2UtYWdncmVnYXRvci1ncmFwaC1lbXVsYXRv
+ci10ZXN0LW9ubHkwIBcNMjYxMTI2MDcxMTQ3WhgPMjEyNjExMDIwNzExNDdaMDcx
+NTAzBgNVBAMMLHByZXNlbmNlLWFnZ3JlZ2F0b3ItZ3JhcGgtZW11bGF0b3ItdGVz
+dC1vbmx5MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzE3M3D4+LXCe
+x05F1M4oG46n1X74fihoiyVLDxuSyGR4SnHSKJKyJskxfgtGSPFlNsDpvnnLmOA7
+YDdV+OvWxmD/snQQ6rXyfZlMlS8wNaT+bHsl7VsfR7RRPP7tD4ZEVzR8mkTQ31Dx
+UP0Ef0sBhonaVmvLXET7sAJqoTaLdgBEn5kOgUjYUw1IToveRYMG0USZmOzc8zeC
+VkNvuO7sIWRzl3m2NjMA2xhTnrYger92nB4BmpoanebJ+mgwwzr0zZ4hCfTHQ3ED
+CCL29Vy8l96g2WeBjvP98Yt9cx+rurLJuUl9acE+4Kg/7TBKOgLDCOImf+I2EPbI
+Jt3qkkGDjQIDAQABo1MwUTAdBgNVHQ4EFgQUAiKt1UTjca6yVKROdpT96Vp8Fk8w
+HwYDVR0jBBgwFoAUAiKt1UTjca6yVKROdpT96Vp8Fk8wDwYDVR0TAQH/BAUwAwEB
+/zANBgkqhkiG9w0BAQsFAAOCAQEAgamr51rHE4DNCFnwLYPPEOFLlth1Ilr4Qte6
+9XcrYgy9SlULeVogagYRTWMc5HTbtXshaP5FmYfn7v7lYdoLQu8aX2HA0HDq7Van
+Eugxowm4dvP8+lgAxwWH0db6RJXkbEBhfBmFpG51Lts/PANV35PqHX1SG0iPBL7P
+Y9Nt4dIWE8803FmScpIXl6CobTmzPreOCVpfboj6odin/vfFaZpy2KfX6NRrA+Wz
+NpbrdmL8f67QN1bGS9x7zQYtORMzHQeg/s2hwGYZFAuH2MK1YLC9f0EIaUny4/nd
+KiowarD/HBVg9FUo2xDk97/BAbGppS0i8swRF74fEy506qYROg==
+-----END CERTIFICATE-----`;
+
+export const GRAPH_TEST_PRIVATE_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQDMTczcPj4tcJ7H
+TkXUzigbjqfVfvh+KGiLJUsPG5LIZHhKcdIokrImyTF+C0ZI8WU2wOm+ecuY4Dtg
+N1X469bGYP+ydBDqtfJ9mUyVLzA1pP5seyXtWx9HtFE8/u0PhkRXNHyaRNDfUPFQ
+/QR/SwGGidpWa8tcRPuwAmqhNot2AESfmQ6BSNhTDUhOi95FgwbRRJmY7NzzN4JW
+Q2+47uwhZHOXebY2MwDbGFOetiB6v3acHgGamhqd5sn6aDDDOvTNniEJ9MdDcQMI
+Ivb1XLyX3qDZZ4GO8/3xi31zH6u6ssm5SX1pwT7gqD/tMEo6AsMI4iZ/4jYQ9sgm
+3eqSQYONAgMBAAECggEABrp1NGJUYo4NR0ZmTwOEbKE+bm3iZH0+MX7xQYvIl2g/
+p0FSXjBemkpmookKhTJ2ATSfPhJSyIkcoNGRt5iaF9Rv91eSiw2iRnf6/rAcKALJ
+YkHiq4t5tJSAAcCU3BMG7dGhB4+b9WQms7fGzc5m5ssOxr6BZwYv58mx60yZkTGS
+qPN7pxAkvRiVpsh8mBUAupOnVQdupnktPmRempOeX2uZY7+XOVh1rtUU/H8MVcVa
+caMUPl07lCr4Nfey6zy3x1UxDtGlQ5Pt137L7Xc6DEzBWviIsjHgXcpvkEhs3E+t
+3wR6wUrrQZ60CMbWbXrqMYlvr+Sge1SGaVv5QC0gAQKBgQDs+rOAkGBCtfhfXmHJ
+/Z2hQzo8SIvzXceL3cBKycY/BUPEPqGJ8XFNrQcomCg3SWvXRXxlIjkFhGh5n+qe
+OJCOYMxr49JiRvM+gVMSAXou3S0sQBuAQhQkiuLP74GpBeaxKKi+ilWgZjjlL0Z2
++be1yh6NTNoRlyg9zVIMCC/LjQKBgQDcs7S7778iS9XCn34/Yy9GDe+Rxvodle6r
+/skBjiYm4NNz6/Z2F1O0m7DMlTz1tS3MxGbz861a/hGpZcTo+fcFMsho4acHu3hX
+RqW81NSTZk5CYVN6PFHYkhf4lo5+w5lZSG6PnSfyO2sWAnw0jYHZR6oH+0mSHbmd
+2ud7hY6YAQKBgQCBtUrQwLVfbjhvArrlk0JXBPP4EQFBCIBzJsHcbYpr7hbEcD98
+wEFy8ZTsfDPu5un23xqSRGQPiASjJYuGZJGCzKq3FvCNSCZVfPWZ8mMNCZRzFve2
+gPSDd91jUMWYXRmCuC18dT0e2TSlBPY9orsR7npAfuMRI7or8ZjJ6yU19QKBgQDI
+uNfjJQScWIQs4YmcdMSF3h7IYkMPrVDINIzzUSj5qvglMbGRbV2/oOmG5yPuA72H
+wggwTqqXWwMNIXWYvd4faDREzxVuPt4P4jzSJG7BMAZ08LdPMJTvds8+Uw990r8h
+KHMFQlUWRVv7RH9Z/GjgCAFoCO68aTRrkK9+89TgAQKBgQDGd6ckvSsgWT/h2Q+M
+ARnpfF5W29BK1MVVqCKBw47N7UxOc55WhALa/ZBtDtVe84t5sJrqEtTXZYvzK44L
+NH16JZieDLmrqTxUfRkdptlycq4uzrSQoHAtN+gFohD8lxA7BRQj9bVsl6DtIbMu
+IH4EDqvrfmrp1SOXfC8Cto4adQ==
+-----END PRIVATE KEY-----`;
+
+export const GRAPH_TEST_CERTIFICATE_ID = 'presence-aggregator-test-certificate';
+
+/** The test certificate as a Teams adapter's `push.encryption` (rich notifications). TEST ONLY. */
+export function graphTestEncryption(): { certificate: string; certificateId: string; privateKey: string } {
+  return { certificate: GRAPH_TEST_CERTIFICATE_PEM, certificateId: GRAPH_TEST_CERTIFICATE_ID, privateKey: GRAPH_TEST_PRIVATE_KEY_PEM };
+}
