@@ -101,7 +101,9 @@ export class TeamsAdapter implements PresenceAdapter {
    * successes are returned (the failure is in `health().lastError`); if all fail, the first error is thrown.
    */
   async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
-    const unique = [...new Map(accountIds.map((id) => [id.toLowerCase(), id])).values()];
+    const spellings = new Map<string, string>();
+    for (const id of accountIds) if (!spellings.has(id.toLowerCase())) spellings.set(id.toLowerCase(), id);
+    const unique = [...spellings.values()];
     const records: PlatformPresence[] = [];
     const notFound: string[] = [];
     const toRead: string[] = [];

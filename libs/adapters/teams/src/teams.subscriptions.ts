@@ -91,7 +91,7 @@ export class TeamsSubscriptionManager {
   /** Renews restored subscriptions (proving they still exist) and subscribes the tracked ids. */
   start(): Promise<void> {
     return this.enqueue(async () => {
-      for (const sub of [...this.live.values()]) await this.renew(sub);
+      for (const sub of [...this.live.values()]) if (sub.suspended) await this.renew(sub);
       await this.reconcile();
     });
   }
