@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'adapter-linkedin',
+  preset: '../../../jest.preset.js',
+};

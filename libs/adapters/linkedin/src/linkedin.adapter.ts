@@ -1,0 +1,182 @@
+import type { RateBudgetRegistry, TokenSet } from '@amo/presence-adapter-kit';
+import {
+  type AdapterCapabilities,
+  type AdapterFactory,
+  type AdapterHealth,
+  type Clock,
+  type FetchResult,
+  type PresenceAdapter,
+  PresenceError,
+  type PushSink,
+  systemClock,
+} from '@amo/presence-core';
+import { LinkedInApiClient, type LinkedInUserInfo } from './linkedin.client';
+import { type LinkedInCredentials, parseLinkedInCredentials } from './linkedin.credentials';
+import { LinkedInSignalLedger } from './linkedin.ledger';
+import { linkedinManifest } from './linkedin.manifest';
+import {
+  handleLinkedInWebhook,
+  type LinkedInWebhookRejection,
+  type LinkedInWebhookRequest,
+  type LinkedInWebhookResult,
+} from './linkedin.webhook';
+
+export interface LinkedInAdapterConfig {
+  credentials: LinkedInCredentials;
+  /** OAuth base, default https://www.linkedin.com/oauth/v2 (authorization and accessToken live under it). */
+  oauthBaseUrl?: string;
+  /** API base, default https://api.linkedin.com (userinfo is `/v2/userinfo`). */
+  apiBaseUrl?: string;
+  /** Last seen within this window reads as online; default 5 minutes (keep it equal to core's). */
+  recencyWindowMs?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  /** Receives each refreshed token set, to be stored for the next start. */
+  onTokenRefresh?: (tokens: TokenSet) => void;
+  /** How many members' last acts are remembered; the least recently heard from are forgotten first. */
+  maxRememberedPeople?: number;
+}
+
+export interface LinkedInAdapterDeps {
+  clock?: Clock;
+  fetch?: typeof fetch;
+  budgets?: RateBudgetRegistry;
+}
+
+export interface LinkedInWebhookStats {
+  accepted: number;
+  rejected: Partial<Record<LinkedInWebhookRejection, number>>;
+  signals: number;
+}
+
+/**
+ * LinkedIn has no presence API. This adapter validates the member token (userinfo) and infers recency only
+ * from members' own acts in signed organization social action webhooks; everyone else stays unknown.
+ */
+export class LinkedInAdapter implements PresenceAdapter {
+  readonly platform = 'linkedin' as const;
+  readonly capabilities: AdapterCapabilities = {
+    ...linkedinManifest.capabilities,
+    rateBudgets: linkedinManifest.rateBudgets,
+  };
+  private readonly clock: Clock;
+  private readonly ledger: LinkedInSignalLedger;
+  private readonly windowMs: number;
+  private readonly stats: LinkedInWebhookStats = { accepted: 0, rejected: {}, signals: 0 };
+  private client?: LinkedInApiClient;
+  private member?: LinkedInUserInfo;
+  private sink?: PushSink;
+  private lastRejection?: { code: string; message: string; at: Date };
+  private closed = false;
+
+  constructor(private readonly config: LinkedInAdapterConfig, private readonly deps: LinkedInAdapterDeps = {}) {
+    this.clock = deps.clock ?? systemClock;
+    this.windowMs = config.recencyWindowMs ?? linkedinManifest.recencyWindowMs;
+    this.ledger = new LinkedInSignalLedger(config.maxRememberedPeople);
+  }
+
+  /**
+   * Validates the access token against userinfo (refreshing it first when it is due and a refresh token was
+   * granted). AUTH_INVALID when there is no token yet, or LinkedIn rejects it.
+   */
+  async connect(): Promise<void> {
+    this.assertOpen();
+    const { accessToken } = this.config.credentials;
+    if (!accessToken) {
+      throw new PresenceError(
+        'AUTH_INVALID',
+        'linkedin has no access token yet: complete the OAuth flow (buildLinkedInAuthorizeUrl, exchangeLinkedInCode) first',
+        { platform: 'linkedin' },
+      );
+    }
+    this.client ??= new LinkedInApiClient({
+      credentials: { ...this.config.credentials, accessToken },
+      oauthBaseUrl: this.config.oauthBaseUrl,
+      apiBaseUrl: this.config.apiBaseUrl,
+      timeoutMs: this.config.timeoutMs,
+      maxRetries: this.config.maxRetries,
+      onTokenRefresh: this.config.onTokenRefresh,
+      clock: this.deps.clock,
+      fetch: this.deps.fetch,
+      budgets: this.deps.budgets,
+    });
+    this.member = await this.client.userInfo();
+  }
+
+  /** The member behind the token, as userinfo reported it; `urn` is how webhooks name them. */
+  get connectedMember(): (LinkedInUserInfo & { urn: string }) | undefined {
+    return this.member && { ...this.member, urn: `urn:li:person:${this.member.sub}` };
+  }
+
+  /**
+   * One record per member who acted; nothing for the others. They are not in notFound either: LinkedIn cannot
+   * tell us whether a member exists or is online, only that we saw no act, and core reports unknown.
+   */
+  async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
+    this.assertOpen();
+    const now = this.clock.now();
+    return { records: accountIds.flatMap((id) => this.ledger.record(id, now, this.windowMs) ?? []), notFound: [] };
+  }
+
+  /** Webhooks are received by the service; starting push means "forward what arrives". */
+  async startPush(sink: PushSink): Promise<void> {
+    this.assertOpen();
+    this.sink = sink;
+    sink.connection('up');
+  }
+
+  /** The stateful front of {@link handleLinkedInWebhook}: verifies, counts, remembers and pushes advances. */
+  receiveWebhook(request: LinkedInWebhookRequest): LinkedInWebhookResult {
+    const result = handleLinkedInWebhook(request, { clientSecret: this.config.credentials.clientSecret }, this.clock, {
+      recencyWindowMs: this.windowMs,
+    });
+    if (result.rejected) {
+      this.stats.rejected[result.rejected] = (this.stats.rejected[result.rejected] ?? 0) + 1;
+      this.lastRejection = { code: 'PROTOCOL', message: `webhook rejected: ${result.rejected}`, at: new Date(this.clock.now()) };
+      return result;
+    }
+    if (request.method.toUpperCase() !== 'POST') return result;
+    this.stats.accepted++;
+    this.stats.signals += result.signals.length;
+    if (this.closed) return result;
+    const advanced = new Set(this.ledger.apply(result.signals, this.clock.now()));
+    for (const record of result.records) {
+      if (advanced.has(record.accountId)) this.sink?.presence(record);
+    }
+    return result;
+  }
+
+  webhookStats(): LinkedInWebhookStats {
+    return { accepted: this.stats.accepted, rejected: { ...this.stats.rejected }, signals: this.stats.signals };
+  }
+
+  health(): AdapterHealth {
+    const health: AdapterHealth = this.client?.health() ?? { breaker: 'closed', budgets: [], retries: 0 };
+    const lastError = [health.lastError, this.lastRejection]
+      .filter((error): error is NonNullable<typeof error> => error !== undefined)
+      .sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+    return { ...health, connection: this.closed ? 'down' : this.sink ? 'up' : health.connection, lastError };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client?.close();
+    this.sink?.connection('down');
+    this.sink = undefined;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new PresenceError('UNSUPPORTED', 'linkedin adapter is closed', { platform: 'linkedin' });
+  }
+}
+
+/** Builds the adapter from a config (credentials already parsed, base URLs, options; never the environment). */
+export function createLinkedInAdapter(config: LinkedInAdapterConfig, deps: LinkedInAdapterDeps = {}): LinkedInAdapter {
+  return new LinkedInAdapter(config, deps);
+}
+
+/** An `AdapterFactory` for core's `initializePlatform`: parses the seed's `client_id`, `client_secret`, `access_token`. */
+export function linkedinAdapterFactory(options: Omit<LinkedInAdapterConfig, 'credentials'> = {}, deps: LinkedInAdapterDeps = {}): AdapterFactory {
+  return (record) => createLinkedInAdapter({ ...options, credentials: parseLinkedInCredentials(record) }, deps);
+}
