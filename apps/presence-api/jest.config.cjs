@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'presence-api',
+  preset: '../../jest.preset.js',
+};

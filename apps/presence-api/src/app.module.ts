@@ -1,0 +1,124 @@
+import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeysService } from './auth/api-keys.service';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { PresenceEvents } from './events/presence-events';
+import { HealthController } from './health/health.controller';
+import { AdminController } from './http/admin.controller';
+import { PlatformsController } from './http/platforms.controller';
+import { PresenceController } from './http/presence.controller';
+import { RootController } from './http/root.controller';
+import { UsersController } from './http/users.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { ServiceLifecycle } from './monitoring/service-lifecycle.service';
+import { OAuthController } from './oauth/oauth.controller';
+import { OAuthService } from './oauth/oauth.service';
+import { PeopleService } from './people/people.service';
+import { PresencePersistence } from './persistence/presence-persistence.service';
+import { ConnectionRegistry } from './platforms/connection-registry';
+import { PlatformConnector } from './platforms/platform-connector.service';
+import { PLATFORM_WIRINGS } from './platforms/platform-registry';
+import { PlatformStatusService } from './platforms/platform-status.service';
+import type { PlatformWiring } from './platforms/platform-wiring';
+import { PLATFORM_WIRING_LIST, PlatformWirings } from './platforms/platform-wirings.service';
+import { RuntimeEndpoints } from './platforms/runtime-endpoints';
+import { aggregatorProvider } from './presence/aggregator.provider';
+import { AggregatorBridge } from './presence/aggregator-bridge';
+import { cacheProvider } from './presence/cache.provider';
+import { clockProvider } from './presence/clock.provider';
+import { NestScheduler } from './presence/nest-scheduler';
+import { PreferencesCache } from './presence/preferences-cache';
+import { SANDBOX_STARTER, type SandboxStarter } from './sandbox/sandbox-environment';
+import { sandboxProvider } from './sandbox/sandbox.provider';
+import { storeProvider } from './store/store.providers';
+import { PresenceStreamGateway } from './stream/presence-stream.gateway';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
+
+/** Test and embedding hooks: which platforms are wired, and what starts the sandbox. */
+export interface AppModuleOptions {
+  wirings?: readonly PlatformWiring[];
+  sandbox?: SandboxStarter;
+}
+
+/** Configuration, store, aggregator, events, platforms: the shared core every other module wires against. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      clockProvider,
+      storeProvider,
+      MetricsService,
+      PresenceEvents,
+      NestScheduler,
+      PreferencesCache,
+      RuntimeEndpoints,
+      { provide: PLATFORM_WIRING_LIST, useValue: options.wirings ?? PLATFORM_WIRINGS },
+      PlatformWirings,
+      cacheProvider,
+      aggregatorProvider,
+      AggregatorBridge,
+      ConnectionRegistry,
+      PlatformConnector,
+      PlatformStatusService,
+      options.sandbox ? { provide: SANDBOX_STARTER, useValue: options.sandbox } : sandboxProvider,
+    ];
+    return { module: CoreModule, providers, exports: providers };
+  }
+}
+
+/** Persistence of change events, and the start/stop sequence. */
+@Module({ providers: [PresencePersistence, ServiceLifecycle], exports: [ServiceLifecycle] })
+class MonitoringModule {}
+
+/** API keys and the global guard: every route is either @Public or needs a scope. */
+@Module({
+  providers: [ApiKeyAuthenticator, ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  exports: [ApiKeyAuthenticator, ApiKeysService],
+})
+class AuthModule {}
+
+/** Thin controllers over the services; one exception filter for all of them. */
+@Module({
+  imports: [AuthModule],
+  controllers: [
+    RootController,
+    PresenceController,
+    UsersController,
+    PlatformsController,
+    AdminController,
+    HealthController,
+    WebhooksController,
+    OAuthController,
+  ],
+  providers: [PeopleService, WebhooksService, OAuthService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+})
+class HttpApiModule {}
+
+@Module({ providers: [PresenceStreamGateway] })
+class StreamModule {}
+
+/** The service: wiring only. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ScheduleModule.forRoot(),
+        EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: true }),
+        CoreModule.forRoot(config, options),
+        MonitoringModule,
+        HttpApiModule,
+        StreamModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { AppModule, type AppModuleOptions } from './app.module';
+import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
+import type { AppConfig } from './config/app-config';
+import { toErrorAnswer } from './errors/error-mapping';
+import { MetricsService } from './metrics/metrics.service';
+import { ServiceLifecycle } from './monitoring/service-lifecycle.service';
+import { StreamWsAdapter } from './stream/stream-ws.adapter';
+
+const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
+  error: ['error', 'fatal'],
+  warn: ['error', 'fatal', 'warn'],
+  log: ['error', 'fatal', 'warn', 'log'],
+  debug: ['error', 'fatal', 'warn', 'log', 'debug'],
+  verbose: ['error', 'fatal', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/** Where the dashboard's built files are, if they are built (apps/presence-dashboard/dist). */
+export function dashboardDir(): string | undefined {
+  const dir = resolve(__dirname, '..', '..', 'presence-dashboard', 'dist');
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+/** Webhook routes keep their RAW body (signatures); everything else is JSON, bounded, errors as JSON. */
+function bodyParsers(limitBytes: number) {
+  const raw = express.raw({ type: () => true, limit: limitBytes });
+  const json = express.json({ limit: limitBytes, type: ['application/json', 'application/*+json'] });
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const parser = request.path.startsWith('/v1/webhooks/') ? raw : json;
+    parser(request, response, (error?: unknown) => {
+      if (!error) return next();
+      const answer = toErrorAnswer(error);
+      response.status(answer.status).set(answer.headers).json({ error: { code: answer.code, message: answer.message } });
+    });
+  };
+}
+
+/** Incoming request latency, labelled by route pattern (never the URL, which may carry a person id). */
+function requestMetrics(metrics: MetricsService) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const stop = metrics.httpRequests.startTimer();
+    response.once('finish', () => {
+      const route = (request as Request & { route?: { path?: string } }).route?.path;
+      stop({ method: request.method, route: typeof route === 'string' ? route : 'unmatched', status: String(response.statusCode) });
+    });
+    next();
+  };
+}
+
+/** Builds the configured application (not listening yet). */
+export async function createApp(config: AppConfig, options: AppModuleOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
+    bodyParser: false,
+    logger: LEVELS[config.logLevel],
+  });
+  app.useWebSocketAdapter(new StreamWsAdapter(app, () => app.get(ApiKeyAuthenticator)));
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestMetrics(app.get(MetricsService)));
+  app.use(bodyParsers(config.tuning.bodyLimitBytes));
+  const dashboard = dashboardDir();
+  if (dashboard) app.useStaticAssets(dashboard, { index: 'index.html', fallthrough: true });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Presence Aggregator API')
+      .setDescription(
+        'Cross-platform presence for the Autonomous Meeting Orchestrator. Authenticate with `Authorization: Bearer <api key>`. ' +
+          'The live stream is a WebSocket at /v1/stream (see the README).',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  return app;
+}
+
+/** Listens, then connects platforms and starts monitoring (webhook handshakes need the server up). */
+export async function startApp(app: NestExpressApplication, config: AppConfig, host?: string): Promise<number> {
+  await app.listen(config.port, host ?? '0.0.0.0');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  new Logger('Service').log(`listening on port ${port}; public URL ${config.publicUrl}; docs at ${config.publicUrl}/docs`);
+  await app.get(ServiceLifecycle).start();
+  return port;
+}

@@ -1,0 +1,82 @@
+import type { AggregationPolicyName, Platform } from '@amo/presence-core';
+
+/** Seed-style credentials for one platform (`bot_token`, `guild_id`, ...), as `initialize_platform` takes them. */
+export type CredentialRecord = Record<string, string>;
+
+export interface BaseUrls {
+  discordApi: string;
+  slackApi: string;
+  graphApi: string;
+  microsoftLogin: string;
+  zoomApi: string;
+  zoomOAuth: string;
+  whatsappGraph: string;
+  whatsappApiVersion?: string;
+  linkedinApi: string;
+  linkedinOAuth: string;
+}
+
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+
+/** Knobs with sensible defaults that are not environment variables; tests shorten them. */
+export interface Tuning {
+  /** How often the stream pings clients; a client that missed the previous ping is dropped. */
+  streamHeartbeatMs: number;
+  /** A client whose unsent data passes this is dropped rather than buffered without bound. */
+  streamMaxBufferedBytes: number;
+  /** How often platform health is compared with the last report (drives `platform` stream messages). */
+  platformCheckMs: number;
+  /** Changes are written to the snapshot in one transaction per flush. */
+  snapshotFlushMs: number;
+  /** SIGTERM: exit within this, whatever is still running. */
+  shutdownTimeoutMs: number;
+  /** Largest request body accepted (413 above). */
+  bodyLimitBytes: number;
+  /** How long OAuth state stays valid. */
+  oauthStateTtlMs: number;
+}
+
+/** Everything the service reads at start, validated once; nothing reads `process.env` after this. */
+export interface AppConfig {
+  port: number;
+  publicUrl: string;
+  database: DatabaseConfig;
+  redisUrl?: string;
+  dataDir: string;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  pollIntervalMs: number;
+  pollIntervalsMs: Partial<Record<Platform, number>>;
+  cacheTtlMs: number;
+  maxRetries: number;
+  /** 32 bytes; undefined means "use (or create) the key file under dataDir". */
+  encryptionKey?: Buffer;
+  /** The bootstrap admin key; undefined means "use (or create) dataDir/admin-token". */
+  apiToken?: string;
+  defaultPolicy: AggregationPolicyName;
+  recencyWindowMs: number;
+  consentDefault: boolean;
+  storeDetails: boolean;
+  auditRetentionDays: number;
+  rateLimitPerMinute: number;
+  sandbox: boolean;
+  /** Platforms whose credentials came from the environment: connected and monitored at start. */
+  credentials: Partial<Record<Platform, CredentialRecord>>;
+  /** OAuth app credentials (client id and secret) per platform, for the connect flow. */
+  oauthClients: Partial<Record<Platform, { clientId: string; clientSecret?: string; tenantId?: string }>>;
+  baseUrls: BaseUrls;
+  /** Human-readable notes for the start log (never containing a secret). */
+  notes: string[];
+  tuning: Tuning;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export const DEFAULT_TUNING: Tuning = {
+  streamHeartbeatMs: 30_000,
+  streamMaxBufferedBytes: 1024 * 1024,
+  platformCheckMs: 2_000,
+  snapshotFlushMs: 1_000,
+  shutdownTimeoutMs: 10_000,
+  bodyLimitBytes: 512 * 1024,
+  oauthStateTtlMs: 10 * 60_000,
+};

@@ -1,0 +1,164 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import type { AppModuleOptions } from '../app.module';
+import { createApp, startApp } from '../bootstrap';
+import { type AppConfig, type Tuning } from '../config/app-config';
+import { loadConfig } from '../config/config.loader';
+
+export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
+export function tempDir(prefix = 'presence-e2e-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningService {
+  app: NestExpressApplication;
+  config: AppConfig;
+  url: string;
+  wsUrl: string;
+  close(): Promise<void>;
+  /** fetch against the service with the admin key unless `token` says otherwise (null: no key). */
+  call(method: string, path: string, options?: { body?: unknown; raw?: string | Buffer; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+}
+
+export interface BootOptions extends AppModuleOptions {
+  env?: Record<string, string>;
+  dataDir: string;
+  tuning?: Partial<Tuning>;
+  port?: number;
+}
+
+/** Boots the real application on loopback with a temp SQLite file: the same code path as `node dist/main.js`. */
+export async function bootService(options: BootOptions): Promise<RunningService> {
+  const port = options.port ?? (await freePort());
+  const config = loadConfig(
+    {
+      PRESENCE_SANDBOX: 'false',
+      PRESENCE_API_TOKEN: ADMIN_TOKEN,
+      PRESENCE_LOG_LEVEL: 'error',
+      PRESENCE_DATA_DIR: options.dataDir,
+      PRESENCE_DB_PATH: join(options.dataDir, 'presence.sqlite'),
+      PRESENCE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      PORT: String(port),
+      ...options.env,
+    },
+    { platformCheckMs: 100, snapshotFlushMs: 50, streamHeartbeatMs: 60_000, ...options.tuning },
+  );
+  const app = await createApp(config, { wirings: options.wirings, sandbox: options.sandbox });
+  await startApp(app, config, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    config,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    close: () => app.close(),
+    async call(method, path, { body, raw, token = ADMIN_TOKEN, headers = {} } = {}) {
+      const init: RequestInit = { method, headers: { ...headers } };
+      if (token !== null) (init.headers as Record<string, string>).authorization = `Bearer ${token}`;
+      if (raw !== undefined) {
+        init.body = raw;
+      } else if (body !== undefined) {
+        init.body = JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      }
+      const response = await fetch(`${url}${path}`, init);
+      const text = await response.text();
+      let parsed: unknown = undefined;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+  };
+}
+
+/** A stream client that keeps every message and waits for the ones a test expects. */
+export class StreamClient {
+  readonly messages: any[] = [];
+  private waiters: { predicate: (m: any) => boolean; resolve: (m: any) => void }[] = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      this.messages.push(message);
+      this.waiters = this.waiters.filter((waiter) => {
+        if (!waiter.predicate(message)) return true;
+        waiter.resolve(message);
+        return false;
+      });
+    });
+  }
+
+  static async open(url: string, options: { token?: string; header?: boolean } = {}): Promise<StreamClient> {
+    const token = options.token ?? ADMIN_TOKEN;
+    const socket =
+      options.header === false
+        ? new WebSocket(`${url}/v1/stream?token=${encodeURIComponent(token)}`)
+        : new WebSocket(`${url}/v1/stream`, { headers: { authorization: `Bearer ${token}` } });
+    const client = new StreamClient(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
+    });
+    return client;
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** Resolves with the first message (already received or coming) that matches; rejects after `timeoutMs`. */
+  next(predicate: (message: any) => boolean, timeoutMs = 5000): Promise<any> {
+    const seen = this.messages.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching stream message within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ predicate, resolve: (message) => (clearTimeout(timer), resolve(message)) });
+    });
+  }
+
+  async subscribe(userIds: string[]): Promise<void> {
+    this.send({ type: 'subscribe', userIds });
+    await this.next((m) => m.type === 'subscribed' && userIds.every((id) => m.userIds.includes(id)));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** Polls `check` until it returns a truthy value (real time, short steps); for cross-process effects only. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000, stepMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}

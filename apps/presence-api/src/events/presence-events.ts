@@ -1,0 +1,50 @@
+import type { BreakerState, Platform, PresenceData, PresenceStatus } from '@amo/presence-core';
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+
+/** A platform's state as the service reports it in /v1/platforms, /health and the stream. */
+export type PlatformState = 'up' | 'degraded' | 'down' | 'connecting' | 'failed' | 'disconnected';
+
+/** The one event map: every event the service publishes, with its payload. */
+export interface PresenceEventMap {
+  /** A person's presence on one platform really changed (status, activity or message). */
+  'presence.changed': { userId: string; platform: Platform; presence: PresenceData };
+  /** A person's aggregate (status or availability) changed. */
+  'aggregate.changed': { userId: string; status: PresenceStatus; available: boolean; decidedBy: Platform | null };
+  /** A platform's reported health changed. */
+  'platform.changed': {
+    platform: Platform;
+    state: PlatformState;
+    breaker: BreakerState | null;
+    lastError: { code: string; message: string; at: string } | null;
+  };
+  /** Everything about a person was erased, or they opted out: listeners drop what they hold. */
+  'person.forgotten': { userId: string; platform?: Platform };
+}
+
+export type PresenceEventName = keyof PresenceEventMap;
+
+/** A typed face over @nestjs/event-emitter: names and payloads are checked against {@link PresenceEventMap}. */
+@Injectable()
+export class PresenceEvents {
+  constructor(private readonly emitter: EventEmitter2) {}
+
+  emit<K extends PresenceEventName>(name: K, payload: PresenceEventMap[K]): void {
+    this.emitter.emit(name, payload);
+  }
+
+  /** Subscribes; returns the function that unsubscribes. A throwing handler never reaches the emitter. */
+  on<K extends PresenceEventName>(name: K, handler: (payload: PresenceEventMap[K]) => void): () => void {
+    const safe = (payload: PresenceEventMap[K]): void => {
+      try {
+        handler(payload);
+      } catch {
+        // One listener's failure is its own; the others still hear the event.
+      }
+    };
+    this.emitter.on(name, safe);
+    return () => {
+      this.emitter.off(name, safe);
+    };
+  }
+}

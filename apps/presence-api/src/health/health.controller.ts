@@ -1,0 +1,72 @@
+import type { PresenceStore } from '@amo/presence-store';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/scopes';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { PlatformConnector } from '../platforms/platform-connector.service';
+import { PlatformStatusService } from '../platforms/platform-status.service';
+import { NestScheduler } from '../presence/nest-scheduler';
+import { PRESENCE_STORE } from '../store/store.providers';
+
+const DB_TIMEOUT_MS = 2000;
+
+@ApiTags('operations')
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly statuses: PlatformStatusService,
+    private readonly connector: PlatformConnector,
+    private readonly scheduler: NestScheduler,
+    private readonly metrics: MetricsService,
+    @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('health')
+  @Public('load balancers and humans check it without a key; it names no person')
+  @ApiOperation({ summary: 'Database, each connected platform, the scheduler, and whether this is the sandbox (503 when the database is down)' })
+  async health(@Res({ passthrough: true }) response: Response) {
+    const database = await this.database();
+    const platforms = Object.fromEntries(
+      this.statuses
+        .all()
+        .filter((view) => view.connected || view.state !== 'disconnected')
+        .map((view) => [view.platform, { state: view.state, breaker: view.breaker, lastPollAt: view.lastPollAt, lastError: view.lastError }]),
+    );
+    const degraded = Object.values(platforms).some((platform) => platform.state !== 'up');
+    const status = database.status !== 'up' ? 'error' : degraded ? 'degraded' : 'ok';
+    if (status === 'error') response.status(503);
+    return {
+      status,
+      sandbox: this.config.sandbox,
+      database,
+      platforms,
+      scheduler: { status: this.connector.monitoring ? 'running' : 'stopped', timers: this.scheduler.pending().length },
+      time: new Date().toISOString(),
+    };
+  }
+
+  @Get('metrics')
+  @Public('Prometheus scrapes it; labels carry platforms and codes, never person ids')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  async prometheus(@Res() response: Response): Promise<void> {
+    response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+  }
+
+  private async database(): Promise<{ status: 'up' | 'down'; type: string; error?: string }> {
+    const type = this.config.database.type;
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 2 s')), DB_TIMEOUT_MS);
+      });
+      await Promise.race([this.store.dataSource.query('SELECT 1'), timeout]).finally(() => clearTimeout(timer));
+      return { status: 'up', type };
+    } catch (error) {
+      return { status: 'down', type, error: (error as Error).message };
+    }
+  }
+}

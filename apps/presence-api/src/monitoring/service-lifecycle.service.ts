@@ -1,0 +1,160 @@
+import { type Clock, type Platform, PresenceAggregator } from '@amo/presence-core';
+import type { PresenceStore } from '@amo/presence-store';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { APP_CONFIG, type AppConfig, type CredentialRecord } from '../config/app-config';
+import { PresencePersistence } from '../persistence/presence-persistence.service';
+import { type ConnectionSource } from '../platforms/connection-registry';
+import { PlatformConnector } from '../platforms/platform-connector.service';
+import { PlatformStatusService } from '../platforms/platform-status.service';
+import { PlatformWirings } from '../platforms/platform-wirings.service';
+import { RuntimeEndpoints } from '../platforms/runtime-endpoints';
+import { CLOCK } from '../presence/clock.provider';
+import { PreferencesCache } from '../presence/preferences-cache';
+import { SANDBOX_STARTER, type SandboxEnvironment, type SandboxStarter } from '../sandbox/sandbox-environment';
+import { PRESENCE_STORE } from '../store/store.providers';
+
+const RETENTION = 'presence:audit-retention';
+const RETENTION_EVERY_MS = 6 * 60 * 60_000;
+
+interface Planned {
+  platform: Platform;
+  credentials: Readonly<Record<string, unknown>>;
+  source: ConnectionSource;
+}
+
+/**
+ * Start and stop, in order. Before the server listens: preferences, identities and the snapshot are
+ * restored. After it listens (webhook handshakes need it): platforms connect and monitoring starts.
+ * On shutdown: retries cancelled, polling stopped, adapters closed, sandbox stopped; the store closes last.
+ */
+@Injectable()
+export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  private readonly logger = new Logger('Service');
+  private sandbox?: SandboxEnvironment;
+  private started = false;
+
+  constructor(
+    private readonly aggregator: PresenceAggregator,
+    private readonly connector: PlatformConnector,
+    private readonly statuses: PlatformStatusService,
+    private readonly wirings: PlatformWirings,
+    private readonly endpoints: RuntimeEndpoints,
+    private readonly preferences: PreferencesCache,
+    private readonly persistence: PresencePersistence,
+    private readonly registry: SchedulerRegistry,
+    @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(SANDBOX_STARTER) private readonly startSandbox?: SandboxStarter,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const note of this.config.notes) this.logger.warn(note);
+    this.preferences.replaceAll(await this.store.preferences.loadAll());
+    const links = await this.store.identities.loadInto(this.aggregator.directory);
+    const snapshots = await this.store.snapshots.load();
+    for (const entry of snapshots) {
+      this.aggregator.restore(entry.userId, entry.record, entry.confirmedAt);
+      this.persistence.remember(entry.userId, entry.record);
+    }
+    this.logger.log(`restored ${links} identity links, ${this.preferences.size} preferences and ${snapshots.length} snapshot records`);
+  }
+
+  /** Connects every configured platform and starts monitoring; call once the HTTP server listens. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const planned = this.config.sandbox ? await this.planSandbox() : await this.planConfigured();
+    const results = await Promise.allSettled(
+      planned.map((plan) => this.connector.connect(plan.platform, plan.credentials, { source: plan.source, retry: true })),
+    );
+    const connected = planned.filter((_, index) => results[index].status === 'fulfilled').map((plan) => plan.platform);
+    await this.connector.startMonitoring(connected);
+    this.statuses.startWatching();
+    this.scheduleRetention();
+    this.logger.log(
+      `monitoring ${connected.length > 0 ? connected.join(', ') : 'no platform'}` +
+        (this.config.sandbox ? ' (SANDBOX: emulated platforms and sample people, not real presence)' : ''),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.connector.cancelRetries();
+    if (this.registry.doesExist('interval', RETENTION)) this.registry.deleteInterval(RETENTION);
+    await this.connector.stopMonitoring();
+    await this.aggregator.close();
+    await this.sandbox?.close().catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+
+  get sandboxRunning(): boolean {
+    return this.sandbox !== undefined;
+  }
+
+  private async planConfigured(): Promise<Planned[]> {
+    const planned: Planned[] = [];
+    const fromEnv = this.config.credentials as Partial<Record<Platform, CredentialRecord>>;
+    for (const [platform, credentials] of Object.entries(fromEnv) as [Platform, CredentialRecord][]) {
+      if (!this.wirings.get(platform)) {
+        this.logger.warn(`${platform} credentials are set, but no ${platform} adapter is installed in this build`);
+        continue;
+      }
+      planned.push({ platform, credentials, source: 'env' });
+    }
+    for (const connection of await this.store.connections.list()) {
+      if (fromEnv[connection.platform]) {
+        this.logger.log(`${connection.platform}: the environment's credentials take precedence over the stored connection`);
+        continue;
+      }
+      if (!this.wirings.get(connection.platform)) continue;
+      const secret = await this.store.connections.credentials(connection.platform);
+      if (secret) planned.push({ platform: connection.platform, credentials: secret.reveal(), source: 'stored' });
+    }
+    return planned;
+  }
+
+  private async planSandbox(): Promise<Planned[]> {
+    if (!this.startSandbox) {
+      this.logger.warn('SANDBOX mode, but @amo/presence-sandbox is not part of this build yet: no platform is connected');
+      return [];
+    }
+    this.sandbox = await this.startSandbox({ publicUrl: this.config.publicUrl, clock: this.clock });
+    this.endpoints.override(this.sandbox.baseUrls);
+    for (const person of this.sandbox.people) {
+      for (const [platform, accountId] of Object.entries(person.accounts) as [Platform, string][]) {
+        if (this.aggregator.directory.accountOf(person.userId, platform) === accountId) continue;
+        await this.store.identities.link(person.userId, platform, accountId);
+        this.aggregator.directory.link(person.userId, platform, accountId);
+      }
+    }
+    this.logger.warn(`SANDBOX mode: emulated platforms on loopback and ${this.sandbox.people.length} sample people; this is not real presence`);
+    return (Object.entries(this.sandbox.credentials) as [Platform, CredentialRecord][])
+      .filter(([platform]) => this.wirings.get(platform))
+      .map(([platform, credentials]) => ({ platform, credentials, source: 'sandbox' as const }));
+  }
+
+  private scheduleRetention(): void {
+    const purge = (): void => {
+      this.store.audit
+        .purge(this.config.auditRetentionDays)
+        .then((removed) => removed > 0 && this.logger.log(`audit retention: removed ${removed} entries`))
+        .catch((error: unknown) => this.logger.error(`audit retention failed: ${(error as Error).message}`));
+    };
+    purge();
+    const timer = setInterval(purge, RETENTION_EVERY_MS);
+    timer.unref();
+    this.registry.addInterval(RETENTION, timer);
+  }
+}

@@ -1,0 +1,50 @@
+import { parsePlatform } from '@amo/presence-core';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { Public, RequireScope } from '../auth/scopes';
+import { ZodPipe } from '../errors/zod.pipe';
+import { openApiSchema } from '../http/request-schemas';
+import { OAuthService } from './oauth.service';
+
+const startBody = z
+  .object({ clientId: z.string().min(1).max(256).optional(), clientSecret: z.string().min(1).max(1024).optional(), tenantId: z.string().min(1).max(256).optional() })
+  .optional()
+  .default({});
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+@ApiTags('oauth')
+@Controller('v1/oauth')
+export class OAuthController {
+  constructor(private readonly oauth: OAuthService) {}
+
+  @Post(':platform/start')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'Starts an OAuth connect flow: open authorizeUrl in a browser within 10 minutes' })
+  @ApiBody({ schema: openApiSchema(startBody), required: false })
+  start(@Param('platform') name: string, @Body(new ZodPipe(startBody)) body: z.output<typeof startBody>) {
+    return this.oauth.start(parsePlatform(name), body);
+  }
+
+  @Get(':platform/callback')
+  @Public('the platform redirects the browser here; the single-use state authenticates it')
+  @ApiOperation({ summary: 'Where the platform sends the browser back; answers with a plain page' })
+  async callback(@Param('platform') name: string, @Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    const strings: Record<string, string> = {};
+    for (const [key, value] of Object.entries(query)) if (typeof value === 'string') strings[key] = value.slice(0, 2048);
+    const outcome = await this.oauth.callback(parsePlatform(name), strings);
+    response
+      .status(outcome.status)
+      .type('text/html')
+      .set('Cache-Control', 'no-store')
+      .send(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(outcome.title)}</title></head>` +
+          `<body><h1>${escapeHtml(outcome.title)}</h1><p>${escapeHtml(outcome.detail)}</p></body></html>`,
+      );
+  }
+}

@@ -1,0 +1,177 @@
+import {
+  IdentityConflictError,
+  isMonitored,
+  type PersonPreferences,
+  PLATFORMS,
+  type Platform,
+  PresenceAggregator,
+  validateId,
+} from '@amo/presence-core';
+import { normalizePreferences, type PersonExport, type PresenceStore } from '@amo/presence-store';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PresenceEvents } from '../events/presence-events';
+import { PlatformConnector } from '../platforms/platform-connector.service';
+import { PreferencesCache } from '../presence/preferences-cache';
+import { PRESENCE_STORE } from '../store/store.providers';
+
+export type IdentityMap = Partial<Record<Platform, string>>;
+
+export interface PreferencesView extends PersonPreferences {
+  userId: string;
+  /** Consent as it applies now: the person's choice, or the service default when they have not said. */
+  consent: boolean;
+  consentIsDefault: boolean;
+}
+
+/**
+ * People: identity links, preferences and consent, erasure and export. Every change is written to the
+ * store and mirrored in memory; opt-outs drop cached and stored presence before the call returns.
+ */
+@Injectable()
+export class PeopleService {
+  private readonly logger = new Logger('People');
+
+  constructor(
+    private readonly aggregator: PresenceAggregator,
+    private readonly preferences: PreferencesCache,
+    private readonly events: PresenceEvents,
+    private readonly connector: PlatformConnector,
+    @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  identities(userId: string): IdentityMap {
+    validateId(userId, 'userId');
+    return this.aggregator.directory.accountsOf(userId);
+  }
+
+  /** PUT semantics: the person's links become exactly `links`. Conflicts are found before anything changes. */
+  async setIdentities(userId: string, links: IdentityMap): Promise<IdentityMap> {
+    validateId(userId, 'userId');
+    const directory = this.aggregator.directory;
+    for (const [platform, accountId] of Object.entries(links) as [Platform, string][]) {
+      validateId(accountId, `${platform} account id`);
+      const owner = directory.personOf(platform, accountId);
+      if (owner !== undefined && owner !== userId) {
+        throw new IdentityConflictError(`${platform} account ${accountId} is already linked to another person`);
+      }
+    }
+    const current = directory.accountsOf(userId);
+    const added: [Platform, string][] = [];
+    for (const [platform, accountId] of Object.entries(links) as [Platform, string][]) {
+      if (current[platform] === accountId) continue;
+      if (current[platform] !== undefined) await this.dropPlatform(userId, platform);
+      await this.store.identities.link(userId, platform, accountId);
+      directory.link(userId, platform, accountId);
+      added.push([platform, accountId]);
+    }
+    for (const platform of Object.keys(current) as Platform[]) {
+      if (links[platform] !== undefined) continue;
+      await this.store.identities.unlink(userId, platform);
+      directory.unlink(userId, platform);
+      await this.dropPlatform(userId, platform);
+    }
+    this.aggregator.refreshTracking();
+    this.refreshSoon(userId, added);
+    return directory.accountsOf(userId);
+  }
+
+  preferencesOf(userId: string): PreferencesView {
+    validateId(userId, 'userId');
+    return this.view(userId, this.preferences.get(userId));
+  }
+
+  /**
+   * PUT semantics. The in-memory preferences change first (so no poll or webhook for an opted-out person is
+   * accepted from here on), pending writes about them are dropped, then the store deletes what it held.
+   */
+  async setPreferences(userId: string, input: PersonPreferences): Promise<PreferencesView> {
+    validateId(userId, 'userId');
+    const normalized = normalizePreferences(input);
+    const before = this.preferences.get(userId);
+    this.preferences.set(userId, normalized);
+    const unmonitored = PLATFORMS.filter((platform) => !isMonitored(normalized, platform, this.config.consentDefault));
+    if (unmonitored.length === PLATFORMS.length) {
+      this.aggregator.forget(userId);
+      this.events.emit('person.forgotten', { userId });
+    } else {
+      for (const platform of unmonitored) {
+        this.aggregator.forget(userId, platform);
+        this.events.emit('person.forgotten', { userId, platform });
+      }
+    }
+    try {
+      await this.store.preferences.save(userId, normalized);
+    } catch (error) {
+      if (before) this.preferences.set(userId, before);
+      else this.preferences.delete(userId);
+      throw error;
+    }
+    this.aggregator.refreshTracking();
+    const nowMonitored = (Object.entries(this.aggregator.directory.accountsOf(userId)) as [Platform, string][]).filter(
+      ([platform]) => !unmonitored.includes(platform) && !isMonitored(before, platform, this.config.consentDefault),
+    );
+    this.refreshSoon(userId, nowMonitored);
+    return this.view(userId, normalized);
+  }
+
+  /** Removes everything about the person, everywhere, at once. Idempotent. */
+  async erase(userId: string): Promise<void> {
+    validateId(userId, 'userId');
+    this.aggregator.directory.unlink(userId);
+    this.preferences.delete(userId);
+    this.aggregator.forget(userId);
+    this.events.emit('person.forgotten', { userId });
+    await this.store.personData.erase(userId);
+    this.aggregator.refreshTracking();
+  }
+
+  /** Everything held about the person: the store's rows plus what the cache holds right now. */
+  async export(userId: string): Promise<PersonExport & { cachedPresence: Record<string, unknown> }> {
+    validateId(userId, 'userId');
+    const stored = await this.store.personData.export(userId);
+    return { ...stored, cachedPresence: this.aggregator.getUserPresence(userId) as Record<string, unknown> };
+  }
+
+  async list(limit: number | undefined, cursor: string | undefined): Promise<{ users: { userId: string; platforms: Platform[] }[]; nextCursor: string | null }> {
+    const page = await this.store.personData.listPeople({ limit, cursor });
+    return {
+      users: page.items.map((person) => ({ userId: person.userId, platforms: Object.keys(person.platforms) as Platform[] })),
+      nextCursor: page.nextCursor ?? null,
+    };
+  }
+
+  private async dropPlatform(userId: string, platform: Platform): Promise<void> {
+    this.aggregator.forget(userId, platform);
+    this.events.emit('person.forgotten', { userId, platform });
+    await this.store.snapshots.delete(userId, platform);
+  }
+
+  private view(userId: string, prefs: PersonPreferences | undefined): PreferencesView {
+    return {
+      userId,
+      optedOut: false,
+      optedOutPlatforms: [],
+      preferredPlatforms: [],
+      patternsOptIn: false,
+      ...prefs,
+      consent: prefs?.consent ?? this.config.consentDefault,
+      consentIsDefault: prefs?.consent === undefined,
+    };
+  }
+
+  /** A newly linked (or newly consenting) account is read once right away instead of at the next poll. */
+  private refreshSoon(userId: string, accounts: [Platform, string][]): void {
+    if (!this.connector.monitoring) return;
+    const prefs = this.preferences.get(userId);
+    for (const [platform, accountId] of accounts) {
+      const adapter = this.aggregator.adapter(platform);
+      if (!adapter?.capabilities.poll || !isMonitored(prefs, platform, this.config.consentDefault)) continue;
+      adapter
+        .fetchPresence([accountId])
+        .then((result) => this.aggregator.ingest(platform, result.records))
+        .catch((error: unknown) => this.logger.debug(`${platform}: first read after linking failed: ${(error as Error).message}`));
+    }
+  }
+}

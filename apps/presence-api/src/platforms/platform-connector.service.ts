@@ -1,0 +1,110 @@
+import { type Clock, isPresenceError, type Platform, PresenceAggregator, PresenceError } from '@amo/presence-core';
+import type { PresenceStore } from '@amo/presence-store';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK } from '../presence/clock.provider';
+import { NestScheduler } from '../presence/nest-scheduler';
+import { PRESENCE_STORE } from '../store/store.providers';
+import { type ConnectionSource, ConnectionRegistry } from './connection-registry';
+import { PlatformWirings } from './platform-wirings.service';
+
+const RETRY_FIRST_MS = 15_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+export interface ConnectOptions {
+  source: ConnectionSource;
+  /** Store the credentials (encrypted) so a restart reconnects. */
+  persist?: { kind: 'app' | 'delegated' };
+  /** Keep retrying transient failures in the background (start-up connections). */
+  retry?: boolean;
+}
+
+/**
+ * Connects platforms: checks credentials with the adapter's parser, connects through the aggregator,
+ * records the outcome, stores the credentials when asked, and starts monitoring if it is on.
+ */
+@Injectable()
+export class PlatformConnector {
+  private readonly logger = new Logger('Platforms');
+  private monitoringOn = false;
+  private readonly attempts = new Map<Platform, number>();
+
+  constructor(
+    private readonly aggregator: PresenceAggregator,
+    private readonly wirings: PlatformWirings,
+    private readonly connections: ConnectionRegistry,
+    private readonly scheduler: NestScheduler,
+    @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Throws InvalidInputError (bad shape) or PresenceError (the platform said no, or could not be reached). */
+  async connect(platform: Platform, credentials: Readonly<Record<string, unknown>>, options: ConnectOptions): Promise<void> {
+    const wiring = this.wirings.require(platform);
+    wiring.parseCredentials(credentials);
+    this.scheduler.cancel(`presence:connect:${platform}`);
+    const wasMonitored = this.aggregator.isMonitoring(platform);
+    try {
+      await this.aggregator.connectPlatform(platform, credentials);
+    } catch (error) {
+      const presenceError = isPresenceError(error) ? error : new PresenceError('TRANSIENT', String(error), { platform, cause: error });
+      const retrying = options.retry === true && presenceError.retryable;
+      this.connections.setFailed(platform, { error: presenceError, source: options.source, at: new Date(this.clock.now()), retrying });
+      this.logger.warn(`${platform}: connect failed (${presenceError.code}): ${presenceError.message}`);
+      if (retrying) this.scheduleRetry(platform, credentials, options);
+      throw presenceError;
+    }
+    this.attempts.delete(platform);
+    this.connections.setActive(platform, { credentials, source: options.source, connectedAt: new Date(this.clock.now()) });
+    this.logger.log(`${platform}: connected (${options.source})`);
+    if (options.persist) {
+      await this.store.connections.save({ platform, kind: options.persist.kind, credentials });
+    }
+    if (this.monitoringOn) await this.restartIfReplaced(platform, wasMonitored);
+  }
+
+  /** Starts monitoring (polling loops and push connections) for these platforms, or every connected one. */
+  async startMonitoring(platforms?: readonly Platform[]): Promise<Platform[]> {
+    const targets = [...(platforms ?? this.aggregator.platforms())];
+    const missing = targets.filter((platform) => !this.aggregator.adapter(platform));
+    if (missing.length > 0) {
+      throw new PresenceError('UNSUPPORTED', `not connected: ${missing.join(', ')}; connect the platform first`);
+    }
+    this.monitoringOn = true;
+    await this.aggregator.startMonitoring(targets);
+    return targets;
+  }
+
+  /** Stops every polling loop (push connections stay up: they cost no API budget). */
+  async stopMonitoring(): Promise<void> {
+    this.monitoringOn = false;
+    await this.aggregator.stopMonitoring();
+  }
+
+  get monitoring(): boolean {
+    return this.monitoringOn;
+  }
+
+  cancelRetries(): void {
+    for (const platform of this.wirings.platforms()) this.scheduler.cancel(`presence:connect:${platform}`);
+  }
+
+  /** A replaced push adapter needs its connection started: restart the loops (push starts are idempotent). */
+  private async restartIfReplaced(platform: Platform, wasMonitored: boolean): Promise<void> {
+    if (!wasMonitored) {
+      await this.aggregator.startMonitoring([platform]);
+      return;
+    }
+    const monitored = this.aggregator.platforms().filter((name) => name === platform || this.aggregator.isMonitoring(name));
+    await this.aggregator.stopMonitoring();
+    await this.aggregator.startMonitoring(monitored);
+  }
+
+  private scheduleRetry(platform: Platform, credentials: Readonly<Record<string, unknown>>, options: ConnectOptions): void {
+    const attempt = (this.attempts.get(platform) ?? 0) + 1;
+    this.attempts.set(platform, attempt);
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+    this.scheduler.schedule(`presence:connect:${platform}`, delay, () => {
+      this.connect(platform, credentials, options).catch(() => undefined);
+    });
+  }
+}

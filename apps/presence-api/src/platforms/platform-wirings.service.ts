@@ -1,0 +1,68 @@
+import { type AdapterFactory, type Clock, type Platform, PresenceError } from '@amo/presence-core';
+import type { PresenceStore } from '@amo/presence-store';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { CLOCK } from '../presence/clock.provider';
+import { PRESENCE_STORE } from '../store/store.providers';
+import { withIdempotentPush } from './idempotent-push';
+import type { PlatformWiring, WiringContext } from './platform-wiring';
+import { RuntimeEndpoints } from './runtime-endpoints';
+
+export const PLATFORM_WIRING_LIST = Symbol('PLATFORM_WIRING_LIST');
+
+/** The wired platforms, and the context each adapter is built with. */
+@Injectable()
+export class PlatformWirings {
+  private readonly byPlatform: Map<Platform, PlatformWiring>;
+
+  constructor(
+    @Inject(PLATFORM_WIRING_LIST) wirings: readonly PlatformWiring[],
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
+    private readonly endpoints: RuntimeEndpoints,
+    private readonly metrics: MetricsService,
+  ) {
+    this.byPlatform = new Map(wirings.map((wiring) => [wiring.platform, wiring]));
+  }
+
+  get(platform: Platform): PlatformWiring | undefined {
+    return this.byPlatform.get(platform);
+  }
+
+  require(platform: Platform): PlatformWiring {
+    const wiring = this.byPlatform.get(platform);
+    if (!wiring) throw new PresenceError('UNSUPPORTED', `no adapter for ${platform} is installed in this service`, { platform });
+    return wiring;
+  }
+
+  platforms(): Platform[] {
+    return [...this.byPlatform.keys()];
+  }
+
+  context(platform: Platform): WiringContext {
+    const logger = new Logger(`adapter:${platform}`);
+    return {
+      config: this.config,
+      baseUrls: this.endpoints.baseUrls,
+      clock: this.clock,
+      fetch: this.metrics.instrumentFetch(platform),
+      logger: { log: (m) => logger.log(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+      state: {
+        load: async <T>(key: string) => (await this.store.platformState.get<T>(platform, key))?.value,
+        save: async <T>(key: string, value: T) => this.store.platformState.set(platform, key, value),
+      },
+    };
+  }
+
+  /** The aggregator's `initializePlatform` factories: credentials checked by the adapter's parser, then built. */
+  factories(): Partial<Record<Platform, AdapterFactory>> {
+    const out: Partial<Record<Platform, AdapterFactory>> = {};
+    for (const [platform, wiring] of this.byPlatform) {
+      out[platform] = (credentials) =>
+        withIdempotentPush(wiring.createAdapter(wiring.parseCredentials(credentials), this.context(platform)));
+    }
+    return out;
+  }
+}

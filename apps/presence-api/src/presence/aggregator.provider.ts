@@ -1,0 +1,40 @@
+import { type Clock, InMemoryIdentityDirectory, type MemoryPresenceCache, PresenceAggregator } from '@amo/presence-core';
+import type { Provider } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PlatformWirings } from '../platforms/platform-wirings.service';
+import { PRESENCE_CACHE } from './cache.provider';
+import { CLOCK } from './clock.provider';
+import { NestScheduler } from './nest-scheduler';
+import { PreferencesCache } from './preferences-cache';
+
+/** Most people one availability call may ask about (CONTRACT: 1..1000). */
+export const MAX_AVAILABILITY_BATCH = 1000;
+
+/** The core facade, configured from the validated config and wired to Nest's scheduler and the stored preferences. */
+export const aggregatorProvider: Provider<PresenceAggregator> = {
+  provide: PresenceAggregator,
+  inject: [APP_CONFIG, CLOCK, NestScheduler, PreferencesCache, PlatformWirings, PRESENCE_CACHE],
+  useFactory: (
+    config: AppConfig,
+    clock: Clock,
+    scheduler: NestScheduler,
+    preferences: PreferencesCache,
+    wirings: PlatformWirings,
+    cache: MemoryPresenceCache,
+  ) =>
+    new PresenceAggregator({
+      clock,
+      scheduler,
+      cache,
+      directory: new InMemoryIdentityDirectory(),
+      adapterFactories: wirings.factories(),
+      pollIntervalMs: config.pollIntervalMs,
+      pollIntervalsMs: config.pollIntervalsMs,
+      cacheTtlMs: config.cacheTtlMs,
+      recencyWindowMs: config.recencyWindowMs,
+      defaultPolicy: config.defaultPolicy,
+      consentDefault: config.consentDefault,
+      preferences: (userId) => preferences.get(userId),
+      maxBatch: MAX_AVAILABILITY_BATCH,
+    }),
+};

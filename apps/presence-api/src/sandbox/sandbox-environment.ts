@@ -1,0 +1,23 @@
+import type { Clock, Platform } from '@amo/presence-core';
+import type { BaseUrls } from '../config/app-config';
+
+/**
+ * What sandbox mode needs from `@amo/presence-sandbox`: emulators running on loopback, the base URLs and
+ * credentials that reach them, and sample people linked to emulator accounts.
+ */
+export interface SandboxEnvironment {
+  baseUrls: Partial<BaseUrls>;
+  credentials: Partial<Record<Platform, Record<string, string>>>;
+  people: { userId: string; accounts: Partial<Record<Platform, string>> }[];
+  close(): Promise<void>;
+}
+
+export interface SandboxStartOptions {
+  /** Where emulators deliver webhooks (the service's own URL). */
+  publicUrl: string;
+  clock: Clock;
+}
+
+export type SandboxStarter = (options: SandboxStartOptions) => Promise<SandboxEnvironment>;
+
+export const SANDBOX_STARTER = Symbol('SANDBOX_STARTER');

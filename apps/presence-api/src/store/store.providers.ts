@@ -1,0 +1,42 @@
+import { openStore, type PresenceStore } from '@amo/presence-store';
+import { type Clock } from '@amo/presence-core';
+import { Logger, type Provider } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { CLOCK } from '../presence/clock.provider';
+import { ENCRYPTION_KEY_FILE, generateEncryptionKeyText, readOrCreateSecretFile } from './secret-files';
+
+export const PRESENCE_STORE = Symbol('PRESENCE_STORE');
+
+/** The encryption key from PRESENCE_ENCRYPTION_KEY, else from (or newly into) dataDir/encryption-key. */
+export function resolveEncryptionKey(config: AppConfig, logger: Logger): Buffer {
+  if (config.encryptionKey) return config.encryptionKey;
+  const file = readOrCreateSecretFile(config.dataDir, ENCRYPTION_KEY_FILE, generateEncryptionKeyText);
+  if (file.created) {
+    logger.warn(`PRESENCE_ENCRYPTION_KEY is not set: created a new key in ${file.path} (mode 0600). Back it up, or set PRESENCE_ENCRYPTION_KEY.`);
+  } else {
+    logger.log(`PRESENCE_ENCRYPTION_KEY is not set: using the key in ${file.path}`);
+  }
+  return Buffer.from(file.value, 'base64');
+}
+
+export const storeProvider: Provider<PresenceStore> = {
+  provide: PRESENCE_STORE,
+  inject: [APP_CONFIG, CLOCK],
+  useFactory: async (config: AppConfig, clock: Clock): Promise<PresenceStore> => {
+    const logger = new Logger('Store');
+    if (config.database.type === 'sqlite') mkdirSync(dirname(config.database.path), { recursive: true });
+    const store = await openStore({
+      database: config.database,
+      encryptionKey: resolveEncryptionKey(config, logger),
+      consentDefault: config.consentDefault,
+      storeDetails: config.storeDetails,
+      clock,
+    });
+    logger.log(
+      `${config.database.type === 'sqlite' ? `SQLite at ${config.database.path}` : 'PostgreSQL'} ready (key ${store.keyFingerprint ?? 'none'})`,
+    );
+    return store;
+  },
+};

@@ -1,0 +1,39 @@
+import { MAX_ID_LENGTH } from '@amo/presence-core';
+import { z } from 'zod';
+
+export const MAX_IDS_PER_FRAME = 1000;
+export const MAX_SUBSCRIPTIONS_PER_CLIENT = 10_000;
+
+const userIds = z
+  .array(z.string().min(1).max(MAX_ID_LENGTH, { error: `user ids are at most ${MAX_ID_LENGTH} characters` }), {
+    error: 'userIds must be an array of strings',
+  })
+  .min(1, { error: 'userIds must not be empty' })
+  .max(MAX_IDS_PER_FRAME, { error: `at most ${MAX_IDS_PER_FRAME} user ids per frame` });
+
+/** What a client may send. Anything else gets an `error` message; the connection stays open. */
+export const clientFrameSchema = z.discriminatedUnion(
+  'type',
+  [z.object({ type: z.literal('subscribe'), userIds }), z.object({ type: z.literal('unsubscribe'), userIds })],
+  { error: 'type must be "subscribe" or "unsubscribe"' },
+);
+
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+export type FrameResult = { ok: true; frame: ClientFrame } | { ok: false; code: string; message: string };
+
+/** Parses one frame from a client without throwing. */
+export function parseClientFrame(data: unknown, isBinary: boolean): FrameResult {
+  if (isBinary) return { ok: false, code: 'INVALID_FRAME', message: 'binary frames are not supported; send JSON text' };
+  let json: unknown;
+  try {
+    json = JSON.parse(String(data));
+  } catch {
+    return { ok: false, code: 'INVALID_FRAME', message: 'frame is not valid JSON' };
+  }
+  const result = clientFrameSchema.safeParse(json);
+  if (result.success) return { ok: true, frame: result.data };
+  const issue = result.error.issues[0];
+  const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+  return { ok: false, code: 'INVALID_FRAME', message: `${where}${issue.message}` };
+}
