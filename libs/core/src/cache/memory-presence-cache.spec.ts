@@ -10,7 +10,7 @@ describe('MemoryPresenceCache', () => {
   it('never creates an entry on read', () => {
     const cache = new MemoryPresenceCache();
     expect(cache.get('ghost', 'slack')).toBeUndefined();
-    expect(cache.entries('ghost').size).toBe(0);
+    expect(cache.entries('ghost')).toHaveLength(0);
     expect(cache.size()).toBe(0);
     expect([...cache.userIds()]).toEqual([]);
   });
@@ -23,6 +23,7 @@ describe('MemoryPresenceCache', () => {
     cache.set('bob', 'slack', entry('online'));
     expect(cache.size()).toBe(3);
     expect(cache.get('alice', 'slack')?.record.status).toBe('away');
+    expect(cache.entries('alice').map((e) => e.record.status)).toEqual(['away', 'online']);
     cache.delete('alice', 'slack');
     expect(cache.size()).toBe(2);
     cache.delete('alice', 'slack');

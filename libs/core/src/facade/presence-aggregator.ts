@@ -63,20 +63,21 @@ export interface PresenceAggregatorOptions {
 
 const DEFAULTS = { pollIntervalMs: 30_000, cacheTtlMs: 300_000, recencyWindowMs: 300_000, maxBatch: 1000 };
 
+const OPTIONAL_FIELDS = ['lastSeen', 'activity', 'customMessage', 'devices', 'expiresAt', 'sequence'] as const;
+
+/** Only the fields the platform filled: at 600,000 records, absent fields would cost tens of megabytes. */
 function toPresenceData(userId: string, record: PlatformPresence): PresenceData {
-  return {
+  const data: PresenceData = {
     userId,
     platform: record.platform,
     status: record.status,
-    lastSeen: record.lastSeen,
     lastUpdated: record.observedAt,
     rawStatus: record.rawStatus,
-    activity: record.activity,
-    customMessage: record.customMessage,
-    devices: record.devices,
-    expiresAt: record.expiresAt,
-    sequence: record.sequence,
   };
+  for (const field of OPTIONAL_FIELDS) {
+    if (record[field] !== undefined) (data as unknown as Record<string, unknown>)[field] = record[field];
+  }
+  return data;
 }
 
 /** A real change is one a listener cares about: status, activity or message, not a re-read. */
@@ -365,10 +366,11 @@ export class PresenceAggregator {
     const platforms: PresenceExplanation['platforms'] = {};
     let updatedAt = 0;
     const entries = this.cache.entries(userId);
-    for (const platform of Object.keys(this.directory.accountsOf(userId)) as Platform[]) {
-      if (!entries.has(platform)) this.counters.cacheMisses++;
-    }
-    for (const [platform, entry] of entries) {
+    const linked = Object.keys(this.directory.accountsOf(userId)).length;
+    // A linked platform with no record yet is a miss as much as a stale one.
+    this.counters.cacheMisses += Math.max(0, linked - entries.length);
+    for (const entry of entries) {
+      const platform = entry.record.platform;
       const rule = this.ruleFor(platform);
       const fresh = isFresh(entry, rule, now);
       if (fresh) this.counters.cacheHits++;
@@ -424,7 +426,8 @@ export class PresenceAggregator {
     let people = 0;
     for (const userId of this.cache.userIds()) {
       people++;
-      for (const [platform, entry] of this.cache.entries(userId)) {
+      for (const entry of this.cache.entries(userId)) {
+        const platform = entry.record.platform;
         const record = currentRecord(entry, this.ruleFor(platform), now);
         const stats = platforms[platform] ?? { ...this.counters.platform(platform), records: 0, byStatus: emptyStatusCounts() };
         platforms[platform] = stats;
@@ -468,7 +471,7 @@ export class PresenceAggregator {
     const mode = capabilities?.freshness ?? 'poll';
     return {
       mode,
-      ttlMs: effectiveTtlMs(this.options.cacheTtlMs, this.directory.accountsOn(platform).length, capabilities?.idsPerMinute),
+      ttlMs: effectiveTtlMs(this.options.cacheTtlMs, this.directory.accountCount(platform), capabilities?.idsPerMinute),
       connectionUp: this.connection.get(platform) === 'up',
       recencyWindowMs: this.options.recencyWindowMs,
     };

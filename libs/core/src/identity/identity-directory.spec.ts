@@ -11,6 +11,8 @@ describe('identity directory', () => {
     directory.link('alice', 'slack', 'U2');
     expect(directory.personOf('slack', 'U1')).toBeUndefined();
     expect(directory.accountsOn('slack')).toEqual(['U2']);
+    expect(directory.accountCount('slack')).toBe(1);
+    expect(directory.accountCount('teams')).toBe(0);
     expect(directory.accountOf('alice', 'slack')).toBe('U2');
   });
 

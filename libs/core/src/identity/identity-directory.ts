@@ -25,6 +25,8 @@ export interface IdentityDirectory {
   personOf(platform: Platform, accountId: string): string | undefined;
   accountsOf(userId: string): Partial<Record<Platform, string>>;
   accountsOn(platform: Platform): string[];
+  /** How many accounts are linked on a platform, without listing them. */
+  accountCount(platform: Platform): number;
   people(): string[];
   has(userId: string): boolean;
 }
@@ -74,6 +76,10 @@ export class InMemoryIdentityDirectory implements IdentityDirectory {
 
   accountsOn(platform: Platform): string[] {
     return [...(this.byAccount.get(platform)?.keys() ?? [])];
+  }
+
+  accountCount(platform: Platform): number {
+    return this.byAccount.get(platform)?.size ?? 0;
   }
 
   people(): string[] {

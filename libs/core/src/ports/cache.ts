@@ -14,8 +14,8 @@ export interface CacheEntry {
  */
 export interface PresenceCache {
   get(userId: string, platform: Platform): CacheEntry | undefined;
-  /** Every platform entry held for a person; empty when there is none. */
-  entries(userId: string): ReadonlyMap<Platform, CacheEntry>;
+  /** Every platform entry held for a person (each record names its platform); empty when there is none. */
+  entries(userId: string): readonly CacheEntry[];
   set(userId: string, platform: Platform, entry: CacheEntry): void;
   /** Removes one platform's entry, or all of a person's when platform is omitted. */
   delete(userId: string, platform?: Platform): void;
