@@ -191,4 +191,24 @@ describe('createZoomAdapter against the emulator', () => {
     await adapter.close();
     await expect(adapter.fetchPresence(['u1'])).resolves.toEqual({ records: [], notFound: [] });
   });
+
+  it('close() leaves no timers or sockets behind, push started or not', async () => {
+    const handles = () => process.getActiveResourcesInfo().filter((t) => t === 'Timeout' || t.startsWith('TCP')).length;
+    const local = await ZoomEmulator.start({ users: [{ id: 'u1', status: 'Away' }] });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const baseline = handles();
+    const subject = createZoomAdapter({ credentials: local.credentials, apiBaseUrl: local.apiBaseUrl, oauthBaseUrl: local.oauthBaseUrl });
+    await subject.fetchPresence(['u1']);
+    await subject.startPush?.({ presence: () => undefined, connection: () => undefined });
+    await subject.close();
+    await subject.close();
+    let extra = handles() - baseline;
+    for (let i = 0; i < 40 && (extra > 0 || local.server.openConnections() > 0); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      extra = handles() - baseline;
+    }
+    expect(local.server.openConnections()).toBe(0);
+    expect(extra).toBeLessThanOrEqual(0);
+    await local.close();
+  });
 });

@@ -90,6 +90,7 @@ export class ZoomClient {
       refreshMarginMs: zoomManifest.auth.refreshMarginMs,
       clock,
       fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
     });
     this.tokens = {
       getToken: () => this.oauth.getToken().catch((error: unknown) => Promise.reject(zoomTokenError(error))),
