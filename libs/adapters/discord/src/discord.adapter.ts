@@ -150,8 +150,9 @@ class DiscordPresenceAdapter implements DiscordAdapter {
 
   async startPush(sink: PushSink): Promise<void> {
     this.sink = sink;
+    // A running gateway has told nobody its state yet; a starting one will, through the listener.
+    if (this.machine) sink.connection(this.state, this.machine.error);
     await this.connect();
-    sink.connection(this.state, this.machine?.error);
     this.tracker.attach((record) => this.sink?.presence(record));
   }
 

@@ -31,6 +31,12 @@ export class GuildDirectory {
     this.missing = this.configured ? [...this.configured].filter((id) => !ready.has(id)) : [];
   }
 
+  /** Without GUILD_CREATE (a resumed session): treat each configured guild as large, membership unknown. */
+  assumeAll(): void {
+    this.awaiting.clear();
+    for (const id of this.configured ?? []) if (!this.guilds.has(id)) this.created(id, true, 0);
+  }
+
   created(id: string, large: boolean, memberCount: number): GuildInfo {
     const info: GuildInfo = { id, large, memberCount, members: this.guilds.get(id)?.members ?? new Set() };
     this.guilds.set(id, info);

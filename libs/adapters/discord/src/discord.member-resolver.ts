@@ -5,9 +5,14 @@ import { TimerSlots } from './gateway/timers';
 
 /** Request Guild Members accepts at most 100 `user_ids` per request. */
 export const MEMBER_BATCH_SIZE = 100;
-/** A request with no answer in this time is sent again (a lost frame must not stall the initial sync). */
-const ANSWER_TIMEOUT_MS = 30_000;
+/**
+ * A request with no answer in this time is sent again (a lost frame must not stall the initial sync). Longer
+ * than one send window, since a request can wait that long behind the 120/60 s limit.
+ */
+const ANSWER_TIMEOUT_MS = 90_000;
 const MAX_TRIES = 3;
+/** Requests sent and not yet answered; the rest wait here rather than in the send queue. */
+const MAX_IN_FLIGHT = 10;
 
 interface Batch {
   guildId: string;
@@ -41,6 +46,7 @@ export class MemberResolver {
   private readonly queue = new Set<string>();
   private pass: Pass | null = null;
   private readonly outstanding = new Map<string, Batch>();
+  private readonly waiting: string[] = [];
   private readonly slots: TimerSlots;
   private nonce = 0;
 
@@ -89,13 +95,14 @@ export class MemberResolver {
 
   /** Requests queued or in flight on the old connection may be lost: send the unanswered ones again. */
   onResumed(): void {
-    for (const nonce of this.outstanding.keys()) this.request(nonce);
+    for (const nonce of this.outstanding.keys()) if (!this.waiting.includes(nonce)) this.request(nonce);
   }
 
   /** A new session (READY): everything in flight belongs to the old one. */
   reset(): void {
     this.slots.clearAll();
     this.outstanding.clear();
+    this.waiting.length = 0;
     this.pass = null;
   }
 
@@ -117,7 +124,14 @@ export class MemberResolver {
     for (let at = 0; at < pass.ids.length; at += MEMBER_BATCH_SIZE) {
       const nonce = `amo-${(this.nonce += 1)}`;
       this.outstanding.set(nonce, { guildId, ids: pass.ids.slice(at, at + MEMBER_BATCH_SIZE), tries: 0 });
-      this.request(nonce);
+      this.waiting.push(nonce);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && this.outstanding.size - this.waiting.length < MAX_IN_FLIGHT) {
+      this.request(this.waiting.shift() as string);
     }
   }
 
@@ -141,6 +155,7 @@ export class MemberResolver {
   private settle(nonce: string): void {
     this.slots.clear(nonce);
     this.outstanding.delete(nonce);
+    this.pump();
     if (this.outstanding.size === 0 && this.pass !== null) this.askNextGuild();
   }
 }

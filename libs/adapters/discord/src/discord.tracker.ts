@@ -119,7 +119,7 @@ export class PresenceTracker {
       case 'READY':
         return this.onReady(d as Parameters<PresenceTracker['onReady']>[0]);
       case 'RESUMED':
-        return this.resolver.onResumed();
+        return this.sessionReady ? this.resolver.onResumed() : this.onColdResume();
     }
   }
 
@@ -136,6 +136,17 @@ export class PresenceTracker {
     this.botUserId = typeof d?.user?.id === 'string' ? d.user.id : undefined;
     const ids = (d?.guilds ?? []).map((g) => g?.id).filter((id): id is string => typeof id === 'string');
     this.directory.reset(ids);
+    this.sessionReady = true;
+    if (this.tracked) this.resolver.enqueue(this.tracked);
+    this.checkSynced();
+  }
+
+  /**
+   * A session saved by a previous process was resumed: no GUILD_CREATE will come, so every configured guild is
+   * asked about the tracked members (replayed and later updates refine it).
+   */
+  private onColdResume(): void {
+    this.directory.assumeAll();
     this.sessionReady = true;
     if (this.tracked) this.resolver.enqueue(this.tracked);
     this.checkSynced();

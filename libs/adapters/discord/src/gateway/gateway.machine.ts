@@ -174,6 +174,7 @@ export class GatewayMachine {
     this.slots.clear('hello');
     this.phase = 'handshaking';
     this.interval = interval;
+    this.limiter.reserveForHeartbeats(interval);
     this.acked = true;
     this.slots.set('heartbeat', interval * this.o.random(), () => this.tick());
     this.slots.set('ready', this.o.readyTimeoutMs ?? 60_000, () => this.reconnect('no READY or RESUMED in time'));
@@ -298,7 +299,8 @@ export class GatewayMachine {
     this.o.listener.connection(state);
     const wait = delayMs ?? this.backoff();
     this.attempts += 1;
-    this.slots.set('reconnect', wait, () => this.open());
+    if (wait <= 0) this.open();
+    else this.slots.set('reconnect', wait, () => this.open());
   }
 
   private backoff(): number {

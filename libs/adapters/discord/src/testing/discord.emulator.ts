@@ -60,6 +60,7 @@ export class DiscordGatewayEmulator {
     invalidFrames: 0,
     sendLimitDisconnects: 0,
     serverCloses: {},
+    clientCloses: [],
   };
   /** Every frame the adapter sent, in order. */
   readonly frames: ClientFrame[] = [];
@@ -71,6 +72,7 @@ export class DiscordGatewayEmulator {
   private readonly fullListStamps = new Map<string, number>();
   private scriptedMemberLimits: { remaining: number; retryAfterSec: number } = { remaining: 0, retryAfterSec: 0 };
   private identifiesRemaining: number;
+  private refuseConnections = 0;
   private nextConnectionId = 0;
   private readonly ctx: EmulatorContext;
 
@@ -198,6 +200,17 @@ export class DiscordGatewayEmulator {
     for (const connection of this.connections) connection.terminate();
   }
 
+  /** The next `n` WebSocket connections are accepted and at once destroyed (an unreachable gateway). */
+  refuseNextConnections(n: number): void {
+    this.refuseConnections = n;
+  }
+
+  /** Flips the privileged intents "in the Developer Portal" (affects the next Identify). */
+  setPrivilegedIntents(allowed: { presences?: boolean; members?: boolean }): void {
+    const ctx = this.ctx as { allowed: { members: boolean; presences: boolean } };
+    ctx.allowed = { members: allowed.members ?? ctx.allowed.members, presences: allowed.presences ?? ctx.allowed.presences };
+  }
+
   /** Asks for an immediate heartbeat (op 1). */
   requestHeartbeat(): void {
     for (const connection of this.connections) connection.sendOp(1, null);
@@ -275,6 +288,12 @@ export class DiscordGatewayEmulator {
     }));
     this.server.onWebSocket((socket, req) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (this.refuseConnections > 0) {
+        this.refuseConnections -= 1;
+        this.counters.connections += 1;
+        socket.terminate();
+        return;
+      }
       const connection = new EmulatorConnection((this.nextConnectionId += 1), socket, this.ctx);
       this.connections.add(connection);
       this.counters.connections += 1;

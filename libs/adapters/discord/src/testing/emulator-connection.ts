@@ -22,6 +22,8 @@ export interface EmulatorCounters {
   sendLimitDisconnects: number;
   /** Close codes this emulator closed connections with. */
   serverCloses: Record<number, number>;
+  /** Close codes the adapter closed its connections with (1006: the TCP connection just went away). */
+  clientCloses: number[];
 }
 
 /** A frame the adapter sent, as recorded. */
@@ -37,7 +39,7 @@ export interface EmulatorContext {
   readonly token: string;
   readonly botUserId: string;
   readonly heartbeatIntervalMs: number;
-  readonly allowed: { members: boolean; presences: boolean };
+  allowed: { members: boolean; presences: boolean };
   readonly sendLimit: { limit: number; windowMs: number };
   readonly replayCapacity: number;
   readonly resumeUrl: string;
@@ -95,6 +97,7 @@ export class EmulatorConnection implements SessionSink {
 
   /** The socket is gone; a client close with 1000/1001 ends its session (Discord shows the bot offline). */
   closed(code: number): void {
+    if (this.open) this.ctx.counters.clientCloses.push(code);
     const session = this.session;
     this.detach();
     if (session && (code === 1000 || code === 1001)) this.ctx.sessions.delete(session.id);
