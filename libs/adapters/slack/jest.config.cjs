@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'adapter-slack',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,10 @@
+export * from './slack.adapter';
+export * from './slack.credentials';
+export * from './slack.errors';
+export * from './slack.events';
+export * from './slack.manifest';
+export * from './slack.state';
+export { callsPerInterval, idsPerStep, slackCapabilities, sweepOrder } from './slack.sweep';
+export type { SlackSweepBudgets, SlackSweepOptions } from './slack.sweep';
+export { SlackWebClient } from './slack.client';
+export type { SlackAuthIdentity, SlackWebClientOptions } from './slack.client';

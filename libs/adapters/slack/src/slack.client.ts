@@ -1,0 +1,116 @@
+import { PresenceError, type AdapterHealth, type SlackDndWindow } from '@amo/presence-core';
+import { PlatformHttpClient, type RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
+import { parseSlackError } from './slack.errors';
+import { SLACK_BUCKETS } from './slack.manifest';
+import type { SlackStatusFields } from './slack.state';
+
+export interface SlackWebClientOptions {
+  baseUrl: string;
+  botToken: string;
+  budgets: RateBudgetRegistry;
+  clock?: TimerClock;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  maxRetries?: number;
+  random?: () => number;
+  /** Enterprise Grid: the workspace dnd.teamInfo should read. */
+  teamId?: string;
+}
+
+export interface SlackAuthIdentity {
+  teamId?: string;
+  userId?: string;
+}
+
+type Body = Record<string, unknown>;
+
+function protocol(message: string): PresenceError {
+  return new PresenceError('PROTOCOL', `Slack: ${message}`, { platform: 'slack' });
+}
+
+/**
+ * The four Slack Web API methods the adapter uses, over the kit's PlatformHttpClient (which owns the budgets,
+ * retries, Retry-After and the breaker). The bot token travels as a fixed Bearer header rather than a
+ * TokenProvider: Slack reports a bad token as HTTP 200 `invalid_auth`, and a static token has nothing to refresh.
+ */
+export class SlackWebClient {
+  private readonly http: PlatformHttpClient;
+  private readonly clock: TimerClock;
+
+  constructor(private readonly options: SlackWebClientOptions) {
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.http = new PlatformHttpClient({
+      platform: 'slack',
+      baseUrl: options.baseUrl,
+      parseError: (outcome) => parseSlackError(outcome, this.clock.now()),
+      budgets: options.budgets,
+      clock: options.clock,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      random: options.random,
+      defaultHeaders: { authorization: `Bearer ${options.botToken}` },
+    });
+  }
+
+  /** auth.test: checks the token and says whose it is. */
+  async authTest(): Promise<SlackAuthIdentity> {
+    const body = await this.call('auth.test', SLACK_BUCKETS.auth, {});
+    return {
+      teamId: typeof body.team_id === 'string' ? body.team_id : undefined,
+      userId: typeof body.user_id === 'string' ? body.user_id : undefined,
+    };
+  }
+
+  /** users.getPresence for another user: `active` or `away` (returned raw, for core's table to judge). */
+  async getPresence(user: string): Promise<string> {
+    const body = await this.call('users.getPresence', SLACK_BUCKETS.presence, { user });
+    if (typeof body.presence !== 'string') throw protocol('users.getPresence answered without presence');
+    return body.presence;
+  }
+
+  /** dnd.teamInfo for up to 50 users: each user's DND flag and next window. */
+  async dndTeamInfo(users: readonly string[]): Promise<Map<string, SlackDndWindow>> {
+    const query: Record<string, string> = { users: users.join(',') };
+    if (this.options.teamId) query.team_id = this.options.teamId;
+    const body = await this.call('dnd.teamInfo', SLACK_BUCKETS.dnd, query);
+    const entries = typeof body.users === 'object' && body.users !== null ? (body.users as Record<string, unknown>) : {};
+    const windows = new Map<string, SlackDndWindow>();
+    for (const [id, raw] of Object.entries(entries)) {
+      if (typeof raw !== 'object' || raw === null) continue;
+      const dnd = raw as Record<string, unknown>;
+      windows.set(id, {
+        dnd_enabled: dnd.dnd_enabled === true,
+        next_dnd_start_ts: typeof dnd.next_dnd_start_ts === 'number' ? dnd.next_dnd_start_ts : undefined,
+        next_dnd_end_ts: typeof dnd.next_dnd_end_ts === 'number' ? dnd.next_dnd_end_ts : undefined,
+      });
+    }
+    return windows;
+  }
+
+  /** users.profile.get: only the custom-status fields are kept. */
+  async profileStatus(user: string): Promise<SlackStatusFields> {
+    const body = await this.call('users.profile.get', SLACK_BUCKETS.profile, { user });
+    const profile = typeof body.profile === 'object' && body.profile !== null ? (body.profile as Record<string, unknown>) : undefined;
+    if (!profile) throw protocol('users.profile.get answered without a profile');
+    return {
+      status_text: typeof profile.status_text === 'string' ? profile.status_text : '',
+      status_emoji: typeof profile.status_emoji === 'string' ? profile.status_emoji : '',
+      status_expiration: typeof profile.status_expiration === 'number' ? profile.status_expiration : 0,
+    };
+  }
+
+  health(): AdapterHealth {
+    return this.http.health();
+  }
+
+  close(): void {
+    this.http.close();
+  }
+
+  private async call(method: string, bucket: string, query: Record<string, string>): Promise<Body> {
+    const response = await this.http.request<unknown>({ method: 'GET', path: method, query, bucket });
+    if (typeof response.body !== 'object' || response.body === null) throw protocol(`${method} answered without a JSON body`);
+    return response.body as Body;
+  }
+}
