@@ -73,7 +73,7 @@ export async function bootService(options: BootOptions): Promise<RunningService>
       const init: RequestInit = { method, headers: { ...headers } };
       if (token !== null) (init.headers as Record<string, string>).authorization = `Bearer ${token}`;
       if (raw !== undefined) {
-        init.body = raw;
+        init.body = typeof raw === 'string' ? raw : new Uint8Array(raw);
       } else if (body !== undefined) {
         init.body = JSON.stringify(body);
         (init.headers as Record<string, string>)['content-type'] = 'application/json';

@@ -65,7 +65,8 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
     for (const userId of [...this.cache.userIds()]) {
-      for (const [platform, entry] of this.cache.entries(userId)) {
+      for (const entry of this.cache.entries(userId)) {
+        const platform = entry.record.platform;
         if (!this.isKept(userId, platform)) continue;
         this.snapshots.set(key(userId, platform), { userId, record: entry.record, confirmedAt: entry.confirmedAt });
       }

@@ -1,7 +1,8 @@
 import type { PlatformWiring } from './platform-wiring';
+import { zoomPlatform } from './zoom.platform';
 
 /**
- * The platforms this build of the service can connect. Each entry comes from its own file; a platform
- * whose adapter library is not in the workspace yet is simply absent (connecting it answers UNSUPPORTED).
+ * The platforms this build of the service can connect, one file each. A platform whose adapter library is
+ * not wired here answers UNSUPPORTED when asked to connect.
  */
-export const PLATFORM_WIRINGS: readonly PlatformWiring[] = [];
+export const PLATFORM_WIRINGS: readonly PlatformWiring[] = [zoomPlatform];

@@ -1,3 +1,4 @@
+import type { RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import type { Clock, Platform, PlatformPresence, PresenceAdapter } from '@amo/presence-core';
 import type { BaseUrls, AppConfig } from '../config/app-config';
 
@@ -7,6 +8,8 @@ export interface WiringContext {
   /** The configured base URLs, or the sandbox emulators' in sandbox mode. */
   baseUrls: BaseUrls;
   clock: Clock;
+  /** One registry for the whole service, so a reconnected adapter keeps its platform's budget use. */
+  budgets: RateBudgetRegistry;
   /** fetch, timed per platform for the latency histograms. */
   fetch: typeof fetch;
   logger: { log(message: string): void; warn(message: string): void; error(message: string): void };

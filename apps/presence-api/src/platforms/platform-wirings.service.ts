@@ -1,3 +1,4 @@
+import { RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import { type AdapterFactory, type Clock, type Platform, PresenceError } from '@amo/presence-core';
 import type { PresenceStore } from '@amo/presence-store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -15,6 +16,7 @@ export const PLATFORM_WIRING_LIST = Symbol('PLATFORM_WIRING_LIST');
 @Injectable()
 export class PlatformWirings {
   private readonly byPlatform: Map<Platform, PlatformWiring>;
+  private readonly budgets = new RateBudgetRegistry();
 
   constructor(
     @Inject(PLATFORM_WIRING_LIST) wirings: readonly PlatformWiring[],
@@ -47,6 +49,7 @@ export class PlatformWirings {
       config: this.config,
       baseUrls: this.endpoints.baseUrls,
       clock: this.clock,
+      budgets: this.budgets,
       fetch: this.metrics.instrumentFetch(platform),
       logger: { log: (m) => logger.log(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
       state: {

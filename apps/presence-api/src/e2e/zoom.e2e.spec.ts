@@ -1,0 +1,82 @@
+import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
+import { bootService, eventually, type RunningService, StreamClient, tempDir } from './harness.spec-helper';
+
+describe('Zoom through the service: polled presence and signed webhooks', () => {
+  const dir = tempDir();
+  let zoom: ZoomEmulator;
+  let service: RunningService;
+  let stream: StreamClient;
+
+  beforeAll(async () => {
+    zoom = await ZoomEmulator.start({
+      users: [
+        { id: 'zoom-alice', email: 'alice@example.com', status: 'Available' },
+        { id: 'zoom-bob', email: 'bob@example.com', status: 'In_A_Zoom_Meeting' },
+      ],
+    });
+    service = await bootService({
+      dataDir: dir.path,
+      env: {
+        ZOOM_ACCOUNT_ID: zoom.accountId,
+        ZOOM_CLIENT_ID: zoom.clientId,
+        ZOOM_CLIENT_SECRET: zoom.clientSecret,
+        ZOOM_WEBHOOK_SECRET_TOKEN: zoom.webhookSecretToken,
+        ZOOM_API_BASE_URL: zoom.apiBaseUrl,
+        ZOOM_OAUTH_BASE_URL: zoom.oauthBaseUrl,
+        PRESENCE_POLL_INTERVAL: '1',
+      },
+    });
+    zoom.webhookUrl = `${service.url}/v1/webhooks/zoom`;
+    stream = await StreamClient.open(service.wsUrl);
+  });
+
+  afterAll(async () => {
+    stream?.close();
+    await service?.close();
+    await zoom?.close();
+    dir.remove();
+  });
+
+  it('links people and serves their polled presence from the cache', async () => {
+    expect((await service.call('PUT', '/v1/users/alice/identities', { body: { zoom: 'zoom-alice' } })).status).toBe(200);
+    expect((await service.call('PUT', '/v1/users/bob/identities', { body: { zoom: 'zoom-bob' } })).status).toBe(200);
+    const alice = await eventually(async () => {
+      const response = await service.call('GET', '/v1/presence/alice');
+      return response.body?.platforms?.zoom ? response.body : undefined;
+    });
+    expect(alice).toMatchObject({ userId: 'alice', status: 'online', available: true, decidedBy: 'zoom' });
+    expect(alice.platforms.zoom).toMatchObject({ status: 'online', rawStatus: 'Available', stale: false });
+    const bob = await eventually(async () => (await service.call('GET', '/v1/presence/bob')).body?.platforms?.zoom && (await service.call('GET', '/v1/presence/bob')).body);
+    expect(bob).toMatchObject({ status: 'busy', available: false });
+    expect(bob.platforms.zoom.activity).toBe('In a Zoom meeting');
+  });
+
+  it('streams a webhook-delivered status change to subscribers, per platform and as an aggregate', async () => {
+    await stream.subscribe(['alice']);
+    const answer = await zoom.changeStatus('zoom-alice', 'Do_Not_Disturb');
+    expect(answer?.status).toBe(200);
+    const presence = await stream.next((m) => m.type === 'presence' && m.userId === 'alice' && m.presence.status === 'busy');
+    expect(presence).toMatchObject({ platform: 'zoom', presence: { rawStatus: 'Do_Not_Disturb', activity: 'Do not disturb' } });
+    const aggregate = await stream.next((m) => m.type === 'aggregate' && m.userId === 'alice' && m.status === 'busy');
+    expect(aggregate).toEqual({ type: 'aggregate', userId: 'alice', status: 'busy', available: false, decidedBy: 'zoom' });
+    expect(stream.messages.some((m) => m.userId === 'bob')).toBe(false);
+    const availability = await service.call('POST', '/v1/availability?details=true', { body: { userIds: ['alice', 'bob', 'nobody'] } });
+    expect(availability.body).toEqual({
+      availability: { alice: false, bob: false, nobody: false },
+      details: {
+        alice: { status: 'busy', decidedBy: 'zoom', stale: [] },
+        bob: { status: 'busy', decidedBy: 'zoom', stale: [] },
+        nobody: { status: 'unknown', decidedBy: null, stale: [] },
+      },
+    });
+  });
+
+  it('answers the URL validation handshake and rejects a mis-signed delivery without changing anything', async () => {
+    const validation = await zoom.webhooks.validateUrl(`${service.url}/v1/webhooks/zoom`);
+    expect(validation.ok).toBe(true);
+    const forged = await zoom.webhooks.sendPresence(`${service.url}/v1/webhooks/zoom`, { userId: 'zoom-alice', status: 'Available' }, { misSign: true });
+    expect(forged.status).toBe(401);
+    const alice = await service.call('GET', '/v1/presence/alice');
+    expect(alice.body.status).toBe('busy');
+  });
+});
