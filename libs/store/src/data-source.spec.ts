@@ -1,4 +1,6 @@
-import { backends, openTestStore } from './test-support/store.test-helpers';
+import { createDataSource, DEFAULT_BUSY_TIMEOUT_MS, initializeDataSource } from './data-source';
+import { openStore } from './open-store';
+import { backends, openTestStore, TEST_KEY } from './test-support/store.test-helpers';
 
 describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('migrations on $name', (backend) => {
   it('runs from empty and leaves a schema identical to the entities', async () => {
@@ -8,6 +10,70 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('migrations on $
       expect(pending.upQueries.map((query) => query.query)).toEqual([]);
     } finally {
       await opened.close();
+    }
+  });
+});
+
+describe('SQLite settings and concurrency', () => {
+  const [sqlite] = backends(undefined);
+
+  it('runs in WAL mode with a busy timeout', async () => {
+    const opened = await openTestStore(sqlite);
+    try {
+      const { dataSource } = opened.store;
+      expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      expect(await dataSource.query('PRAGMA busy_timeout')).toEqual([{ timeout: DEFAULT_BUSY_TIMEOUT_MS }]);
+      expect(await dataSource.query('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('lets a second connection read and write while a batch is being written', async () => {
+    const opened = await openTestStore(sqlite);
+    const other = await openStore({ database: opened.database.config, encryptionKey: TEST_KEY });
+    try {
+      const batch = opened.store.createBatch();
+      for (let i = 0; i < 3000; i++) {
+        batch.snapshot(`p${i}`, { userId: `p${i}`, platform: 'slack', status: 'online', lastUpdated: new Date(1) }, 1);
+        batch.change({ userId: `p${i}`, platform: 'slack', from: null, to: 'online', at: new Date(1) });
+      }
+      const writing = batch.flush();
+      const others = Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          await other.identities.link(`reader-${i}`, 'slack', `R${i}`);
+          return other.snapshots.count();
+        }),
+      );
+      const [flushed, counts] = await Promise.all([writing, others]);
+      expect(flushed).toEqual({ snapshots: 3000, auditEntries: 3000, patternSamples: 0 });
+      // Readers see either nothing of the batch or all of it, never part.
+      for (const count of counts) expect([0, 3000]).toContain(count);
+      expect(await other.snapshots.count()).toBe(3000);
+    } finally {
+      await other.close();
+      await opened.close();
+    }
+  });
+});
+
+describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('migrations down on $name', (backend) => {
+  it('reverts to an empty database', async () => {
+    const database = await backend.createDatabase();
+    const dataSource = await initializeDataSource(createDataSource(database.config), database.config);
+    try {
+      expect(await dataSource.showMigrations()).toBe(false);
+      await dataSource.undoLastMigration();
+      const runner = dataSource.createQueryRunner();
+      try {
+        for (const table of ['identity_link', 'audit_log', 'platform_connection']) expect(await runner.hasTable(table)).toBe(false);
+      } finally {
+        await runner.release();
+      }
+      expect(await dataSource.showMigrations()).toBe(true);
+    } finally {
+      await dataSource.destroy();
+      await database.cleanup();
     }
   });
 });

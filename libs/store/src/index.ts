@@ -39,3 +39,4 @@ export {
 export { SecretValue } from './vault/secret-value';
 export { VaultDecryptError, VaultKeyError, VaultKeyMismatchError } from './vault/vault.errors';
 export { rotateEncryptionKey, type RotationReport } from './vault/key-rotation';
+export { runRotateKeyCli, type RotateKeyCliIo, ROTATE_KEY_USAGE } from './cli/rotate-key.cli';
