@@ -1,3 +1,6 @@
 export * from './emulator-types';
 export * from './fault-script';
 export * from './emulator-server';
+export * from './contract/contract-types';
+export { defaultTuning, activeResources, leaksSince } from './contract/harness';
+export * from './contract/run-adapter-contract';

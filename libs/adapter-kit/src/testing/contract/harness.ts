@@ -1,0 +1,84 @@
+import { isPresenceError, type FetchResult, type PresenceError, type PresenceErrorCode } from '@amo/presence-core';
+import { RateBudgetRegistry } from '../../http/rate-budget';
+import {
+  ContractViolation,
+  DEFAULT_TUNING,
+  type AdapterContractSuite,
+  type ContractCheckName,
+  type ContractHarness,
+  type ContractTuning,
+} from './contract-types';
+
+export function defaultTuning(budgets = new RateBudgetRegistry()): ContractTuning {
+  return { ...DEFAULT_TUNING, budgets };
+}
+
+/** Runs `fn` with a fresh harness and always tears it down: the adapter first, then the emulator. */
+export async function withHarness<T>(
+  suite: AdapterContractSuite,
+  fn: (h: ContractHarness, tuning: ContractTuning) => Promise<T>,
+  tuning: ContractTuning = defaultTuning(),
+): Promise<T> {
+  const h = await suite.setup(tuning);
+  try {
+    return await fn(h, tuning);
+  } finally {
+    await h.adapter.close().catch(() => undefined);
+    await (h.close ? h.close() : h.emulator.close());
+  }
+}
+
+export function violation(check: ContractCheckName, message: string): ContractViolation {
+  return new ContractViolation(check, message);
+}
+
+/** Fetches and expects a PresenceError with `code` (and the suite's platform). */
+export async function expectFailure(
+  check: ContractCheckName,
+  suite: AdapterContractSuite,
+  fetch: () => Promise<FetchResult>,
+  code: PresenceErrorCode,
+): Promise<PresenceError> {
+  let result: FetchResult;
+  try {
+    result = await fetch();
+  } catch (error) {
+    if (!isPresenceError(error)) {
+      throw violation(check, `expected PresenceError ${code}, got a plain ${describe(error)}`);
+    }
+    if (error.code !== code) {
+      throw violation(check, `expected PresenceError ${code}, got ${error.code}: ${error.message}`);
+    }
+    if (error.platform !== undefined && error.platform !== suite.platform) {
+      throw violation(check, `error names platform ${error.platform}, expected ${suite.platform}`);
+    }
+    return error;
+  }
+  throw violation(check, `expected PresenceError ${code}, but fetchPresence resolved with ${result.records.length} record(s)`);
+}
+
+export function describe(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  return JSON.stringify(value);
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Ref'd handles that keep the event loop alive, by type (timers, sockets, servers). */
+export function activeResources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return counts;
+}
+
+const WATCHED = ['Timeout', 'TCPSocketWrap', 'TCPServerWrap', 'TCPWRAP', 'PipeWrap'];
+
+/** Resource types that grew beyond the baseline, e.g. `Timeout +1`; empty when none did. */
+export function leaksSince(baseline: Map<string, number>): string[] {
+  const now = activeResources();
+  return WATCHED.filter((type) => (now.get(type) ?? 0) > (baseline.get(type) ?? 0)).map(
+    (type) => `${type} +${(now.get(type) ?? 0) - (baseline.get(type) ?? 0)}`,
+  );
+}
