@@ -1,0 +1,116 @@
+/** The dashboard's model and how each stream message changes it. Pure: the view renders what this holds. */
+
+export interface Cell {
+  status: string;
+  rawStatus: string | null;
+  activity: string | null;
+  customMessage: string | null;
+  lastUpdated: string | null;
+  stale: boolean;
+}
+
+export interface TimelineEntry {
+  platform: string;
+  from: string | null;
+  to: string;
+  at: string;
+}
+
+export interface Person {
+  userId: string;
+  linked: string[];
+  status: string;
+  available: boolean;
+  decidedBy: string | null;
+  cells: Record<string, Cell>;
+  timeline: TimelineEntry[];
+}
+
+export interface PlatformHealth {
+  platform: string;
+  connected: boolean;
+  state: string;
+  breaker: string | null;
+  rateBudgets: { bucket: string; used: number; limit: number }[];
+  lastError: { code: string; message: string } | null;
+}
+
+export interface DashboardState {
+  sandbox: boolean;
+  platforms: PlatformHealth[];
+  people: Map<string, Person>;
+}
+
+export const TIMELINE_LENGTH = 6;
+
+export type StreamMessage =
+  | { type: 'presence'; userId: string; platform: string; presence: Partial<Cell> & { status: string } }
+  | { type: 'aggregate'; userId: string; status: string; available: boolean; decidedBy: string | null }
+  | { type: 'platform'; platform: string; state: string; breaker: string | null; lastError: PlatformHealth['lastError'] }
+  | { type: string; [key: string]: unknown };
+
+/** Applies one stream message; returns what to redraw: a person's id, 'platforms', or null for nothing. */
+export function applyMessage(state: DashboardState, message: StreamMessage): string | null {
+  if (message.type === 'presence') {
+    const { userId, platform, presence } = message as Extract<StreamMessage, { type: 'presence' }>;
+    const person = state.people.get(userId);
+    if (!person) return null;
+    const before = person.cells[platform]?.status ?? null;
+    person.cells[platform] = {
+      status: presence.status,
+      rawStatus: presence.rawStatus ?? null,
+      activity: presence.activity ?? null,
+      customMessage: presence.customMessage ?? null,
+      lastUpdated: presence.lastUpdated ?? null,
+      stale: false,
+    };
+    if (before !== presence.status) {
+      person.timeline = [{ platform, from: before, to: presence.status, at: presence.lastUpdated ?? new Date().toISOString() }, ...person.timeline].slice(0, TIMELINE_LENGTH);
+    }
+    return userId;
+  }
+  if (message.type === 'aggregate') {
+    const { userId, status, available, decidedBy } = message as Extract<StreamMessage, { type: 'aggregate' }>;
+    const person = state.people.get(userId);
+    if (!person) return null;
+    Object.assign(person, { status, available, decidedBy });
+    return userId;
+  }
+  if (message.type === 'platform') {
+    const change = message as Extract<StreamMessage, { type: 'platform' }>;
+    const platform = state.platforms.find((entry) => entry.platform === change.platform);
+    if (!platform) return null;
+    Object.assign(platform, { state: change.state, breaker: change.breaker, lastError: change.lastError });
+    return 'platforms';
+  }
+  return null;
+}
+
+/** A person as GET /v1/presence/{userId} describes them. */
+export function personFromApi(
+  userId: string,
+  linked: string[],
+  presence: { status: string; available: boolean; decidedBy: string | null; platforms: Record<string, Partial<Cell> & { status: string }> } | null,
+  timeline: TimelineEntry[],
+): Person {
+  const cells: Record<string, Cell> = {};
+  for (const [platform, cell] of Object.entries(presence?.platforms ?? {})) {
+    cells[platform] = {
+      status: cell.status,
+      rawStatus: cell.rawStatus ?? null,
+      activity: cell.activity ?? null,
+      customMessage: cell.customMessage ?? null,
+      lastUpdated: cell.lastUpdated ?? null,
+      stale: cell.stale ?? false,
+    };
+  }
+  return {
+    userId,
+    linked,
+    status: presence?.status ?? 'unknown',
+    available: presence?.available ?? false,
+    decidedBy: presence?.decidedBy ?? null,
+    cells,
+    timeline: timeline.slice(0, TIMELINE_LENGTH),
+  };
+}
