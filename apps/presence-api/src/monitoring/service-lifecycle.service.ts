@@ -59,6 +59,7 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
 
   async onApplicationBootstrap(): Promise<void> {
     for (const note of this.config.notes) this.logger.warn(note);
+    await this.wirings.preloadState();
     this.preferences.replaceAll(await this.store.preferences.loadAll());
     const links = await this.store.identities.loadInto(this.aggregator.directory);
     const snapshots = await this.store.snapshots.load();
@@ -114,13 +115,16 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
       planned.push({ platform, credentials, source: 'env' });
     }
     for (const connection of await this.store.connections.list()) {
-      if (fromEnv[connection.platform]) {
-        this.logger.log(`${connection.platform}: the environment's credentials take precedence over the stored connection`);
+      if (!this.wirings.get(connection.platform)) continue;
+      const stored = (await this.store.connections.credentials(connection.platform))?.reveal();
+      if (!stored) continue;
+      const env = planned.find((plan) => plan.platform === connection.platform);
+      if (env) {
+        // The environment's fields win; what only the stored connection has (a delegated grant) is kept.
+        env.credentials = { ...stored, ...env.credentials };
         continue;
       }
-      if (!this.wirings.get(connection.platform)) continue;
-      const secret = await this.store.connections.credentials(connection.platform);
-      if (secret) planned.push({ platform: connection.platform, credentials: secret.reveal(), source: 'stored' });
+      planned.push({ platform: connection.platform, credentials: stored, source: 'stored' });
     }
     return planned;
   }

@@ -64,7 +64,7 @@ export class OAuthService {
       redirectUri,
       scope: oauth.scope,
       state,
-      pkce,
+      pkce: oauth.pkce ? pkce : undefined,
       extraParams: oauth.extraParams,
     });
     return { authorizeUrl, expiresAt: new Date(expiresAt).toISOString() };
@@ -87,7 +87,7 @@ export class OAuthService {
         clientSecret: pending.client.clientSecret,
         code: query.code,
         redirectUri: pending.redirectUri,
-        codeVerifier: pending.codeVerifier,
+        codeVerifier: oauth.pkce ? pending.codeVerifier : undefined,
         clientAuth: oauth.clientAuth,
         fetch: this.metrics.instrumentFetch(platform),
         platform,

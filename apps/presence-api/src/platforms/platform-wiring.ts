@@ -13,11 +13,16 @@ export interface WiringContext {
   /** fetch, timed per platform for the latency histograms. */
   fetch: typeof fetch;
   logger: { log(message: string): void; warn(message: string): void; error(message: string): void };
-  /** Small per-platform state that survives a restart (Discord session, Graph subscriptions). */
+  /**
+   * Small per-platform state that survives a restart (Discord session, Graph subscriptions): read from
+   * memory (loaded at start), written through to the store.
+   */
   state: {
-    load<T>(key: string): Promise<T | undefined>;
-    save<T>(key: string, value: T): Promise<void>;
+    get<T>(key: string): T | undefined;
+    set<T>(key: string, value: T): void;
   };
+  /** After a token refresh: the connection's new credential record, stored encrypted (when it is a stored one). */
+  saveCredentials(credentials: Record<string, unknown>, expiresAt?: Date): void;
 }
 
 /** A webhook request as the controller received it: the RAW body, for signatures. */
@@ -48,6 +53,8 @@ export interface OAuthWiring {
   tokenUrl(baseUrls: BaseUrls, tenantId?: string): string;
   scope: string;
   clientAuth: 'basic' | 'body';
+  /** Whether the platform takes PKCE (RFC 7636) on this flow. */
+  pkce: boolean;
   extraParams?: Record<string, string>;
   /** Turns the token response (and callback query) into the connection's credential record. */
   toCredentials(grant: {

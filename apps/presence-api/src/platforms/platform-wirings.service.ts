@@ -17,6 +17,7 @@ export const PLATFORM_WIRING_LIST = Symbol('PLATFORM_WIRING_LIST');
 export class PlatformWirings {
   private readonly byPlatform: Map<Platform, PlatformWiring>;
   private readonly budgets = new RateBudgetRegistry();
+  private readonly state = new Map<string, unknown>();
 
   constructor(
     @Inject(PLATFORM_WIRING_LIST) wirings: readonly PlatformWiring[],
@@ -27,6 +28,13 @@ export class PlatformWirings {
     private readonly metrics: MetricsService,
   ) {
     this.byPlatform = new Map(wirings.map((wiring) => [wiring.platform, wiring]));
+  }
+
+  /** Loads every platform's saved state into memory; adapters read it synchronously when they are built. */
+  async preloadState(): Promise<void> {
+    for (const platform of this.byPlatform.keys()) {
+      for (const entry of await this.store.platformState.list(platform)) this.state.set(`${platform}\u0000${entry.key}`, entry.value);
+    }
   }
 
   get(platform: Platform): PlatformWiring | undefined {
@@ -53,8 +61,16 @@ export class PlatformWirings {
       fetch: this.metrics.instrumentFetch(platform),
       logger: { log: (m) => logger.log(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
       state: {
-        load: async <T>(key: string) => (await this.store.platformState.get<T>(platform, key))?.value,
-        save: async <T>(key: string, value: T) => this.store.platformState.set(platform, key, value),
+        get: <T>(key: string) => this.state.get(`${platform}\u0000${key}`) as T | undefined,
+        set: <T>(key: string, value: T) => {
+          this.state.set(`${platform}\u0000${key}`, value);
+          this.store.platformState.set(platform, key, value).catch((error: unknown) => logger.error(`saving ${key} failed: ${(error as Error).message}`));
+        },
+      },
+      saveCredentials: (credentials, expiresAt) => {
+        this.store.connections
+          .updateCredentials(platform, credentials, expiresAt)
+          .catch((error: unknown) => logger.error(`saving refreshed credentials failed: ${(error as Error).message}`));
       },
     };
   }
