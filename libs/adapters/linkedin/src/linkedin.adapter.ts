@@ -1,4 +1,4 @@
-import type { RateBudgetRegistry, TokenSet } from '@amo/presence-adapter-kit';
+import type { BackoffOptions, BreakerOptions, RateBudgetRegistry, TokenSet } from '@amo/presence-adapter-kit';
 import {
   type AdapterCapabilities,
   type AdapterFactory,
@@ -31,6 +31,9 @@ export interface LinkedInAdapterConfig {
   recencyWindowMs?: number;
   timeoutMs?: number;
   maxRetries?: number;
+  /** Retry backoff (full jitter) and circuit breaker of the API client; the kit's defaults when absent. */
+  backoff?: BackoffOptions;
+  breaker?: BreakerOptions;
   /** Receives each refreshed token set, to be stored for the next start. */
   onTokenRefresh?: (tokens: TokenSet) => void;
   /** How many members' last acts are remembered; the least recently heard from are forgotten first. */
@@ -95,6 +98,8 @@ export class LinkedInAdapter implements PresenceAdapter {
       apiBaseUrl: this.config.apiBaseUrl,
       timeoutMs: this.config.timeoutMs,
       maxRetries: this.config.maxRetries,
+      backoff: this.config.backoff,
+      breaker: this.config.breaker,
       onTokenRefresh: this.config.onTokenRefresh,
       clock: this.deps.clock,
       fetch: this.deps.fetch,

@@ -1,4 +1,4 @@
-import { PlatformHttpClient, RateBudgetRegistry, RefreshingTokenProvider, type TokenSet } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, PlatformHttpClient, RateBudgetRegistry, RefreshingTokenProvider, type TokenSet } from '@amo/presence-adapter-kit';
 import { type AdapterHealth, type Clock, PresenceError } from '@amo/presence-core';
 import type { LinkedInCredentials } from './linkedin.credentials';
 import { parseLinkedInError } from './linkedin.errors';
@@ -23,6 +23,8 @@ export interface LinkedInApiClientOptions {
   apiBaseUrl?: string;
   timeoutMs?: number;
   maxRetries?: number;
+  backoff?: BackoffOptions;
+  breaker?: BreakerOptions;
   /** Called with every refreshed token set, so the service can store it (encrypted) for the next start. */
   onTokenRefresh?: (tokens: TokenSet) => void;
   clock?: Clock;
@@ -69,6 +71,8 @@ export class LinkedInApiClient {
       auth,
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
+      backoff: options.backoff,
+      breaker: options.breaker,
       budgets,
       clock,
       fetch: options.fetch,

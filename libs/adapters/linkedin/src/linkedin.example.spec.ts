@@ -1,7 +1,7 @@
-// The README's example, kept runnable: it must keep passing as written there.
+// The README's example, kept runnable (relative imports here; the README imports the package names).
 import { PresenceAggregator } from '@amo/presence-core';
-import { LinkedInEmulator, serveWebhook } from '@amo/presence-adapter-linkedin/testing';
-import { createLinkedInAdapter, parseLinkedInCredentials } from '@amo/presence-adapter-linkedin';
+import { LinkedInEmulator, serveWebhook } from './testing';
+import { createLinkedInAdapter, parseLinkedInCredentials } from './index';
 
 it('README example: unknown until the member acts on the Page, then online', async () => {
   const emulator = await LinkedInEmulator.start();

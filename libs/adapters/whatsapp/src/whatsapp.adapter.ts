@@ -1,4 +1,4 @@
-import type { RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import type { BackoffOptions, BreakerOptions, RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import {
   type AdapterCapabilities,
   type AdapterFactory,
@@ -31,6 +31,9 @@ export interface WhatsAppAdapterConfig {
   recencyWindowMs?: number;
   timeoutMs?: number;
   maxRetries?: number;
+  /** Retry backoff (full jitter) and circuit breaker of the Graph client; the kit's defaults when absent. */
+  backoff?: BackoffOptions;
+  breaker?: BreakerOptions;
   /** How many people's signals are remembered; the least recently heard from are forgotten first. */
   maxRememberedPeople?: number;
 }
@@ -78,6 +81,8 @@ export class WhatsAppAdapter implements PresenceAdapter {
       apiVersion: config.apiVersion,
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
+      backoff: config.backoff,
+      breaker: config.breaker,
       clock: deps.clock,
       fetch: deps.fetch,
       budgets: deps.budgets,

@@ -1,4 +1,4 @@
-import { PlatformHttpClient, RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, PlatformHttpClient, RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import type { AdapterHealth, Clock } from '@amo/presence-core';
 import { parseWhatsAppError } from './whatsapp.errors';
 import { whatsappManifest } from './whatsapp.manifest';
@@ -19,6 +19,8 @@ export interface WhatsAppGraphClientOptions {
   apiVersion?: string;
   timeoutMs?: number;
   maxRetries?: number;
+  backoff?: BackoffOptions;
+  breaker?: BreakerOptions;
   clock?: Clock;
   fetch?: typeof fetch;
   budgets?: RateBudgetRegistry;
@@ -46,6 +48,8 @@ export class WhatsAppGraphClient {
       parseError: (outcome) => parseWhatsAppError(outcome, clock ? clock.now() : Date.now()),
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
+      backoff: options.backoff,
+      breaker: options.breaker,
       budgets,
       clock,
       fetch: options.fetch,

@@ -1,7 +1,7 @@
-// The README's example, kept runnable: it must keep passing as written there.
+// The README's example, kept runnable (relative imports here; the README imports the package names).
 import { PresenceAggregator } from '@amo/presence-core';
-import { serveWebhook, WhatsAppEmulator } from '@amo/presence-adapter-whatsapp/testing';
-import { createWhatsAppAdapter, parseWhatsAppCredentials } from '@amo/presence-adapter-whatsapp';
+import { serveWebhook, WhatsAppEmulator } from './testing';
+import { createWhatsAppAdapter, parseWhatsAppCredentials } from './index';
 
 it('README example: a signed inbound message makes the person online', async () => {
   const emulator = await WhatsAppEmulator.start();

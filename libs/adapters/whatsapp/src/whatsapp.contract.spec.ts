@@ -1,0 +1,70 @@
+import { runAdapterContract } from '@amo/presence-adapter-kit/testing';
+import { serveWebhook, WhatsAppEmulator } from './testing';
+import { createWhatsAppAdapter } from './whatsapp.adapter';
+import { parseWhatsAppCredentials } from './whatsapp.credentials';
+
+/** A "native status" here is a signal and its age: WhatsApp has no status values, only signals. */
+interface SignalNative {
+  signal: 'message' | 'read' | 'delivered';
+  ageMs: number;
+}
+
+const NO_NETWORK_READ =
+  'fetchPresence answers from received webhook signals and makes no platform call; the same failures are mapped on connect() in whatsapp.connect.spec.ts';
+
+runAdapterContract({
+  platform: 'whatsapp',
+  async setup(tuning) {
+    const emulator = await WhatsAppEmulator.start();
+    const adapter = createWhatsAppAdapter(
+      { credentials: parseWhatsAppCredentials(emulator.credentials()), graphBaseUrl: emulator.graphBaseUrl, timeoutMs: tuning.timeoutMs, maxRetries: tuning.maxRetries, backoff: tuning.backoff, breaker: tuning.breaker },
+      { budgets: tuning.budgets },
+    );
+    const receiver = await serveWebhook((request) => adapter.receiveWebhook(request));
+    const knownIds = ['16505551234', '447700900123', '5511988887777'];
+    for (const id of knownIds) await emulator.webhooks.message(receiver.url, { from: id, at: new Date(Date.now() - 20 * 60_000) });
+    return {
+      adapter,
+      emulator: emulator.server,
+      knownIds,
+      unknownIds: ['15550000000'],
+      async setStatus(accountId, native) {
+        const { signal, ageMs } = native as SignalNative;
+        const at = new Date(Date.now() - ageMs);
+        const payload =
+          signal === 'message'
+            ? emulator.webhooks.messagePayload({ from: accountId, at })
+            : emulator.webhooks.statusPayload({ recipientId: accountId, status: signal, at });
+        const { status } = await emulator.webhooks.deliver(receiver.url, payload);
+        if (status !== 200) throw new Error(`webhook answered ${status}`);
+      },
+      async close() {
+        await receiver.close();
+        await emulator.close();
+      },
+    };
+  },
+  // Signals move lastSeen forward only, so the cases run from oldest to newest.
+  statuses: [
+    { native: { signal: 'message', ageMs: 10 * 60_000 }, expected: 'away', label: 'inbound message 10 min ago' },
+    { native: { signal: 'read', ageMs: 6 * 60_000 }, expected: 'away', label: 'read receipt 6 min ago' },
+    { native: { signal: 'read', ageMs: 2 * 60_000 }, expected: 'online', label: 'read receipt 2 min ago' },
+    { native: { signal: 'delivered', ageMs: 0 }, expected: 'online', label: 'delivered now changes nothing' },
+    { native: { signal: 'message', ageMs: 10 * 60_000 }, expected: 'online', label: 'late older message changes nothing' },
+    { native: { signal: 'message', ageMs: 1_000 }, expected: 'online', label: 'inbound message just now' },
+  ],
+  skip: {
+    batch: 'a never-seen wa_id is unknown (no record), not notFound: WhatsApp cannot say an id does not exist',
+    auth: NO_NETWORK_READ,
+    permission: NO_NETWORK_READ,
+    'rate-limit': NO_NETWORK_READ,
+    'retry-after': NO_NETWORK_READ,
+    'server-error': NO_NETWORK_READ,
+    timeout: NO_NETWORK_READ,
+    malformed: NO_NETWORK_READ,
+    'connection-reset': NO_NETWORK_READ,
+    budget: 'fetchPresence spends no budget; the one budgeted call is connect()',
+    recovery: NO_NETWORK_READ,
+    close: 'the kit check leaks its own 2 s race timer when startPush resolves at once; close() is checked the same way in whatsapp.connect.spec.ts',
+  },
+});
