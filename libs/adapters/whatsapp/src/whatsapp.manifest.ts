@@ -31,10 +31,11 @@ export const whatsappManifest = {
   defaultIntervalMs: 0,
   recencyWindowMs: 5 * 60_000,
   /**
-   * The only call is the connection check. Graph's app-level limit is 200 calls per hour per user; we claim a
-   * small share of it so a reconnect storm cannot starve the business's own sending.
+   * The only call is the connection check (with its retries). Graph's app-level limit is 200 calls per hour per
+   * user; we claim half, so a reconnect storm cannot starve the business's own sending, while an ordinary run of
+   * restarts never waits on the budget.
    */
-  rateBudgets: [{ bucket: 'whatsapp:graph', limit: 20, windowMs: 3_600_000 }],
+  rateBudgets: [{ bucket: 'whatsapp:graph', limit: 100, windowMs: 3_600_000 }],
   rateLimitErrorCodes: [4, 17, 32, 613, 80007, 130429, 131056],
   webhook: {
     verification: { modeParam: 'hub.mode', tokenParam: 'hub.verify_token', challengeParam: 'hub.challenge', mode: 'subscribe' },
