@@ -42,6 +42,8 @@ export interface ExampleConfig {
   backoff?: { baseMs: number; maxMs: number };
   breaker?: { failureThreshold: number; cooldownMs: number };
   misbehave?: Misbehaviour;
+  /** Declare push with a startPush that resolves at once (webhook-style), for the close check's race. */
+  push?: boolean;
 }
 
 const TABLE: Record<string, { status: PresenceStatus; activity?: string }> = {
@@ -72,7 +74,7 @@ export function createExampleAdapter(config: ExampleConfig, deps: { budgets?: Ra
   const capabilities: AdapterCapabilities = {
     freshness: 'poll',
     poll: true,
-    push: false,
+    push: config.push ?? false,
     inferred: false,
     batchSize: 3,
     rateBudgets: [{ bucket: BUCKET, limit: 10, windowMs: 1_000 }],
@@ -112,6 +114,7 @@ export function createExampleAdapter(config: ExampleConfig, deps: { budgets?: Ra
     platform: PLATFORM,
     capabilities,
     connect: async () => undefined,
+    ...(config.push ? { startPush: async () => undefined } : {}),
     async fetchPresence(accountIds) {
       const chunks: string[][] = [];
       for (let i = 0; i < accountIds.length; i += capabilities.batchSize) chunks.push(accountIds.slice(i, i + capabilities.batchSize));

@@ -3,7 +3,7 @@ import { createExampleAdapter, type Misbehaviour } from './example.adapter';
 import { startExampleEmulator } from './example.emulator';
 
 /** The example platform's contract suite; `misbehave` builds a deliberately bad adapter instead. */
-export function exampleSuite(misbehave?: Misbehaviour): AdapterContractSuite {
+export function exampleSuite(misbehave?: Misbehaviour, options: { push?: boolean } = {}): AdapterContractSuite {
   return {
     platform: 'zoom',
     statuses: [
@@ -25,6 +25,7 @@ export function exampleSuite(misbehave?: Misbehaviour): AdapterContractSuite {
           backoff: tuning.backoff,
           breaker: tuning.breaker,
           misbehave,
+          push: options.push,
         },
         { budgets: tuning.budgets },
       );
