@@ -136,6 +136,7 @@ class DiscordPresenceAdapter implements DiscordAdapter {
 
   /** Answers from the gateway's state, no network: the record of each known id, the rest in notFound. */
   async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
+    if (accountIds.length === 0) return { records: [], notFound: [] };
     await this.connect();
     await this.within(this.tracker.whenSynced(), this.config.syncTimeoutMs ?? 30_000);
     const records: PlatformPresence[] = [];

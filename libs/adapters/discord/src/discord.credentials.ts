@@ -47,13 +47,14 @@ export function parseDiscordCredentials(record: Readonly<Record<string, unknown>
   if (token === undefined) {
     throw new InvalidInputError('discord credentials: missing bot_token / DISCORD_BOT_TOKEN (or token)');
   }
-  if (typeof token.value !== 'string' || token.value.trim() === '' || /\s/.test(token.value.trim())) {
+  // A pasted "Bot <token>" header value is accepted; the prefix is ours to add.
+  const botToken = typeof token.value === 'string' ? token.value.trim().replace(/^Bot\s+/i, '') : '';
+  if (botToken === '' || /\s/.test(botToken)) {
     throw new InvalidInputError(`discord credentials: ${token.name} must be a non-empty string without spaces`);
   }
   const guilds = read(fields, 'guild_id') as { name: string; value: unknown } | undefined;
   if (guilds === undefined) {
     throw new InvalidInputError('discord credentials: missing guild_id / DISCORD_GUILD_ID (one id or a comma-separated list)');
   }
-  const botToken = token.value.trim().replace(/^Bot\s+/i, '');
   return { botToken, guildIds: parseGuildIds(guilds.value, guilds.name) };
 }
