@@ -51,7 +51,7 @@ export class TeamsAdapter implements PresenceAdapter {
     const budgets = deps.budgets ?? new RateBudgetRegistry(deps.clock);
     const budget = teamsPresenceBudget(credentials.tenantId);
     budgets.define(budget);
-    const common = { graphBaseUrl: this.config.graphBaseUrl, tenantId: credentials.tenantId, budgets, clock: deps.clock, fetch: deps.fetch, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, random: deps.random };
+    const common = { graphBaseUrl: this.config.graphBaseUrl, tenantId: credentials.tenantId, budgets, clock: deps.clock, fetch: deps.fetch, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, random: deps.random, backoff: options.backoff, breaker: options.breaker };
     const auth = new ClientCredentialsTokenProvider({
       platform: 'teams',
       tokenUrl: this.config.tokenUrl,
@@ -61,6 +61,7 @@ export class TeamsAdapter implements PresenceAdapter {
       clientAuth: 'body',
       clock: deps.clock,
       fetch: deps.fetch,
+      timeoutMs: options.timeoutMs,
     });
     this.app = new GraphClient({ ...common, auth });
     const push = options.push;

@@ -1,4 +1,4 @@
-import { PlatformHttpClient, type RateBudgetRegistry, type TimerClock, type TokenProvider } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, PlatformHttpClient, type RateBudgetRegistry, type TimerClock, type TokenProvider } from '@amo/presence-adapter-kit';
 import { isPresenceError } from '@amo/presence-core';
 import { parseTeamsError } from './teams.errors';
 import { teamsPresenceBucket } from './teams.manifest';
@@ -14,6 +14,8 @@ export interface GraphClientOptions {
   timeoutMs?: number;
   maxRetries?: number;
   random?: () => number;
+  backoff?: BackoffOptions;
+  breaker?: BreakerOptions;
 }
 
 /** A presence subscription as Graph returns it. */
@@ -56,6 +58,8 @@ export class GraphClient {
       timeoutMs: o.timeoutMs,
       maxRetries: o.maxRetries,
       random: o.random,
+      backoff: o.backoff,
+      breaker: o.breaker,
     });
   }
 

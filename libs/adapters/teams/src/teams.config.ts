@@ -1,4 +1,4 @@
-import type { RateBudgetRegistry, TimerClock, TokenProvider } from '@amo/presence-adapter-kit';
+import type { BackoffOptions, BreakerOptions, RateBudgetRegistry, TimerClock, TokenProvider } from '@amo/presence-adapter-kit';
 import { InvalidInputError } from '@amo/presence-core';
 import type { KeyObject } from 'node:crypto';
 import { parseTeamsCredentials, type TeamsCredentials } from './teams.credentials';
@@ -51,9 +51,14 @@ export interface TeamsAdapterConfig {
   scope?: string;
   /** getPresencesByUserId batches in flight at once (default 4); the tenant budget paces them. */
   concurrency?: number;
+  /** Per-call timeout (default 10 s), token requests included. */
   timeoutMs?: number;
   /** Retries per request (the seed's PRESENCE_MAX_RETRIES, default 3). */
   maxRetries?: number;
+  /** Full-jitter backoff between retries (kit defaults). */
+  backoff?: BackoffOptions;
+  /** Circuit breaker (kit defaults: 5 failures, 30 s cooldown). */
+  breaker?: BreakerOptions;
   push?: TeamsPushConfig;
 }
 

@@ -169,6 +169,28 @@ describe('TeamsAdapter push: Graph presence subscriptions', () => {
     await eventually(() => pushed.some((record) => record.status === 'away'));
   });
 
+  it('recreates a subscription Graph removed, and re-reads ids after missed notifications', async () => {
+    const [alice] = emulator.addUsers(1);
+    const built = await subscribe([alice]);
+    const [first] = emulator.subscriptions();
+    emulator.sendLifecycleEvent(first.id, 'subscriptionRemoved');
+    await emulator.flushDeliveries();
+    await eventually(() => emulator.subscriptions().length === 1 && emulator.subscriptions()[0].id !== first.id);
+    await eventually(() => saved.length === 1 && saved[0].id !== first.id);
+    await built.fetchPresence([alice]);
+    const calls = batchCalls();
+    await built.fetchPresence([alice]);
+    expect(batchCalls()).toBe(calls);
+    await clock.advance(1000);
+    const [second] = emulator.subscriptions();
+    emulator.sendLifecycleEvent(second.id, 'missed');
+    await emulator.flushDeliveries();
+    await eventually(() => Date.parse(saved[0]?.expirationDateTime) === clock.now() + 59 * MINUTE);
+    await built.fetchPresence([alice]);
+    await built.fetchPresence([alice]);
+    expect(batchCalls()).toBe(calls + 1);
+  });
+
   it('resumes saved subscriptions after a restart instead of creating new ones', async () => {
     const [alice] = emulator.addUsers(1);
     const first = await subscribe([alice], { keepOnClose: true });
@@ -194,6 +216,7 @@ describe('TeamsAdapter push: Graph presence subscriptions', () => {
     await built.close();
     expect(emulator.subscriptions()).toEqual([]);
     expect(saved).toEqual([]);
+    expect(clock.pending()).toBe(0);
   });
 
   it('keeps polling ids whose subscription could not be validated, and says the push is down', async () => {
