@@ -55,14 +55,8 @@ runAdapterContract({
   ],
   unrecognizedNative: 'streaming',
   skip: {
-    capabilities:
-      'fetchPresence connects lazily (GET /gateway/bot) on first use, which the check counts as a poll; ' +
-      'discord.adapter.spec.ts checks instead that a connected fetchPresence makes no request',
     budget:
       'fetchPresence reads gateway state, never REST; the gateway send budget is checked by ' +
       'discord.initial-state.spec.ts (op 8 pacing under 120/60 s)',
-    // Same as adapter-zoom: checkClose races startPush against delay(2_000) and leaves that timer running when
-    // startPush resolves at once. discord.adapter.spec.ts checks close() for leaked timers and sockets itself.
-    close: "the kit's check leaks its own 2 s race timer when startPush resolves at once",
   },
 });
