@@ -10,7 +10,7 @@ import {
   type PushSink,
   type RateBudgetSpec,
 } from '@amo/presence-core';
-import { RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
 import { SlackWebClient } from './slack.client';
 import { parseSlackCredentials, parseSlackBaseUrl, type SlackCredentials } from './slack.credentials';
 import { handleSlackEvent, type SlackEventRequest, type SlackEventResult } from './slack.events';
@@ -29,8 +29,14 @@ export interface SlackAdapterConfig extends SlackCredentials {
   readProfiles?: boolean;
   /** Requests in flight at once within a step (default 4). */
   concurrency?: number;
+  /** Per-call HTTP timeout (kit default 10 s). */
   timeoutMs?: number;
+  /** Retries of a transient or rate-limited call (kit default 3, the seed's PRESENCE_MAX_RETRIES). */
   maxRetries?: number;
+  /** Full-jitter backoff between retries (kit defaults). */
+  backoff?: BackoffOptions;
+  /** Circuit breaker: failures before it opens, and how long it stays open (kit defaults 5 and 30 s). */
+  breaker?: BreakerOptions;
   /** Enterprise Grid: the workspace whose DND to read. */
   teamId?: string;
   /** Events API replay window in seconds (default 300). */
@@ -95,6 +101,8 @@ export class SlackAdapter implements PresenceAdapter {
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
       random: deps.random,
+      backoff: config.backoff,
+      breaker: config.breaker,
       teamId: config.teamId,
     });
   }
@@ -167,7 +175,8 @@ export class SlackAdapter implements PresenceAdapter {
   handleEvent(request: SlackEventRequest): SlackEventResult {
     const secret = this.config.signingSecret;
     if (secret === undefined || this.closed) {
-      return { status: 401, body: 'events are not accepted: no signing secret', contentType: 'text/plain; charset=utf-8', records: [], updates: [] };
+      const body = this.closed ? 'adapter closed' : 'no signing secret configured';
+      return { status: 401, body, contentType: 'text/plain; charset=utf-8', records: [], updates: [] };
     }
     const lookup = (id: string) => (this.isKnown(id) ? (this.state.get(id) ?? {}) : undefined);
     const result = handleSlackEvent(request, { signingSecret: secret, toleranceSec: this.config.eventToleranceSec }, this.clock, lookup);

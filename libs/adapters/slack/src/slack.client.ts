@@ -1,5 +1,5 @@
 import { PresenceError, type AdapterHealth, type SlackDndWindow } from '@amo/presence-core';
-import { PlatformHttpClient, type RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, PlatformHttpClient, type RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
 import { parseSlackError } from './slack.errors';
 import { SLACK_BUCKETS } from './slack.manifest';
 import type { SlackStatusFields } from './slack.state';
@@ -13,6 +13,8 @@ export interface SlackWebClientOptions {
   timeoutMs?: number;
   maxRetries?: number;
   random?: () => number;
+  backoff?: BackoffOptions;
+  breaker?: BreakerOptions;
   /** Enterprise Grid: the workspace dnd.teamInfo should read. */
   teamId?: string;
 }
@@ -49,6 +51,8 @@ export class SlackWebClient {
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
       random: options.random,
+      backoff: options.backoff,
+      breaker: options.breaker,
       defaultHeaders: { authorization: `Bearer ${options.botToken}` },
     });
   }

@@ -36,11 +36,20 @@ describe('handleSlackEvent', () => {
     const known = () => ({ presence: 'active', presenceAt: NOW - 60_000 });
     const result = handleSlackEvent(signed(statusEvent), { signingSecret: SECRET }, clock, known);
     expect(result.status).toBe(200);
-    expect(result.updates).toEqual([{ accountId: 'U1', at: (ts - 5) * 1000, status: { status_text: 'Commuting', status_emoji: ':bus:', status_expiration: 0 } }]);
+    expect(result.updates).toEqual([{ accountId: 'U1', at: (ts - 5) * 1000 + 999, status: { status_text: 'Commuting', status_emoji: ':bus:', status_expiration: 0 } }]);
     expect(result.records).toEqual([
-      { platform: 'slack', accountId: 'U1', status: 'online', rawStatus: 'active', customMessage: ':bus: Commuting', observedAt: new Date((ts - 5) * 1000) },
+      { platform: 'slack', accountId: 'U1', status: 'online', rawStatus: 'active', customMessage: ':bus: Commuting', observedAt: new Date((ts - 5) * 1000 + 999) },
     ]);
     expect(handleSlackEvent(signed(statusEvent), { signingSecret: SECRET }, clock).records).toEqual([]);
+  });
+
+  it('lets an event win over a poll made earlier in the same second (event_time has whole seconds)', () => {
+    const sameSecond = { ...statusEvent, event_time: ts };
+    const lateClock = { now: () => NOW + 800 };
+    const known = () => ({ presence: 'active', status: { status_text: 'Old' }, statusAt: NOW + 500 });
+    const result = handleSlackEvent(signed(sameSecond), { signingSecret: SECRET }, lateClock, known);
+    expect(result.updates[0].at).toBe(NOW + 800);
+    expect(result.records[0].customMessage).toBe(':bus: Commuting');
   });
 
   it('turns dnd_updated_user into a busy record for someone known to be active', () => {

@@ -121,7 +121,9 @@ export function handleSlackEvent(
     return reply(200, payload.challenge, { type: payload.type });
   }
   if (payload.type !== 'event_callback') return reply(200, '', { type: payload.type });
-  const at = typeof payload.event_time === 'number' ? payload.event_time * 1000 : nowMs;
+  // event_time has one-second resolution: the change may be later in that second than a poll made in it, so the
+  // event counts from the end of its second (never from the future).
+  const at = typeof payload.event_time === 'number' ? Math.min(payload.event_time * 1000 + 999, nowMs) : nowMs;
   const eventType = isObject(payload.event) && typeof payload.event.type === 'string' ? payload.event.type : undefined;
   const update = slackEventUpdate(payload.event, at);
   if (!update) return reply(200, '', { type: payload.type, eventType });

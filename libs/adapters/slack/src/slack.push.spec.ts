@@ -89,6 +89,15 @@ describe('Events API pushes through the adapter', () => {
     expect(pushed).toEqual([]);
   });
 
+  it('stops accepting events once closed', async () => {
+    await adapter.fetchPresence(['U1']);
+    emulator.subscribe(eventsUrl);
+    await adapter.close();
+    await adapter.close();
+    expect(await emulator.setStatus('U1', { status_text: 'Late' })).toMatchObject({ status: 401 });
+    expect(pushed).toEqual([]);
+  });
+
   it('refuses events when no signing secret is configured', async () => {
     await adapter.close();
     adapter = createSlackAdapter({ botToken: emulator.botToken, baseUrl: emulator.baseUrl });

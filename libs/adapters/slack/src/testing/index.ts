@@ -1,2 +1,2 @@
 export * from './slack.emulator';
-export type { SlackDeliveryOptions, SlackDeliveryResult, SlackEmulatorUser } from './slack.emulator-events';
+export type { SlackDeliveryOptions, SlackDeliveryResult, SlackEmulatorPresence, SlackEmulatorUser } from './slack.emulator-events';

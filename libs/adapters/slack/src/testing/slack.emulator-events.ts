@@ -2,11 +2,15 @@ import type { SlackDndWindow } from '@amo/presence-core';
 import { signSlack } from '@amo/presence-adapter-kit';
 import type { SlackStatusFields } from '../slack.state';
 
+// `string & {}` keeps editor completion for the two real values while allowing a scripted unknown one.
+export type SlackEmulatorPresence = 'active' | 'away' | (string & {});
+
 /** A user as the emulator holds them. */
 export interface SlackEmulatorUser {
   id: string;
   name: string;
-  presence: 'active' | 'away';
+  /** `active` or `away`; any other string is sent as is, to test how an adapter meets a value Slack never documented. */
+  presence: SlackEmulatorPresence;
   dnd: SlackDndWindow;
   status: SlackStatusFields;
 }

@@ -5,17 +5,16 @@ import type { SlackStatusFields } from '../slack.state';
 import {
   deliverSigned,
   dndEvent,
-  dndOf,
   eventEnvelope,
-  profileOf,
   type SlackDeliveryOptions,
   type SlackDeliveryResult,
+  type SlackEmulatorPresence,
   type SlackEmulatorUser,
   userEvent,
 } from './slack.emulator-events';
+import { SlackApiError, slackError, type SlackEmulatorMethod, type SlackMethodHandler, slackMethodHandlers } from './slack.emulator-methods';
 
-/** The Web API methods the emulator serves. */
-export type SlackEmulatorMethod = 'auth.test' | 'users.getPresence' | 'dnd.teamInfo' | 'users.profile.get';
+export type { SlackEmulatorMethod } from './slack.emulator-methods';
 
 /** Calls per minute per method: Tier 3, Tier 2, Tier 4, and auth.test's "special" tier. */
 export const SLACK_EMULATOR_LIMITS: Readonly<Record<SlackEmulatorMethod, number>> = {
@@ -45,8 +44,6 @@ export interface SlackEmulatorOptions {
   /** Keep HTTP connections alive (faster long sweeps); off by default so no pooled socket outlives a test. */
   keepAlive?: boolean;
 }
-
-type MethodHandler = (args: Record<string, string>) => Record<string, unknown>;
 
 /**
  * A Slack Web API and Events API emulator on 127.0.0.1: `auth.test`, `users.getPresence`, `dnd.teamInfo` and
@@ -99,7 +96,7 @@ export class SlackEmulator {
   }
 
   /** Adds `count` users `U00000001`... and returns their ids. */
-  addUsers(count: number, presence: 'active' | 'away' = 'active'): string[] {
+  addUsers(count: number, presence: SlackEmulatorPresence = 'active'): string[] {
     const start = this.users.size + 1;
     return Array.from({ length: count }, (_, i) => this.addUser(`U${String(start + i).padStart(8, '0')}`, { presence }).id);
   }
@@ -112,7 +109,7 @@ export class SlackEmulator {
     return this.users.get(id);
   }
 
-  setPresence(id: string, presence: 'active' | 'away'): void {
+  setPresence(id: string, presence: SlackEmulatorPresence): void {
     this.mustGet(id).presence = presence;
   }
 
@@ -215,16 +212,7 @@ export class SlackEmulator {
       headers: { 'retry-after': String(info.retryAfterSec) },
       json: { ok: false, error: 'ratelimited' },
     }));
-    const handlers: Record<SlackEmulatorMethod, MethodHandler> = {
-      'auth.test': () => ({ url: 'https://emulator.slack.test/', team: 'Emulator', user: 'presence-bot', team_id: this.teamId, user_id: this.botUserId, bot_id: 'B0EMULATOR' }),
-      'users.getPresence': (args) => this.getPresence(args),
-      'dnd.teamInfo': (args) => this.dndTeamInfo(args),
-      'users.profile.get': (args) => {
-        const user = this.users.get(args.user ?? '');
-        if (!user) throw new SlackApiError('user_not_found');
-        return { profile: profileOf(user) };
-      },
-    };
+    const handlers = slackMethodHandlers({ users: this.users, teamId: this.teamId, botUserId: this.botUserId, clock: this.clock });
     for (const method of Object.keys(handlers) as SlackEmulatorMethod[]) {
       const path = `/api/${method}`;
       this.server.budget(method, limits[method], 60_000, path);
@@ -233,7 +221,7 @@ export class SlackEmulator {
     this.server.route('*', '/api/:method', () => ({ status: 200, json: { ok: false, error: 'unknown_method' } }));
   }
 
-  private answer(req: EmulatorRequest, method: SlackEmulatorMethod, handler: MethodHandler): EmulatorReply {
+  private answer(req: EmulatorRequest, method: SlackEmulatorMethod, handler: SlackMethodHandler): EmulatorReply {
     if (req.method !== 'GET' && req.method !== 'POST') return { status: 405, body: '' };
     const body = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
     const args: Record<string, string> = { ...req.query };
@@ -256,35 +244,4 @@ export class SlackEmulator {
     if (token !== this.botToken) return 'invalid_auth';
     return this.tokenError;
   }
-
-  private getPresence(args: Record<string, string>): Record<string, unknown> {
-    if (args.user === undefined || args.user === this.botUserId) {
-      return { presence: 'active', online: true, auto_away: false, manual_away: false, connection_count: 1, last_activity: Math.floor(this.clock.now() / 1000) };
-    }
-    const user = this.users.get(args.user);
-    if (!user) throw new SlackApiError('user_not_found');
-    return { presence: user.presence };
-  }
-
-  private dndTeamInfo(args: Record<string, string>): Record<string, unknown> {
-    const ids = (args.users ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
-    if (ids.length === 0 || ids.length > 50) throw new SlackApiError('invalid_arguments');
-    const users: Record<string, unknown> = {};
-    for (const id of ids) {
-      const user = this.users.get(id);
-      if (!user) throw new SlackApiError('user_not_found');
-      users[id] = dndOf(user);
-    }
-    return { users };
-  }
-}
-
-class SlackApiError extends Error {
-  constructor(readonly error: string) {
-    super(error);
-  }
-}
-
-function slackError(error: string): EmulatorReply {
-  return { status: 200, json: { ok: false, error } };
 }
