@@ -15,9 +15,9 @@ import { resolveTeamsConfig, type ResolvedTeamsConfig, type TeamsAdapterConfig, 
 import { isEntraObjectId } from './teams.credentials';
 import { certificateBase64Der } from './teams.crypto';
 import { PresenceLedger } from './teams.ledger';
-import { teamsManifest, teamsPresenceBudget, TEAMS_MAX_IDS_PER_REQUEST } from './teams.manifest';
+import { teamsManifest, teamsPresenceBudget } from './teams.manifest';
+import { TeamsPoller } from './teams.poller';
 import { type GraphNotificationRequest, type GraphNotificationResult, handleGraphNotification } from './teams.notifications';
-import { type GraphPresence, toTeamsPresence } from './teams.presence';
 import { type SavedTeamsSubscription, TeamsSubscriptionManager } from './teams.subscriptions';
 
 // Graph answers 200 or 404 for an id nobody has; only 401/403 mean the app cannot read presence.
@@ -37,6 +37,7 @@ export class TeamsAdapter implements PresenceAdapter {
   private readonly delegated?: GraphClient;
   private readonly subscriptions?: TeamsSubscriptionManager;
   private readonly ledger = new PresenceLedger();
+  private readonly poller: TeamsPoller;
   private tracked = new Set<string>();
   private sink?: PushSink;
   private closed = false;
@@ -64,6 +65,7 @@ export class TeamsAdapter implements PresenceAdapter {
       timeoutMs: options.timeoutMs,
     });
     this.app = new GraphClient({ ...common, auth });
+    this.poller = new TeamsPoller(this.app, this.ledger, this.timers, this.config.concurrency);
     const push = options.push;
     if (push && this.config.notificationUrl && this.config.lifecycleNotificationUrl) {
       this.delegated = new GraphClient({ ...common, auth: push.delegatedAuth });
@@ -116,25 +118,9 @@ export class TeamsAdapter implements PresenceAdapter {
         else toRead.push(id);
       }
     }
-    const batches: string[][] = [];
-    for (let start = 0; start < toRead.length; start += TEAMS_MAX_IDS_PER_REQUEST) batches.push(toRead.slice(start, start + TEAMS_MAX_IDS_PER_REQUEST));
-    const failures: unknown[] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < batches.length) {
-        const batch = batches[next++];
-        try {
-          const result = await this.readBatch(batch);
-          records.push(...result.records);
-          notFound.push(...result.notFound);
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.config.concurrency, batches.length) }, worker));
-    if (failures.length > 0 && failures.length === batches.length) throw failures[0];
-    return { records, notFound };
+    const polled = await this.poller.read(toRead);
+    if (polled.batches > 0 && polled.failures.length === polled.batches) throw polled.failures[0];
+    return { records: [...records, ...polled.records], notFound: [...notFound, ...polled.notFound] };
   }
 
   /** Present only with a delegated token: subscribes the tracked ids and reports coverage as the connection state. */
@@ -218,41 +204,11 @@ export class TeamsAdapter implements PresenceAdapter {
     return held && since !== undefined && held.observedAt.getTime() >= since ? held : undefined;
   }
 
+  /** Re-reads changed ids; throws when any batch failed, so their held state is dropped instead of trusted. */
   private async fetchFromGraph(ids: readonly string[]): Promise<PlatformPresence[]> {
-    const records: PlatformPresence[] = [];
-    for (let start = 0; start < ids.length; start += TEAMS_MAX_IDS_PER_REQUEST) {
-      records.push(...(await this.readBatch(ids.slice(start, start + TEAMS_MAX_IDS_PER_REQUEST))).records);
-    }
-    return records;
-  }
-
-  /** One getPresencesByUserId call; a 404 for a batch is split in halves until the unknown ids are isolated. */
-  private async readBatch(ids: readonly string[]): Promise<FetchResult> {
-    let presences: GraphPresence[];
-    try {
-      presences = await this.app.getPresencesByUserId(ids);
-    } catch (error) {
-      if (!(isPresenceError(error) && error.code === 'NOT_FOUND')) throw error;
-      if (ids.length === 1) return { records: [], notFound: [...ids] };
-      const middle = Math.ceil(ids.length / 2);
-      const [left, right] = await Promise.all([this.readBatch(ids.slice(0, middle)), this.readBatch(ids.slice(middle))]);
-      return { records: [...left.records, ...right.records], notFound: [...left.notFound, ...right.notFound] };
-    }
-    const observedAt = new Date(this.timers.now());
-    const byId = new Map(presences.map((presence) => [presence.id.toLowerCase(), presence]));
-    const records: PlatformPresence[] = [];
-    const notFound: string[] = [];
-    for (const id of ids) {
-      const presence = byId.get(id.toLowerCase());
-      if (!presence) {
-        notFound.push(id);
-        this.ledger.delete(id);
-        continue;
-      }
-      const { current } = this.ledger.offer(toTeamsPresence({ ...presence, id }, observedAt));
-      records.push({ ...current, accountId: id });
-    }
-    return { records, notFound };
+    const polled = await this.poller.read(ids);
+    if (polled.failures.length > 0) throw polled.failures[0];
+    return polled.records;
   }
 
   private deliver(record: PlatformPresence): void {

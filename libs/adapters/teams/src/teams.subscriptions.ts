@@ -71,6 +71,7 @@ export class TeamsSubscriptionManager {
   private queue: Promise<void> = Promise.resolve();
   private timer: unknown;
   private closed = false;
+  private started = false;
   private lastError?: PresenceError;
 
   constructor(private readonly o: SubscriptionManagerOptions) {
@@ -90,16 +91,18 @@ export class TeamsSubscriptionManager {
 
   /** Renews restored subscriptions (proving they still exist) and subscribes the tracked ids. */
   start(): Promise<void> {
+    this.started = true;
     return this.enqueue(async () => {
       for (const sub of [...this.live.values()]) if (sub.suspended) await this.renew(sub);
       await this.reconcile();
     });
   }
 
+  /** Remembers the ids; subscriptions follow them once `start` has been called (push is opt-in per startPush). */
   setTrackedIds(ids: readonly string[]): Promise<void> {
     this.trackedIds = [...new Set(ids)];
     this.tracked = new Set(this.trackedIds.map(key));
-    return this.enqueue(() => this.reconcile());
+    return this.started ? this.enqueue(() => this.reconcile()) : Promise.resolve();
   }
 
   /** When the id's notifications became guaranteed, or undefined when it is not covered by a live subscription. */
