@@ -1,0 +1,50 @@
+import { createDiscordAdapter, type DiscordSessionState, discordManifest, parseDiscordCredentials } from '@amo/presence-adapter-discord';
+import type { PlatformWiring } from './platform-wiring';
+
+const SESSION = 'session';
+
+/** `guild_id` may hold one id, a comma-separated list or an array; the callback's guild is added to it. */
+function guildList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string') return value.split(',').map((id) => id.trim()).filter(Boolean);
+  return [];
+}
+
+/**
+ * Discord: presence only exists on the Gateway, so the adapter holds a gateway session (resumed after a
+ * restart from the saved session) and pushes every change. The OAuth flow is the bot-install authorization;
+ * its callback names the guild the bot was added to.
+ */
+export const discordPlatform: PlatformWiring = {
+  platform: 'discord',
+  secretKeys: discordManifest.credentials.filter((field) => field.secret).map((field) => field.key),
+  parseCredentials: (record) => {
+    parseDiscordCredentials(record);
+    return { ...record };
+  },
+  createAdapter: (record, context) =>
+    createDiscordAdapter(
+      {
+        credentials: record,
+        apiBaseUrl: context.baseUrls.discordApi,
+        maxRetries: context.config.maxRetries,
+        session: context.state.get<DiscordSessionState | null>(SESSION) ?? null,
+        onSession: (session) => context.state.set(SESSION, session),
+      },
+      { fetch: context.fetch, budgets: context.budgets },
+    ),
+  oauth: {
+    authorizeUrl: (urls) => `${new URL(urls.discordApi).origin}/oauth2/authorize`,
+    tokenUrl: (urls) => `${urls.discordApi}/oauth2/token`,
+    scope: 'bot',
+    clientAuth: 'body',
+    pkce: true,
+    // View Channels only: presence needs the privileged intents, not channel permissions.
+    extraParams: { permissions: '1024' },
+    kind: 'app',
+    toCredentials: ({ query, existing }) => {
+      const guilds = new Set([...guildList(existing?.guild_id ?? existing?.guildIds), ...guildList(query.guild_id)]);
+      return { ...existing, guild_id: [...guilds].join(',') };
+    },
+  },
+};
