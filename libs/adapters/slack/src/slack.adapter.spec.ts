@@ -127,6 +127,9 @@ describe('SlackAdapter.fetchPresence', () => {
     emulator.server.faults.failNext(1, { status: 502 }, (req) => req.query.user === 'U00000002');
     const partial = await adapter.fetchPresence(['U00000001', 'U00000002', 'U00000003']);
     expect(partial.records.map((r) => r.accountId)).toEqual(['U00000001']);
+    expect(logger.warn).toHaveBeenCalledWith({ platform: 'slack', code: 'TRANSIENT' }, 'sweep step stopped early: slack answered 502');
+    // The people not read come first in the next step.
+    expect((await adapter.fetchPresence(['U00000001', 'U00000002', 'U00000003'])).records.map((r) => r.accountId)).toEqual(['U00000002', 'U00000003', 'U00000001']);
     emulator.server.faults.failNext(1, { status: 503 }, '/api/users.getPresence');
     expect((await failure(adapter.fetchPresence(['U00000002']))).code).toBe('TRANSIENT');
     expect(adapter.health().lastError).toMatchObject({ code: 'TRANSIENT' });

@@ -149,7 +149,11 @@ export class SlackAdapter implements PresenceAdapter {
       const record = state && buildSlackRecord(id, state, now, state.presenceAt ?? now);
       if (record) records.push(record);
     }
-    if (records.length === 0 && step.notFound.length === 0 && step.failure) throw step.failure;
+    if (step.failure) {
+      if (records.length === 0 && step.notFound.length === 0) throw step.failure;
+      // What was read is still worth reporting; the rest comes first in the next step.
+      this.deps.logger?.warn({ platform: 'slack', code: step.failure.code }, `sweep step stopped early: ${step.failure.message}`);
+    }
     return { records, notFound: step.notFound };
   }
 
