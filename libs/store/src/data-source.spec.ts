@@ -29,6 +29,26 @@ describe('SQLite settings and concurrency', () => {
     }
   });
 
+  it('reads through a query-only connection that neither waits for a write nor sees it half-done', async () => {
+    const opened = await openTestStore(sqlite);
+    try {
+      const { store } = opened;
+      const batch = store.createBatch();
+      for (let i = 0; i < 3000; i++) {
+        batch.snapshot(`p${i}`, { userId: `p${i}`, platform: 'slack', status: 'online', lastUpdated: new Date(1) }, 1);
+      }
+      const order: string[] = [];
+      const flushing = batch.flush().then(() => order.push('flush'));
+      const counting = store.snapshots.count().then((count) => order.push(`count ${count}`));
+      await Promise.all([flushing, counting]);
+      expect(order).toEqual(['count 0', 'flush']);
+      expect(await store.snapshots.count()).toBe(3000);
+      expect(await store.personData.export('p1')).toMatchObject({ snapshots: [{ platform: 'slack' }] });
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('lets a second connection read and write while a batch is being written', async () => {
     const opened = await openTestStore(sqlite);
     const other = await openStore({ database: opened.database.config, encryptionKey: TEST_KEY });

@@ -79,6 +79,18 @@ export async function initializeDataSource(dataSource: DataSource, config: Datab
   return dataSource;
 }
 
+/**
+ * A second SQLite connection for reads, opened after the writer has migrated. `query_only` makes any write
+ * through it an error, so it can never take the write lock or hold up the writer.
+ */
+export async function openSqliteReader(writer: DataSource, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): Promise<DataSource> {
+  const reader = new DataSource({ ...writer.options, migrationsRun: false } as DataSourceOptions);
+  await reader.initialize();
+  await reader.query(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  await reader.query('PRAGMA query_only = ON');
+  return reader;
+}
+
 /** PRAGMAs set after connecting; exported so tests can read them back. */
 export async function applySqlitePragmas(dataSource: DataSource, busyTimeoutMs: number): Promise<void> {
   await dataSource.query('PRAGMA journal_mode = WAL');

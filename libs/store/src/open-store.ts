@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '@amo/presence-core';
 import type { DataSource } from 'typeorm';
-import { createDataSource, type DatabaseConfig, initializeDataSource } from './data-source';
+import { createDataSource, type DatabaseConfig, initializeDataSource, openSqliteReader } from './data-source';
 import { PersonDataService } from './person-data.service';
 import { PresenceBatchWriter } from './presence-batch';
 import { ApiKeyRepository } from './repositories/api-key.repository';
@@ -57,12 +57,14 @@ export interface PresenceStore {
  */
 export async function openStore(options: StoreOptions): Promise<PresenceStore> {
   const vault = options.encryptionKey === undefined ? undefined : new CredentialVault(options.encryptionKey);
-  const dataSource = await initializeDataSource(createDataSource(options.database), options.database);
-  const db = new StoreDb(dataSource);
+  const config = options.database;
+  const dataSource = await initializeDataSource(createDataSource(config), config);
+  let db = new StoreDb(dataSource);
   try {
     if (vault) await db.write((manager) => checkVaultKey(manager, vault));
+    if (config.type === 'sqlite') db = new StoreDb(dataSource, await openSqliteReader(dataSource, config.busyTimeoutMs));
   } catch (error) {
-    await dataSource.destroy();
+    await db.close();
     throw error;
   }
   const context: StoreContext = {
@@ -85,10 +87,6 @@ export async function openStore(options: StoreOptions): Promise<PresenceStore> {
     personData: new PersonDataService(context),
     keyFingerprint: vault?.fingerprint,
     createBatch: () => new PresenceBatchWriter(context),
-    close: async () => {
-      // Let queued work finish before the connection goes away.
-      await db.read(async () => undefined);
-      if (dataSource.isInitialized) await dataSource.destroy();
-    },
+    close: () => db.close(),
   };
 }

@@ -74,7 +74,7 @@ export class PersonDataService {
   /** Everything held about the person, read in one consistent pass. */
   async export(userId: string): Promise<PersonExport> {
     validateId(userId, 'userId');
-    return this.context.db.read(async (manager) => {
+    return this.context.db.readConsistent(async (manager) => {
       const [links, prefs, snapshots, audit, pattern] = [
         await manager.find(IdentityLinkEntity, { where: { userId }, order: { platform: 'ASC' } }),
         await manager.findOneBy(PreferencesEntity, { userId }),
@@ -112,7 +112,7 @@ export class PersonDataService {
   async listPeople(request: PageRequest = {}): Promise<Page<PersonSummary>> {
     const limit = pageSize(request.limit);
     const after = request.cursor === undefined ? undefined : decodeCursor<string>(CURSOR_KIND, request.cursor, 'string');
-    const { ids, links } = await this.context.db.read(async (manager) => {
+    const { ids, links } = await this.context.db.readConsistent(async (manager) => {
       // One UNION in SQL, so ordering and the cursor comparison both use the database's collation.
       const sql =
         `SELECT u.user_id AS user_id FROM (SELECT user_id FROM ${qualifiedTable(manager, IdentityLinkEntity)} ` +

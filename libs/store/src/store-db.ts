@@ -9,24 +9,43 @@ import type { DataSource, EntityManager } from 'typeorm';
  */
 const TAKE_WRITE_LOCK = 'DELETE FROM "store_meta" WHERE 1 = 0';
 
+/** Runs async tasks one after another. */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
 /**
- * How repositories touch the database. TypeORM's sqlite driver has one connection shared by every query
- * runner, so a second transaction started while one is open fails, and a plain write issued meanwhile would
- * silently join (and roll back with) the open one. On SQLite every operation therefore goes through one
- * queue; PostgreSQL has a pool and real isolation, so nothing is queued there.
+ * How repositories touch the database.
+ *
+ * SQLite: TypeORM's sqlite driver has one connection shared by every query runner, so a second transaction
+ * started while one is open fails, and a plain statement issued meanwhile silently joins (and rolls back with)
+ * the open one. Writes therefore go through one queue on the writer connection; reads use a second,
+ * `query_only` connection, which in WAL mode neither waits for a write transaction nor sees its uncommitted rows
+ * (so an API-key check is not held up by a snapshot flush). PostgreSQL has a pool and real isolation: nothing
+ * is queued there.
  */
 export class StoreDb {
-  private tail: Promise<unknown> = Promise.resolve();
-  readonly serialized: boolean;
+  private readonly writes = new SerialQueue();
+  private readonly consistentReads = new SerialQueue();
+  private readonly sqlite: boolean;
 
-  constructor(readonly dataSource: DataSource) {
-    this.serialized = dataSource.options.type === 'sqlite';
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly reader: DataSource = dataSource,
+  ) {
+    this.sqlite = dataSource.options.type === 'sqlite';
   }
 
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialized) return this.dataSource.transaction(work);
-    return this.enqueue(() =>
+    if (!this.sqlite) return this.dataSource.transaction(work);
+    return this.writes.run(() =>
       this.dataSource.transaction(async (manager) => {
         await manager.query(TAKE_WRITE_LOCK);
         return work(manager);
@@ -34,15 +53,23 @@ export class StoreDb {
     );
   }
 
-  /** Runs a read outside any transaction (but never inside another caller's open transaction). */
+  /** Runs a read of committed data; each statement sees the latest commit. */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.enqueue(() => work(this.dataSource.manager));
+    if (this.sqlite && this.reader === this.dataSource) return this.writes.run(() => work(this.dataSource.manager));
+    return work(this.reader.manager);
   }
 
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    if (!this.serialized) return task();
-    const run = this.tail.then(task, task);
-    this.tail = run.catch(() => undefined);
-    return run;
+  /** Runs several reads against one snapshot of the database (an export must not straddle a commit). */
+  readConsistent<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.sqlite) return this.dataSource.transaction('REPEATABLE READ', work);
+    if (this.reader === this.dataSource) return this.writes.run(() => this.dataSource.transaction(work));
+    return this.consistentReads.run(() => this.reader.transaction(work));
+  }
+
+  /** Waits for queued work, then closes both connections. */
+  async close(): Promise<void> {
+    await Promise.all([this.writes.run(async () => undefined), this.consistentReads.run(async () => undefined)]);
+    if (this.reader !== this.dataSource && this.reader.isInitialized) await this.reader.destroy();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
