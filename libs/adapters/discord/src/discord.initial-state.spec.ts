@@ -46,12 +46,13 @@ describe('Discord initial state: GUILD_CREATE, op 8 chunks, one record per user'
     }
     // One delivery per user although 1,500 of them are in two guilds.
     expect(h.sink.records).toHaveLength(10_000);
-    // 2,500 offline + 20 unknown asked of A (26 requests), then of B and C only what A did not know.
+    // Biggest guild first: 2,500 offline + 20 unknown asked of A (26 requests), then of C (3,500 members) the 1,270
+    // A did not know (13), then of B the remaining 520 (6).
     const requests = h.emulator.framesWithOp(8);
-    expect(requests.length).toBeLessThan(60);
+    const order = requests.map((f) => (f.d as { guild_id: string }).guild_id);
+    expect(order).toEqual([...Array(26).fill(GUILD_A), ...Array(13).fill(GUILD_C), ...Array(6).fill(GUILD_B)]);
     expect(requests.every((f) => (f.d as { user_ids: string[] }).user_ids.length <= 100)).toBe(true);
     expect(requests.every((f) => (f.d as { presences: boolean }).presences === true)).toBe(true);
-    expect((requests[0]?.d as { guild_id: string }).guild_id).toBe(GUILD_A);
     expect(h.emulator.counters.sendLimitDisconnects).toBe(0);
     // fetchPresence answered from gateway state: no REST call.
     expect(h.emulator.server.requests.length).toBe(requestsBefore);

@@ -226,6 +226,13 @@ export class DiscordGatewayEmulator {
     this.scriptedMemberLimits = { remaining: n, retryAfterSec };
   }
 
+  /** Bytes queued on open connections and not yet written: a sender blasting updates waits while this is high. */
+  pendingBytes(): number {
+    let total = 0;
+    for (const connection of this.connections) total += connection.bufferedAmount;
+    return total;
+  }
+
   /** Frames the adapter sent with this op. */
   framesWithOp(op: number): ClientFrame[] {
     return this.frames.filter((f) => f.op === op);

@@ -84,6 +84,11 @@ export class EmulatorConnection implements SessionSink {
     if (this.open) this.socket.send(JSON.stringify({ op, d, s: null, t: null }));
   }
 
+  /** Bytes queued on the socket and not yet written (for flow control when blasting updates). */
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
   sendRaw(text: string): void {
     if (this.open) this.socket.send(text);
   }
