@@ -13,4 +13,5 @@ export * from './ports/cache';
 export * from './ports/clock';
 export * from './ports/scheduler';
 export * from './facade/statistics';
+export * from './facade/facade-types';
 export * from './facade/presence-aggregator';

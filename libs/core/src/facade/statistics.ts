@@ -60,3 +60,52 @@ export class StatisticsCounters {
     return PLATFORMS.filter((platform) => this.perPlatform.has(platform));
   }
 }
+
+/** What a statistics report is built from: the counters, the adapters' health, and every cached record now. */
+export interface StatisticsInput {
+  counters: StatisticsCounters;
+  platforms: readonly Platform[];
+  health: (platform: Platform) => AdapterHealth | undefined;
+  /** Each person's current records (inferred ones already decayed to now). */
+  records: Iterable<readonly { platform: Platform; status: PresenceStatus }[]>;
+  linkedPeople: number;
+}
+
+export function buildStatistics(input: StatisticsInput): PresenceStatistics {
+  const { counters } = input;
+  const byStatus = emptyStatusCounts();
+  const platforms: PresenceStatistics['platforms'] = {};
+  const statsOf = (platform: Platform): PlatformStatistics => {
+    let stats = platforms[platform];
+    if (!stats) {
+      stats = { ...counters.platform(platform), records: 0, byStatus: emptyStatusCounts(), health: input.health(platform) };
+      platforms[platform] = stats;
+    }
+    return stats;
+  };
+  for (const platform of new Set([...input.platforms, ...counters.knownPlatforms()])) statsOf(platform);
+  let people = 0;
+  for (const personRecords of input.records) {
+    people++;
+    for (const { platform, status } of personRecords) {
+      const stats = statsOf(platform);
+      stats.records++;
+      stats.byStatus[status]++;
+      byStatus[status]++;
+    }
+  }
+  const all = Object.values(platforms) as PlatformStatistics[];
+  const sum = (pick: (stats: PlatformStatistics) => number): number => all.reduce((total, stats) => total + pick(stats), 0);
+  const { cacheHits: hits, cacheMisses: misses } = counters;
+  return {
+    peopleTracked: Math.max(people, input.linkedPeople),
+    byStatus,
+    platforms,
+    cache: { hits, misses, hitRate: hits + misses === 0 ? 1 : hits / (hits + misses) },
+    polls: sum((stats) => stats.polls),
+    errors: sum((stats) => stats.errors),
+    retries: sum((stats) => stats.health?.retries ?? 0),
+    changesEmitted: counters.changesEmitted,
+    dropped: counters.dropped,
+  };
+}

@@ -1,0 +1,66 @@
+import type { AggregateResult, AggregationPolicyName } from '../aggregate/policies';
+import type { PersonPreferences } from '../aggregate/preferences';
+import type { IdentityDirectory } from '../identity/identity-directory';
+import type { PresenceError } from '../model/errors';
+import type { Platform } from '../model/platform';
+import type { PresenceData } from '../model/presence';
+import type { PresenceStatus } from '../model/status';
+import type { AdapterFactory, ConnectionState } from '../ports/adapter';
+import type { PresenceCache } from '../ports/cache';
+import type { Clock } from '../ports/clock';
+import type { Scheduler } from '../ports/scheduler';
+
+export type PresenceListener = (userId: string, platform: Platform, presence: PresenceData) => void;
+
+export interface AggregateChange {
+  status: PresenceStatus;
+  available: boolean;
+  decidedBy: Platform | null;
+}
+export type AggregateListener = (userId: string, change: AggregateChange) => void;
+
+export interface PlatformStateChange {
+  platform: Platform;
+  state: ConnectionState;
+  error?: PresenceError;
+}
+export type PlatformListener = (change: PlatformStateChange) => void;
+
+/** One person's presence explained: the aggregate, who decided, and each platform's record. */
+export interface PresenceExplanation extends AggregateResult {
+  userId: string;
+  available: boolean;
+  platforms: Partial<Record<Platform, PresenceData & { stale: boolean }>>;
+  updatedAt: Date | null;
+}
+
+export interface PresenceAggregatorOptions {
+  clock?: Clock;
+  scheduler?: Scheduler;
+  cache?: PresenceCache;
+  directory?: IdentityDirectory;
+  /** Builds adapters for `initializePlatform`; an app passes the factories of the adapter libs it uses. */
+  adapterFactories?: Partial<Record<Platform, AdapterFactory>>;
+  /** The seed's PRESENCE_POLL_INTERVAL, in ms (30 s). */
+  pollIntervalMs?: number;
+  pollIntervalsMs?: Partial<Record<Platform, number>>;
+  /** The seed's PRESENCE_CACHE_TTL, in ms (300 s). */
+  cacheTtlMs?: number;
+  /** WhatsApp and LinkedIn: last seen within this window reads as online (300 s). */
+  recencyWindowMs?: number;
+  defaultPolicy?: AggregationPolicyName;
+  /** Monitoring consent when a person has not said (granted unless set otherwise). */
+  consentDefault?: boolean;
+  /** A person's preferences; consulted before every poll and on every availability answer. */
+  preferences?: (userId: string) => PersonPreferences | undefined;
+  /** Most ids `areUsersAvailable` accepts in one call. */
+  maxBatch?: number;
+}
+
+export const AGGREGATOR_DEFAULTS = {
+  pollIntervalMs: 30_000,
+  cacheTtlMs: 300_000,
+  recencyWindowMs: 300_000,
+  maxBatch: 1000,
+  consentDefault: true,
+};
