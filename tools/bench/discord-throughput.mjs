@@ -9,6 +9,7 @@
 //  2. paced: p50/p99/max delay from the emulator's send (a CLOCK_MONOTONIC stamp carried in the custom status)
 //     to the sink callback at --rate updates/s.
 import { fork } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -69,7 +70,9 @@ async function emulatorMain() {
     for (let sent = 0; sent < total; ) {
       while (emulator.pendingBytes() > 4_000_000) await new Promise((r) => setTimeout(r, 1));
       const batch = Math.min(500, total - sent);
-      for (let k = 0; k < batch; k++) send();
+      emulator.burst(() => {
+        for (let k = 0; k < batch; k++) send();
+      });
       sent += batch;
       await tick();
     }
@@ -77,19 +80,27 @@ async function emulatorMain() {
   }
 
   async function paced(rate, seconds) {
+    const switches = process.resourceUsage().involuntaryContextSwitches;
     const cpu = process.cpuUsage();
     const started = performance.now();
     const total = Math.round(rate * seconds);
     let sent = 0;
     while (sent < total) {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
-      while (sent < due) {
-        send();
-        sent++;
-      }
+      emulator.burst(() => {
+        while (sent < due) {
+          send();
+          sent++;
+        }
+      });
       await new Promise((r) => setTimeout(r, 1));
     }
-    return { ms: performance.now() - started, cpuMs: cpuMs(process.cpuUsage(cpu)), sent };
+    return {
+      ms: performance.now() - started,
+      cpuMs: cpuMs(process.cpuUsage(cpu)),
+      sent,
+      preempted: process.resourceUsage().involuntaryContextSwitches - switches,
+    };
   }
 
   process.on('message', async (msg) => {
@@ -147,11 +158,17 @@ async function adapterMain() {
   const rate = option('rate', 5_000);
   const seconds = option('seconds', 10);
   delays = [];
+  // Why a slow update was slow: the adapter's event-loop lag and how often the OS took the core away.
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
+  const switches = process.resourceUsage().involuntaryContextSwitches;
   const pacedCpu = process.cpuUsage();
   child.send({ cmd: 'paced', rate, seconds });
   const pacedSender = await next('done');
   await waitFor(() => delays.length >= pacedSender.sent);
   const pacedAdapterCpu = cpuMs(process.cpuUsage(pacedCpu));
+  lag.disable();
+  const preempted = process.resourceUsage().involuntaryContextSwitches - switches;
   delays.sort((a, b) => a - b);
   const pct = (p) => delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))];
 
@@ -166,6 +183,7 @@ async function adapterMain() {
   console.log(`paced: ${fmt(pacedSender.sent)} updates at ${fmt(rate)}/s over ${(pacedSender.ms / 1000).toFixed(1)} s`);
   console.log(`  send->callback delay p50 ${pct(50).toFixed(2)} ms, p99 ${pct(99).toFixed(2)} ms, max ${delays[delays.length - 1].toFixed(2)} ms`);
   console.log(`  adapter CPU ${((pacedAdapterCpu / pacedSender.ms) * 100).toFixed(0)}%, emulator CPU ${((pacedSender.cpuMs / pacedSender.ms) * 100).toFixed(0)}%`);
+  console.log(`  adapter event-loop lag p99 ${(lag.percentile(99) / 1e6).toFixed(2)} ms, max ${(lag.max / 1e6).toFixed(2)} ms; involuntary context switches: adapter ${fmt(preempted)}, emulator ${fmt(pacedSender.preempted)}`);
 
   await adapter.close();
   child.send({ cmd: 'exit' });

@@ -82,7 +82,7 @@ describe('Discord initial state: GUILD_CREATE, op 8 chunks, one record per user'
       config: { trackedIds: unknown, syncTimeoutMs: 10 * 60_000 },
     });
     await h.adapter.startPush(h.sink);
-    await until(() => h?.emulator.counters.memberRequests >= 50, 'first window of requests');
+    await until(() => (h?.emulator.counters.memberRequests ?? 0) >= 50, 'first window of requests');
     expect(h.emulator.counters.memberRequests).toBeLessThan(120);
     const fetched = h.adapter.fetchPresence(unknown.slice(0, 3));
     for (let minute = 0; minute < 3; minute += 1) await advance(60_000, 1_000);

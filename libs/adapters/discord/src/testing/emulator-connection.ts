@@ -68,7 +68,17 @@ export class EmulatorConnection implements SessionSink {
     readonly id: number,
     private readonly socket: WebSocket,
     private readonly ctx: EmulatorContext,
+    /** The upgraded TCP socket under `socket`: corked during bursts so many frames leave in one write. */
+    private readonly tcp?: { cork(): void; uncork(): void },
   ) {}
+
+  cork(): void {
+    this.tcp?.cork();
+  }
+
+  uncork(): void {
+    this.tcp?.uncork();
+  }
 
   start(query: URLSearchParams): void {
     if (query.get('v') !== '10') return this.close(4012, 'Invalid API version');
