@@ -79,4 +79,21 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
     const alice = await service.call('GET', '/v1/presence/alice');
     expect(alice.body.status).toBe('busy');
   });
+
+  it('opt-out removes cached and stored presence at once, and the person is no longer polled', async () => {
+    await eventually(async () => (await service.call('GET', '/v1/users/alice/export')).body.snapshots.length === 1);
+    const saved = await service.call('PUT', '/v1/users/alice/preferences', { body: { optedOut: true } });
+    expect(saved.status).toBe(200);
+    const alice = await service.call('GET', '/v1/presence/alice');
+    expect(alice.body).toMatchObject({ status: 'unknown', available: false, platforms: {} });
+    expect((await service.call('GET', '/v1/users/alice/export')).body.snapshots).toEqual([]);
+
+    const readsOf = (id: string) => zoom.presenceRequests().filter((request) => request.path.includes(id)).length;
+    const aliceBefore = readsOf('zoom-alice');
+    const bobBefore = readsOf('zoom-bob');
+    await eventually(() => readsOf('zoom-bob') >= bobBefore + 2, 10_000);
+    expect(readsOf('zoom-alice')).toBe(aliceBefore);
+    await zoom.changeStatus('zoom-alice', 'Available');
+    expect((await service.call('GET', '/v1/presence/alice')).body.platforms).toEqual({});
+  });
 });

@@ -129,7 +129,8 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
 
   private sendText(client: WebSocket, text: string): void {
     if (client.readyState !== WebSocket.OPEN) return;
-    if (client.bufferedAmount + text.length > this.config.tuning.streamMaxBufferedBytes) {
+    // What the client has not taken yet, not this message's size: an idle client may receive a large ack.
+    if (client.bufferedAmount > this.config.tuning.streamMaxBufferedBytes) {
       this.logger.warn('dropping a stream client that is not reading its messages');
       this.metrics.streamDropped.inc({ reason: 'slow' });
       client.terminate();
