@@ -1,4 +1,4 @@
-import { createDiscordAdapter, type DiscordSessionState, discordManifest, parseDiscordCredentials } from '@amo/presence-adapter-discord';
+import { createDiscordAdapter, type DiscordSessionState, parseDiscordCredentials } from '@amo/presence-adapter-discord';
 import type { PlatformWiring } from './platform-wiring';
 
 const SESSION = 'session';
@@ -17,7 +17,6 @@ function guildList(value: unknown): string[] {
  */
 export const discordPlatform: PlatformWiring = {
   platform: 'discord',
-  secretKeys: discordManifest.credentials.filter((field) => field.secret).map((field) => field.key),
   parseCredentials: (record) => {
     parseDiscordCredentials(record);
     return { ...record };

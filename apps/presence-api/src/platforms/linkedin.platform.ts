@@ -7,7 +7,6 @@ import type { PlatformWiring } from './platform-wiring';
  */
 export const linkedinPlatform: PlatformWiring = {
   platform: 'linkedin',
-  secretKeys: linkedinManifest.credentials.filter((field) => field.secret).map((field) => field.key),
   parseCredentials: (record) => ({ ...parseLinkedInCredentials(record) }),
   createAdapter: (credentials, context) =>
     createLinkedInAdapter(

@@ -72,8 +72,6 @@ export interface OAuthWiring {
  */
 export interface PlatformWiring {
   platform: Platform;
-  /** Credential keys whose values are secret (from the adapter's manifest). */
-  secretKeys: readonly string[];
   /** The seed-style record checked; throws InvalidInputError naming the bad field. */
   parseCredentials(record: Readonly<Record<string, unknown>>): Record<string, unknown>;
   createAdapter(credentials: Readonly<Record<string, unknown>>, context: WiringContext): PresenceAdapter;

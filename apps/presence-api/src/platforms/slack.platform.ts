@@ -1,4 +1,4 @@
-import { createSlackAdapter, parseSlackCredentials, type SlackAdapter, slackManifest } from '@amo/presence-adapter-slack';
+import { createSlackAdapter, parseSlackCredentials, type SlackAdapter } from '@amo/presence-adapter-slack';
 import type { PlatformWiring } from './platform-wiring';
 
 /**
@@ -7,7 +7,6 @@ import type { PlatformWiring } from './platform-wiring';
  */
 export const slackPlatform: PlatformWiring = {
   platform: 'slack',
-  secretKeys: slackManifest.credentials.filter((field) => field.secret).flatMap((field) => [field.key, ...field.aliases]),
   parseCredentials: (record) => {
     parseSlackCredentials(record);
     return { ...record };

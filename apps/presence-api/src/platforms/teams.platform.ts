@@ -1,5 +1,5 @@
 import { RefreshingTokenProvider } from '@amo/presence-adapter-kit';
-import { createTeamsAdapter, parseTeamsCredentials, type SavedTeamsSubscription, type TeamsAdapter, teamsManifest } from '@amo/presence-adapter-teams';
+import { createTeamsAdapter, parseTeamsCredentials, type SavedTeamsSubscription, type TeamsAdapter } from '@amo/presence-adapter-teams';
 import type { PlatformWiring, WiringContext } from './platform-wiring';
 
 const SUBSCRIPTIONS = 'subscriptions';
@@ -57,7 +57,6 @@ function pushConfig(record: Readonly<Record<string, unknown>>, context: WiringCo
  */
 export const teamsPlatform: PlatformWiring = {
   platform: 'teams',
-  secretKeys: [...teamsManifest.credentials.filter((field) => field.secret).map((field) => field.key), 'delegated_access_token', 'delegated_refresh_token'],
   parseCredentials: (record) => {
     parseTeamsCredentials(record);
     return { ...record };

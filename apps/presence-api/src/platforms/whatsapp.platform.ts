@@ -1,4 +1,4 @@
-import { createWhatsAppAdapter, parseWhatsAppCredentials, type WhatsAppAdapter, type WhatsAppCredentials, whatsappManifest } from '@amo/presence-adapter-whatsapp';
+import { createWhatsAppAdapter, parseWhatsAppCredentials, type WhatsAppAdapter, type WhatsAppCredentials } from '@amo/presence-adapter-whatsapp';
 import type { PlatformWiring } from './platform-wiring';
 
 /**
@@ -7,7 +7,6 @@ import type { PlatformWiring } from './platform-wiring';
  */
 export const whatsappPlatform: PlatformWiring = {
   platform: 'whatsapp',
-  secretKeys: whatsappManifest.credentials.filter((field) => field.secret).map((field) => field.key),
   parseCredentials: (record) => ({ ...parseWhatsAppCredentials(record) }),
   createAdapter: (credentials, context) =>
     createWhatsAppAdapter(

@@ -1,4 +1,4 @@
-import { createZoomAdapter, parseZoomCredentials, type ZoomAdapter, zoomManifest } from '@amo/presence-adapter-zoom';
+import { createZoomAdapter, parseZoomCredentials, type ZoomAdapter } from '@amo/presence-adapter-zoom';
 import type { PlatformWiring } from './platform-wiring';
 
 /**
@@ -8,7 +8,6 @@ import type { PlatformWiring } from './platform-wiring';
  */
 export const zoomPlatform: PlatformWiring = {
   platform: 'zoom',
-  secretKeys: zoomManifest.credentials.filter((field) => field.secret).map((field) => field.key),
   parseCredentials: (record) => ({ ...parseZoomCredentials(record) }),
   createAdapter: (credentials, context) =>
     createZoomAdapter(
