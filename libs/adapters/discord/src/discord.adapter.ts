@@ -4,77 +4,19 @@ import {
   type ConnectionState,
   type FetchResult,
   type PlatformPresence,
-  type PresenceAdapter,
   PresenceError,
   type PushSink,
 } from '@amo/presence-core';
-import { type RateBudgetRegistry, type TimerClock, type Timers, timersOf } from '@amo/presence-adapter-kit';
+import { type Timers, timersOf } from '@amo/presence-adapter-kit';
 import { DiscordRestClient } from './discord.client';
+import type { DiscordAdapter, DiscordAdapterConfig, DiscordAdapterDeps } from './discord.config';
 import { type DiscordCredentials, parseDiscordCredentials } from './discord.credentials';
 import { discordManifest } from './discord.manifest';
 import { PresenceTracker } from './discord.tracker';
 import { GatewayMachine } from './gateway/gateway.machine';
 import type { DiscordSessionState } from './gateway/gateway.protocol';
-import { type GatewayTransport, WsTransport } from './gateway/gateway.transport';
+import { WsTransport } from './gateway/gateway.transport';
 import { IdentifyThrottle } from './gateway/identify-throttle';
-
-/** Everything the Discord adapter needs; the app builds it from its own configuration, never from env. */
-export interface DiscordAdapterConfig {
-  /** Parsed {@link DiscordCredentials} or a seed-style record (`bot_token`/`token`, `guild_id`). */
-  credentials: DiscordCredentials | Readonly<Record<string, unknown>>;
-  /** REST base, default `https://discord.com/api` (the call is `{apiBaseUrl}/v10/gateway/bot`). */
-  apiBaseUrl?: string;
-  /** Which shard this instance runs, of how many (default 0 of 1). */
-  shard?: { id: number; count: number };
-  /** Default 259: GUILDS | GUILD_MEMBERS | GUILD_PRESENCES. */
-  intents?: number;
-  /** Identify's large_threshold, 50-250 (default 250). */
-  largeThreshold?: number;
-  /** Members to follow; without it every member the gateway mentions is delivered, and none are asked for. */
-  trackedIds?: readonly string[];
-  /** A session saved by `onSession`, to resume instead of identifying after the service restarts. */
-  session?: DiscordSessionState | null;
-  /** Receives the session on READY/RESUMED, on sequence changes (debounced), null when it is invalidated. */
-  onSession?: (session: DiscordSessionState | null) => void;
-  sessionSaveDebounceMs?: number;
-  /** How long `connect()` waits for READY (default 30 s). */
-  connectTimeoutMs?: number;
-  /** How long `fetchPresence` waits for the initial state (GUILD_CREATE and member chunks), default 30 s. */
-  syncTimeoutMs?: number;
-  /** Gateway reconnect backoff (full jitter) after repeated failures; the first retry is immediate. */
-  reconnect?: { baseMs?: number; maxMs?: number };
-  /** REST client options for GET /gateway/bot. */
-  timeoutMs?: number;
-  maxRetries?: number;
-  breaker?: { failureThreshold?: number; cooldownMs?: number };
-  backoff?: { baseMs?: number; maxMs?: number };
-}
-
-/** Injectable edges: time, HTTP, the shared budget registry, the socket transport, the identify throttle. */
-export interface DiscordAdapterDeps {
-  clock?: TimerClock;
-  fetch?: typeof fetch;
-  budgets?: RateBudgetRegistry;
-  random?: () => number;
-  transport?: GatewayTransport;
-  /** Share one between the shards of one bot in a process, so their identifies respect max_concurrency. */
-  identifyThrottle?: IdentifyThrottle;
-}
-
-/** The Discord adapter: the core's port plus what only a gateway has. */
-export interface DiscordAdapter extends PresenceAdapter {
-  readonly platform: 'discord';
-  /** Starts delivering: the sink first gets every tracked member's current record, then changes. */
-  startPush(sink: PushSink): Promise<void>;
-  setTrackedIds(accountIds: readonly string[]): void;
-  health(): AdapterHealth;
-  /** The current session (for persisting on shutdown), or null before READY. */
-  session(): DiscordSessionState | null;
-  /** Configured guilds the bot is not in (READY did not list them). */
-  missingGuilds(): readonly string[];
-  /** Gateway statistics: frames that were not JSON, zombies detected, resumes, identifies, op 8 use. */
-  stats(): Record<string, number>;
-}
 
 class DiscordPresenceAdapter implements DiscordAdapter {
   readonly platform = 'discord' as const;

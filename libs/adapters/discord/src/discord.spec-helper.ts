@@ -1,5 +1,6 @@
 import type { ConnectionState, PlatformPresence, PresenceError, PushSink } from '@amo/presence-core';
-import { createDiscordAdapter, type DiscordAdapter, type DiscordAdapterConfig, type DiscordAdapterDeps } from './discord.adapter';
+import { createDiscordAdapter } from './discord.adapter';
+import type { DiscordAdapter, DiscordAdapterConfig, DiscordAdapterDeps } from './discord.config';
 import { DiscordGatewayEmulator, type DiscordEmulatorOptions } from './testing/discord.emulator';
 
 // Captured before any test installs fake timers: polling for socket I/O needs real time.

@@ -3,6 +3,7 @@ export * from './discord.credentials';
 export * from './discord.errors';
 export * from './discord.client';
 export * from './discord.presence';
+export * from './discord.config';
 export * from './discord.adapter';
 export { PresenceTracker, type PresenceTrackerOptions } from './discord.tracker';
 export { MEMBER_BATCH_SIZE } from './discord.member-resolver';

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@amo/presence-core';
 import { EmulatorServer } from '@amo/presence-adapter-kit/testing';
-import { type ClientFrame, EmulatorConnection, type EmulatorContext, type EmulatorCounters } from './emulator-connection';
+import { EmulatorConnection } from './emulator-connection';
+import { GatewayLimits } from './emulator-limits';
+import { type ClientFrame, type EmulatorContext, type EmulatorCounters, emptyCounters } from './emulator-context';
 import type { EmulatedSession } from './emulator-session';
 import {
   type EmulatedActivity,
@@ -44,34 +46,14 @@ export type EmulatorEvent = { kind: 'frame'; frame: ClientFrame } | { kind: 'con
  */
 export class DiscordGatewayEmulator {
   readonly world = new EmulatorWorld();
-  readonly counters: EmulatorCounters = {
-    gatewayBotRequests: 0,
-    connections: 0,
-    resumeUrlConnections: 0,
-    identifies: 0,
-    resumes: 0,
-    heartbeats: 0,
-    heartbeatAcks: 0,
-    memberRequests: 0,
-    memberRequestsRateLimited: 0,
-    presenceUpdates: 0,
-    replayed: 0,
-    invalidSessions: 0,
-    invalidFrames: 0,
-    sendLimitDisconnects: 0,
-    serverCloses: {},
-    clientCloses: [],
-  };
+  readonly counters: EmulatorCounters = emptyCounters();
   /** Every frame the adapter sent, in order. */
   readonly frames: ClientFrame[] = [];
   readonly sessions = new Map<string, EmulatedSession>();
   readonly token: string;
   private readonly connections = new Set<EmulatorConnection>();
   private readonly listeners = new Set<(event: EmulatorEvent) => void>();
-  private readonly identifyStamps = new Map<number, number>();
-  private readonly fullListStamps = new Map<string, number>();
-  private scriptedMemberLimits: { remaining: number; retryAfterSec: number } = { remaining: 0, retryAfterSec: 0 };
-  private identifiesRemaining: number;
+  private readonly limits: GatewayLimits;
   private refuseConnections = 0;
   private nextConnectionId = 0;
   private readonly ctx: EmulatorContext;
@@ -81,7 +63,7 @@ export class DiscordGatewayEmulator {
     private readonly options: DiscordEmulatorOptions,
   ) {
     this.token = options.token ?? 'emulator-bot-token';
-    this.identifiesRemaining = options.sessionStartRemaining ?? 1000;
+    this.limits = new GatewayLimits(options.maxConcurrency ?? 1, options.sessionStartRemaining ?? 1000);
     const now = (): number => (options.clock ?? { now: () => Date.now() }).now();
     this.ctx = {
       token: this.token,
@@ -99,8 +81,8 @@ export class DiscordGatewayEmulator {
         this.frames.push(frame);
         this.emit({ kind: 'frame', frame });
       },
-      takeIdentify: (shardId) => this.takeIdentify(shardId, now()),
-      memberRequestRetryAfter: (guildId, fullList) => this.memberRetryAfter(guildId, fullList, now()),
+      takeIdentify: (shardId) => this.limits.takeIdentify(shardId, now()),
+      memberRequestRetryAfter: (guildId, fullList) => this.limits.memberRetryAfter(guildId, fullList, now()),
       newSessionId: () => randomBytes(16).toString('hex'),
     };
   }
@@ -237,7 +219,7 @@ export class DiscordGatewayEmulator {
 
   /** The next `n` op 8 requests get the RATE_LIMITED dispatch with `retryAfterSec`. */
   rateLimitMemberRequests(n: number, retryAfterSec: number): void {
-    this.scriptedMemberLimits = { remaining: n, retryAfterSec };
+    this.limits.scriptMemberLimit(n, retryAfterSec);
   }
 
   /** Bytes queued on open connections and not yet written: a sender blasting updates waits while this is high. */
@@ -295,7 +277,7 @@ export class DiscordGatewayEmulator {
           shards: this.options.recommendedShards ?? 1,
           session_start_limit: {
             total: 1000,
-            remaining: this.identifiesRemaining,
+            remaining: this.limits.identifiesRemaining,
             reset_after: 86_400_000,
             max_concurrency: this.options.maxConcurrency ?? 1,
           },
@@ -331,28 +313,6 @@ export class DiscordGatewayEmulator {
       connection.start(url.searchParams);
       this.emit({ kind: 'connection', id: connection.id });
     });
-  }
-
-  private takeIdentify(shardId: number, now: number): boolean {
-    if (this.identifiesRemaining <= 0) return false;
-    const bucket = shardId % Math.max(1, this.options.maxConcurrency ?? 1);
-    const last = this.identifyStamps.get(bucket);
-    if (last !== undefined && now - last < 5_000) return false;
-    this.identifyStamps.set(bucket, now);
-    this.identifiesRemaining -= 1;
-    return true;
-  }
-
-  private memberRetryAfter(guildId: string, fullList: boolean, now: number): number {
-    if (this.scriptedMemberLimits.remaining > 0) {
-      this.scriptedMemberLimits.remaining -= 1;
-      return this.scriptedMemberLimits.retryAfterSec;
-    }
-    if (!fullList) return 0;
-    const last = this.fullListStamps.get(guildId);
-    if (last !== undefined && now - last < 30_000) return (30_000 - (now - last)) / 1000;
-    this.fullListStamps.set(guildId, now);
-    return 0;
   }
 
   private emit(event: EmulatorEvent): void {

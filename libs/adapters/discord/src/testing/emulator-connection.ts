@@ -1,59 +1,13 @@
 import type { WebSocket } from 'ws';
+import type { EmulatorContext } from './emulator-context';
+import { answerMemberRequest } from './emulator-members';
 import { EmulatedSession, type SessionSink } from './emulator-session';
-import { type EmulatorWorld, member, presenceJson, shardOf } from './emulator-world';
+import { shardOf } from './emulator-world';
+
+export type { ClientFrame, EmulatorContext, EmulatorCounters } from './emulator-context';
 
 const PRIVILEGED = { members: 2, presences: 256 } as const;
 const KNOWN_INTENTS = (1 << 26) - 1;
-
-export interface EmulatorCounters {
-  gatewayBotRequests: number;
-  connections: number;
-  resumeUrlConnections: number;
-  identifies: number;
-  resumes: number;
-  heartbeats: number;
-  heartbeatAcks: number;
-  memberRequests: number;
-  memberRequestsRateLimited: number;
-  presenceUpdates: number;
-  replayed: number;
-  invalidSessions: number;
-  invalidFrames: number;
-  sendLimitDisconnects: number;
-  /** Close codes this emulator closed connections with. */
-  serverCloses: Record<number, number>;
-  /** Close codes the adapter closed its connections with (1006: the TCP connection just went away). */
-  clientCloses: number[];
-}
-
-/** A frame the adapter sent, as recorded. */
-export interface ClientFrame {
-  connection: number;
-  op: number;
-  d: unknown;
-  at: number;
-}
-
-/** What a connection needs from the emulator that owns it. */
-export interface EmulatorContext {
-  readonly token: string;
-  readonly botUserId: string;
-  readonly heartbeatIntervalMs: number;
-  allowed: { members: boolean; presences: boolean };
-  readonly sendLimit: { limit: number; windowMs: number };
-  readonly replayCapacity: number;
-  readonly resumeUrl: string;
-  readonly world: EmulatorWorld;
-  readonly sessions: Map<string, EmulatedSession>;
-  readonly counters: EmulatorCounters;
-  now(): number;
-  record(frame: ClientFrame): void;
-  /** False when the identify would exceed max_concurrency or session_start_limit (answered with op 9). */
-  takeIdentify(shardId: number): boolean;
-  /** Seconds to wait when this op 8 is refused (scripted, or the 1-per-30 s full-list limit); 0 admits it. */
-  memberRequestRetryAfter(guildId: string, fullList: boolean): number;
-  newSessionId(): string;
-}
 
 /** One adapter connection: Hello, Identify/Resume checks, heartbeats, op 8, the send limit, close codes. */
 export class EmulatorConnection implements SessionSink {
@@ -156,8 +110,11 @@ export class EmulatorConnection implements SessionSink {
         return this.identify(payload.d as Record<string, unknown> | null);
       case 6:
         return this.resume(payload.d as Record<string, unknown> | null);
-      case 8:
-        return this.requestMembers(payload.d as Record<string, unknown> | null);
+      case 8: {
+        if (!this.session) return this.close(4003, 'Not authenticated.');
+        const refusal = answerMemberRequest(this.ctx, this.session, payload.d as Record<string, unknown> | null);
+        return refusal ? this.close(refusal.code, refusal.reason) : undefined;
+      }
       case 3:
       case 4:
         if (!this.session) this.close(4003, 'Not authenticated.');
@@ -251,54 +208,5 @@ export class EmulatorConnection implements SessionSink {
   private attach(session: EmulatedSession): void {
     this.session = session;
     session.connection = this;
-  }
-
-  private requestMembers(d: Record<string, unknown> | null): void {
-    const session = this.session;
-    if (!session) return this.close(4003, 'Not authenticated.');
-    const guildId = String(d?.['guild_id']);
-    const guild = this.ctx.world.guilds.get(guildId);
-    const userIds = d?.['user_ids'];
-    const wantsPresences = d?.['presences'] === true;
-    if (Array.isArray(userIds) && userIds.length > 100) return this.close(4002, 'Decode error');
-    if (wantsPresences && (session.intents & PRIVILEGED.presences) === 0) return this.close(4013, 'Invalid intent(s).');
-    if (!guild || shardOf(guildId, session.shard[1]) !== session.shard[0]) return;
-    this.ctx.counters.memberRequests += 1;
-    const nonce = typeof d?.['nonce'] === 'string' ? d['nonce'] : undefined;
-    const query = typeof d?.['query'] === 'string' ? d['query'] : undefined;
-    const retryAfter = this.ctx.memberRequestRetryAfter(guildId, !Array.isArray(userIds) && query === '');
-    if (retryAfter > 0) {
-      this.ctx.counters.memberRequestsRateLimited += 1;
-      session.dispatch('RATE_LIMITED', { opcode: 8, retry_after: retryAfter, meta: { guild_id: guildId, nonce } });
-      return;
-    }
-    let found: string[];
-    let notFound: string[] = [];
-    if (Array.isArray(userIds)) {
-      const ids = userIds.map(String);
-      found = ids.filter((id) => guild.members.has(id));
-      notFound = ids.filter((id) => !guild.members.has(id));
-    } else {
-      const limit = typeof d?.['limit'] === 'number' && d['limit'] > 0 ? d['limit'] : Number.POSITIVE_INFINITY;
-      found = [...guild.members.keys()].filter((id) => `user${id}`.startsWith(query ?? '')).slice(0, limit);
-    }
-    const chunkCount = Math.max(1, Math.ceil(found.length / 1000));
-    for (let index = 0; index < chunkCount; index += 1) {
-      const ids = found.slice(index * 1000, (index + 1) * 1000);
-      const chunk: Record<string, unknown> = {
-        guild_id: guildId,
-        members: ids.map(member),
-        chunk_index: index,
-        chunk_count: chunkCount,
-      };
-      if (index === 0 && notFound.length > 0) chunk['not_found'] = notFound;
-      if (wantsPresences) {
-        chunk['presences'] = ids
-          .filter((id) => guild.members.get(id)?.status !== 'offline')
-          .map((id) => presenceJson(id, guild.members.get(id) as never));
-      }
-      if (nonce !== undefined) chunk['nonce'] = nonce;
-      session.dispatch('GUILD_MEMBERS_CHUNK', chunk);
-    }
   }
 }

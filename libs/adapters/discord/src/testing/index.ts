@@ -1,5 +1,5 @@
 export * from './discord.emulator';
-export type { ClientFrame, EmulatorCounters } from './emulator-connection';
+export type { ClientFrame, EmulatorCounters } from './emulator-context';
 export type { EmulatedSession } from './emulator-session';
 export {
   type EmulatedActivity,
