@@ -45,6 +45,13 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
         this.arm();
       }),
       this.events.on('person.forgotten', ({ userId, platform }) => this.drop(userId, platform)),
+      this.events.on('platform.changed', ({ platform, state, lastError }) => {
+        // Only stored connections have a row; for the others the store answers false and nothing happens.
+        const stored = state === 'up' ? 'connected' : lastError?.code === 'AUTH_INVALID' || lastError?.code === 'PERMISSION_DENIED' ? 'auth_failed' : 'degraded';
+        this.store.connections
+          .setState(platform, stored, state === 'up' ? undefined : lastError?.message)
+          .catch((error: unknown) => this.logger.error(`recording ${platform} state failed: ${(error as Error).message}`));
+      }),
     );
   }
 
