@@ -30,7 +30,7 @@ export async function checkBudget(suite: AdapterContractSuite): Promise<void> {
       }
       const target = BUDGET_LIMIT * 3 + 1;
       for (let wave = 0; wave < 8 && emulator.requests.length < target; wave++) {
-        await Promise.allSettled([1, 2, 3].map(() => adapter.fetchPresence(knownIds)));
+        await Promise.allSettled([1, 2, 3, 4, 5, 6].map(() => adapter.fetchPresence(knownIds)));
       }
       const over = emulator.overBudgetCount();
       if (over > 0) {
