@@ -5,7 +5,7 @@ import { CircuitOpenError, PlatformBreaker, type BreakerOptions } from './circui
 import { baseHttpError, type ErrorParser, type HttpOutcome } from './http-outcome';
 import { buildUrl, performRequest, type QueryValue, type WireRequest } from './http-transport';
 import type { RateBudget, RateBudgetRegistry } from './rate-budget';
-import { closedError, sleep, timersOf, type TimerClock, type Timers } from './timers';
+import { ClientClosedError, closedError, sleep, timersOf, type TimerClock, type Timers } from './timers';
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -80,7 +80,10 @@ export class PlatformHttpClient {
     this.random = options.random ?? Math.random;
     // Only outages count toward opening the circuit: a 429 has its own wait, and 4xx answers prove the platform is up.
     this.breaker = new PlatformBreaker(options.platform, options.breaker ?? {}, (error) =>
-      isPresenceError(error) && error.code === 'TRANSIENT' && !(error instanceof CircuitOpenError),
+      isPresenceError(error) &&
+      error.code === 'TRANSIENT' &&
+      !(error instanceof CircuitOpenError) &&
+      !(error instanceof ClientClosedError),
     );
   }
 
@@ -96,6 +99,7 @@ export class PlatformHttpClient {
         const failure = this.asPresenceError(error);
         this.noteFailure(failure, bucket);
         const waitMs = this.retryDelayMs(failure, attempt);
+        if (error instanceof ClientClosedError) throw error;
         if (error instanceof CircuitOpenError || !failure.retryable || attempt >= maxRetries || waitMs === undefined) {
           throw failure;
         }

@@ -29,9 +29,12 @@ export function timersOf(clock?: TimerClock): Timers {
   };
 }
 
+/** What a closed client (or an aborted wait) throws: TRANSIENT, and never counted against the platform's breaker. */
+export class ClientClosedError extends PresenceError {}
+
 /** Thrown by {@link sleep} when its signal aborts (the client was closed). */
 export function closedError(what = 'client'): PresenceError {
-  return new PresenceError('TRANSIENT', `${what} was closed`);
+  return new ClientClosedError('TRANSIENT', `${what} was closed`);
 }
 
 /** Waits `ms` on the given timers; rejects at once (and clears the timer) when `signal` aborts. */

@@ -32,7 +32,8 @@ export type Misbehaviour =
   | 'wrong-status'
   | 'no-not-found'
   | 'no-retries'
-  | 'lie-about-fields';
+  | 'lie-about-fields'
+  | 'invent-status';
 
 export interface ExampleConfig {
   baseUrl: string;
@@ -44,6 +45,8 @@ export interface ExampleConfig {
   misbehave?: Misbehaviour;
   /** Declare push with a startPush that resolves at once (webhook-style), for the close check's race. */
   push?: boolean;
+  /** Behave like an inferred platform (WhatsApp, LinkedIn): it cannot tell an unknown id from a silent one. */
+  inferred?: boolean;
 }
 
 const TABLE: Record<string, { status: PresenceStatus; activity?: string }> = {
@@ -72,10 +75,10 @@ export function parseExampleError(outcome: HttpOutcome): PresenceError | null {
 export function createExampleAdapter(config: ExampleConfig, deps: { budgets?: RateBudgetRegistry } = {}): PresenceAdapter {
   const bad = config.misbehave;
   const capabilities: AdapterCapabilities = {
-    freshness: 'poll',
+    freshness: config.inferred ? 'inferred' : 'poll',
     poll: true,
     push: config.push ?? false,
-    inferred: false,
+    inferred: config.inferred ?? false,
     batchSize: 3,
     rateBudgets: [{ bucket: BUCKET, limit: 10, windowMs: 1_000 }],
     fields: bad === 'lie-about-fields' ? [] : ['activity'],
@@ -107,7 +110,10 @@ export function createExampleAdapter(config: ExampleConfig, deps: { budgets?: Ra
       const status = bad === 'wrong-status' && p.state === 'dnd' ? 'online' : (known?.status ?? 'unknown');
       return { platform: PLATFORM, accountId: p.id, status, rawStatus: String(p.state), observedAt, unrecognized: !known, ...(known?.activity ? { activity: known.activity } : {}) };
     });
-    return { records, notFound: bad === 'no-not-found' ? [] : response.body.missing };
+    if (bad === 'invent-status') {
+      records.push(...response.body.missing.map((accountId): PlatformPresence => ({ platform: PLATFORM, accountId, status: 'online', observedAt })));
+    }
+    return { records, notFound: bad === 'no-not-found' || config.inferred ? [] : response.body.missing };
   }
 
   return {

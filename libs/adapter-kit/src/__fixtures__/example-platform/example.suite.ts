@@ -3,7 +3,7 @@ import { createExampleAdapter, type Misbehaviour } from './example.adapter';
 import { startExampleEmulator } from './example.emulator';
 
 /** The example platform's contract suite; `misbehave` builds a deliberately bad adapter instead. */
-export function exampleSuite(misbehave?: Misbehaviour, options: { push?: boolean } = {}): AdapterContractSuite {
+export function exampleSuite(misbehave?: Misbehaviour, options: { push?: boolean; inferred?: boolean } = {}): AdapterContractSuite {
   return {
     platform: 'zoom',
     statuses: [
@@ -26,6 +26,7 @@ export function exampleSuite(misbehave?: Misbehaviour, options: { push?: boolean
           breaker: tuning.breaker,
           misbehave,
           push: options.push,
+          inferred: options.inferred,
         },
         { budgets: tuning.budgets },
       );

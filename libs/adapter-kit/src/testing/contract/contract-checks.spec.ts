@@ -44,6 +44,14 @@ describe('checks that must not blame the adapter for the suite', () => {
     await expect(runContractCheck(exampleSuite(undefined, { push: true }), 'close')).resolves.toBeUndefined();
   });
 
+  it('batch lets an inferred adapter leave unknown ids out, but not invent a status for them', async () => {
+    await expect(runContractCheck(exampleSuite(undefined, { inferred: true }), 'batch')).resolves.toBeUndefined();
+    await expect(runContractCheck(exampleSuite('invent-status', { inferred: true }), 'batch')).rejects.toThrow(
+      /unknown id nobody got status online/,
+    );
+    await expect(runContractCheck(exampleSuite(undefined, { inferred: true }), 'capabilities')).resolves.toBeUndefined();
+  });
+
   it('capabilities passes for push adapters too', async () => {
     await expect(runContractCheck(exampleSuite(undefined, { push: true }), 'capabilities')).resolves.toBeUndefined();
   });
