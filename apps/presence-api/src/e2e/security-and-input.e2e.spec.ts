@@ -189,7 +189,8 @@ describe('security and bad input', () => {
 
   describe('rate limit', () => {
     it('answers 429 with Retry-After once a key spends its per-minute budget', async () => {
-      const limited = await bootService({ dataDir: tempDir().path, env: { PRESENCE_RATE_LIMIT: '3' } });
+      const limitedDir = tempDir();
+      const limited = await bootService({ dataDir: limitedDir.path, env: { PRESENCE_RATE_LIMIT: '3' } });
       try {
         const statuses: number[] = [];
         let retryAfter: string | null = null;
@@ -203,6 +204,7 @@ describe('security and bad input', () => {
         expect((await limited.call('GET', '/health', { token: null })).status).toBe(200);
       } finally {
         await limited.close();
+        limitedDir.remove();
       }
     });
   });

@@ -1,6 +1,6 @@
 import type { Platform } from '@amo/presence-core';
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/scopes';
 import type { WebhookInput } from '../platforms/platform-wiring';
@@ -18,55 +18,63 @@ function input(request: Request, method: 'GET' | 'POST'): WebhookInput {
 }
 
 /** Inbound webhooks (CONTRACT paths). Thin: the service and the adapters' handlers do the work. */
-@ApiExcludeController()
+@ApiTags('webhooks')
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post('slack')
   @Public(SIGNED)
+  @ApiOperation({ summary: 'Slack Events API (X-Slack-Signature; answers url_verification)' })
   slack(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.deliver('slack', 'POST', request, response);
   }
 
   @Get('teams')
   @Public(SIGNED)
+  @ApiOperation({ summary: 'Graph subscription validation (validationToken)' })
   teamsHandshake(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.deliver('teams', 'GET', request, response);
   }
 
   @Post('teams')
   @Public(SIGNED)
+  @ApiOperation({ summary: 'Graph change notifications (validationToken, clientState)' })
   teams(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.deliver('teams', 'POST', request, response);
   }
 
   @Post('zoom')
   @Public(SIGNED)
+  @ApiOperation({ summary: 'Zoom user.presence_status_updated (x-zm-signature; answers endpoint.url_validation)' })
   zoom(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.deliver('zoom', 'POST', request, response);
   }
 
   @Get('whatsapp')
   @Public(SIGNED)
+  @ApiOperation({ summary: 'WhatsApp webhook verification (hub.verify_token, hub.challenge)' })
   whatsappVerify(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.deliver('whatsapp', 'GET', request, response);
   }
 
   @Post('whatsapp')
   @Public(SIGNED)
+  @ApiOperation({ summary: 'WhatsApp Cloud API deliveries (X-Hub-Signature-256)' })
   whatsapp(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.deliver('whatsapp', 'POST', request, response);
   }
 
   @Get('linkedin')
   @Public(SIGNED)
+  @ApiOperation({ summary: 'LinkedIn webhook validation (challengeCode)' })
   linkedinChallenge(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.deliver('linkedin', 'GET', request, response);
   }
 
   @Post('linkedin')
   @Public(SIGNED)
+  @ApiOperation({ summary: 'LinkedIn organization social actions (X-LI-Signature)' })
   linkedin(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.deliver('linkedin', 'POST', request, response);
   }
