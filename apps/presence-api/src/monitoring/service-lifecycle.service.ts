@@ -139,8 +139,13 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
     for (const person of this.sandbox.people) {
       for (const [platform, accountId] of Object.entries(person.accounts) as [Platform, string][]) {
         if (this.aggregator.directory.accountOf(person.userId, platform) === accountId) continue;
-        await this.store.identities.link(person.userId, platform, accountId);
-        this.aggregator.directory.link(person.userId, platform, accountId);
+        try {
+          await this.store.identities.link(person.userId, platform, accountId);
+          this.aggregator.directory.link(person.userId, platform, accountId);
+        } catch (error) {
+          // Someone relinked a sample account by hand: keep their choice, and say so.
+          this.logger.warn(`sandbox: ${person.userId} not linked to ${platform} ${accountId}: ${(error as Error).message}`);
+        }
       }
     }
     this.logger.warn(`SANDBOX mode: emulated platforms on loopback and ${this.sandbox.people.length} sample people; this is not real presence`);
