@@ -80,6 +80,30 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
     expect(alice.body.status).toBe('busy');
   });
 
+  it('lists people, pages them, and keeps an audit of status changes without message text', async () => {
+    const page = await service.call('GET', '/v1/users?limit=1');
+    expect(page.body.users).toEqual([{ userId: 'alice', platforms: ['zoom'] }]);
+    const next = await service.call('GET', `/v1/users?limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`);
+    expect(next.body).toEqual({ users: [{ userId: 'bob', platforms: ['zoom'] }], nextCursor: null });
+    const audit = await eventually(async () => {
+      const body = (await service.call('GET', '/v1/audit?userId=alice')).body;
+      return body.entries.some((entry: any) => entry.to === 'busy') ? body : undefined;
+    });
+    expect(audit.entries[0]).toEqual({ id: expect.any(Number), userId: 'alice', platform: 'zoom', from: 'online', to: 'busy', at: expect.any(String) });
+    expect(JSON.stringify(audit)).not.toMatch(/Do not disturb|activity|message/i);
+  });
+
+  it('relinking a person to another account drops what was held for the old one', async () => {
+    zoom.addUser({ id: 'zoom-bob-2', status: 'Available' });
+    const relinked = await service.call('PUT', '/v1/users/bob/identities', { body: { zoom: 'zoom-bob-2' } });
+    expect(relinked.body).toEqual({ zoom: 'zoom-bob-2' });
+    const bob = await eventually(async () => {
+      const body = (await service.call('GET', '/v1/presence/bob')).body;
+      return body.platforms.zoom?.status === 'online' ? body : undefined;
+    });
+    expect(bob).toMatchObject({ status: 'online', available: true });
+  });
+
   it('opt-out removes cached and stored presence at once, and the person is no longer polled', async () => {
     await eventually(async () => (await service.call('GET', '/v1/users/alice/export')).body.snapshots.length === 1);
     const saved = await service.call('PUT', '/v1/users/alice/preferences', { body: { optedOut: true } });
@@ -90,8 +114,8 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
 
     const readsOf = (id: string) => zoom.presenceRequests().filter((request) => request.path.includes(id)).length;
     const aliceBefore = readsOf('zoom-alice');
-    const bobBefore = readsOf('zoom-bob');
-    await eventually(() => readsOf('zoom-bob') >= bobBefore + 2, 10_000);
+    const bobBefore = readsOf('zoom-bob-2');
+    await eventually(() => readsOf('zoom-bob-2') >= bobBefore + 2, 10_000);
     expect(readsOf('zoom-alice')).toBe(aliceBefore);
     await zoom.changeStatus('zoom-alice', 'Available');
     expect((await service.call('GET', '/v1/presence/alice')).body.platforms).toEqual({});
