@@ -74,7 +74,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export const DEFAULT_TUNING: Tuning = {
   streamHeartbeatMs: 30_000,
   streamMaxBufferedBytes: 1024 * 1024,
-  platformCheckMs: 2_000,
+  platformCheckMs: 5_000,
   snapshotFlushMs: 1_000,
   shutdownTimeoutMs: 10_000,
   bodyLimitBytes: 512 * 1024,

@@ -1,4 +1,4 @@
-import { PresenceAggregator, type BreakerState, type Platform } from '@amo/presence-core';
+import { type BreakerState, type Platform, PresenceAggregator, type PresenceStatistics } from '@amo/presence-core';
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -39,7 +39,13 @@ export class MetricsService {
 
   /** Metrics read from the aggregator on each scrape (polls, errors, retries, cache, breakers, budgets). */
   registerAggregator(aggregator: PresenceAggregator): void {
-    const stats = () => aggregator.getPresenceStatistics();
+    // One scrape reads the statistics once, not once per metric: they walk the whole cache.
+    let cached: { at: number; value: PresenceStatistics } | undefined;
+    const stats = (): PresenceStatistics => {
+      const now = Date.now();
+      if (!cached || now - cached.at > 500) cached = { at: now, value: aggregator.getPresenceStatistics() };
+      return cached.value;
+    };
     const delta = (counter: Counter<string>, key: string, labels: Record<string, string>, total: number): void => {
       const before = this.seen.get(key) ?? 0;
       if (total > before) counter.inc(labels, total - before);
