@@ -1,0 +1,79 @@
+import { createSlackAdapter, handleSlackEvent } from '@amo/presence-adapter-slack';
+import { SlackEmulator } from '@amo/presence-adapter-slack/testing';
+import type { SlackDndWindow } from '@amo/presence-core';
+import { httpOutage, type PlatformSandbox, type PlatformSandboxContext, statusOf } from './platform-sandbox';
+
+const NO_DND: SlackDndWindow = { dnd_enabled: false };
+
+/** Do Not Disturb from a minute ago for an hour: in force now, as a person who just paused notifications. */
+function dndNow(nowMs: number): SlackDndWindow {
+  const now = Math.floor(nowMs / 1000);
+  return { dnd_enabled: true, next_dnd_start_ts: now - 60, next_dnd_end_ts: now + 3600 };
+}
+
+/**
+ * Slack: the Web API emulator. `active` and `away` are presence, which Slack never pushes, so the adapter's sweep
+ * reads them; `dnd` is a DND window, which Slack announces as a signed `dnd_updated_user` event.
+ */
+export async function startSlackSandbox(ctx: PlatformSandboxContext): Promise<PlatformSandbox> {
+  const emulator = await SlackEmulator.start({ clock: ctx.clock });
+  for (const { userId, accountId, native = 'active' } of ctx.accounts) {
+    const dnd = native === 'dnd';
+    emulator.addUser(accountId, { name: userId, presence: dnd ? 'active' : native, dnd: dnd ? dndNow(ctx.clock.now()) : NO_DND });
+  }
+  // Subscribed after the initial state, so only later changes are delivered.
+  emulator.subscribe(ctx.webhookUrl);
+  let down = false;
+  const credentials = { bot_token: emulator.botToken, signing_secret: emulator.signingSecret };
+
+  async function setDnd(accountId: string, dnd: SlackDndWindow): Promise<number | undefined> {
+    if (!down) return statusOf(emulator.setDnd(accountId, dnd));
+    // A platform that is down sends no events: the change is there for the next read, silently.
+    emulator.subscribe(undefined);
+    await emulator.setDnd(accountId, dnd);
+    emulator.subscribe(ctx.webhookUrl);
+    return undefined;
+  }
+
+  return {
+    platform: 'slack',
+    baseUrls: { slackApi: emulator.baseUrl },
+    credentials,
+    get down() {
+      return down;
+    },
+    async apply(accountId, native) {
+      if (!emulator.user(accountId)) emulator.addUser(accountId);
+      if (native === 'dnd') return setDnd(accountId, dndNow(ctx.clock.now()));
+      emulator.setPresence(accountId, native);
+      return emulator.user(accountId)?.dnd.dnd_enabled ? setDnd(accountId, NO_DND) : undefined;
+    },
+    outage(on) {
+      down = on;
+      httpOutage(emulator.server, on, { status: 503, json: { ok: false, error: 'service_unavailable' } });
+    },
+    receive(request) {
+      // Events carry no presence; the receiver knows it from the emulator, as the adapter knows it from its sweep.
+      const known = (accountId: string) => {
+        const presence = emulator.user(accountId)?.presence;
+        return presence === undefined ? undefined : { presence, presenceAt: 0 };
+      };
+      const result = handleSlackEvent(request, { signingSecret: emulator.signingSecret }, ctx.clock, known);
+      return { status: result.status, body: result.body, contentType: result.contentType, records: result.records };
+    },
+    createAdapter: (deps) =>
+      createSlackAdapter(
+        {
+          botToken: emulator.botToken,
+          signingSecret: emulator.signingSecret,
+          baseUrl: emulator.baseUrl,
+          pollIntervalMs: deps.pollIntervalMs,
+          maxRetries: deps.maxRetries,
+          breaker: deps.breaker,
+          backoff: deps.backoff,
+        },
+        { clock: deps.clock, fetch: deps.fetch, budgets: deps.budgets, random: deps.random },
+      ),
+    close: () => emulator.close(),
+  };
+}
