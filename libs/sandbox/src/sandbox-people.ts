@@ -1,7 +1,7 @@
 import { type Platform, PLATFORMS } from '@amo/presence-core';
 import { SANDBOX_NATIVES } from './sandbox-natives';
 import type { SandboxPersonSeed } from './sandbox.types';
-import { pick } from './seeded-random';
+import { pick, seededRandom } from './seeded-random';
 
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj', 'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter'];
 
@@ -50,7 +50,7 @@ function randomStatuses(random: () => number, platforms: readonly Platform[]): P
  * ..., then person-20 and on). Only the given platforms are used; a scripted person left with fewer than two
  * of them gets random ones added, so everyone is on at least two platforms when two exist.
  */
-export function samplePeople(count: number, platforms: readonly Platform[] = PLATFORMS, random: () => number = Math.random): SandboxPersonSeed[] {
+export function samplePeople(count: number, platforms: readonly Platform[] = PLATFORMS, random: () => number = seededRandom()): SandboxPersonSeed[] {
   const people: SandboxPersonSeed[] = [];
   for (let index = 0; index < count; index++) {
     const userId = NAMES[index] ?? `person-${index + 1}`;

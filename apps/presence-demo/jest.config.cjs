@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'presence-demo',
+  preset: '../../jest.preset.js',
+};
