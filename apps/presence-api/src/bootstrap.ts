@@ -86,7 +86,8 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
 
 /** Listens, then connects platforms and starts monitoring (webhook handshakes need the server up). */
 export async function startApp(app: NestExpressApplication, config: AppConfig, host?: string): Promise<number> {
-  await app.listen(config.port, host ?? '0.0.0.0');
+  // No host: every interface, IPv6 and IPv4, so http://localhost works whichever address it resolves to.
+  await (host === undefined ? app.listen(config.port) : app.listen(config.port, host));
   const port = (app.getHttpServer().address() as AddressInfo).port;
   new Logger('Service').log(`listening on port ${port}; public URL ${config.publicUrl}; docs at ${config.publicUrl}/docs`);
   await app.get(ServiceLifecycle).start();

@@ -130,10 +130,7 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async planSandbox(): Promise<Planned[]> {
-    if (!this.startSandbox) {
-      this.logger.warn('SANDBOX mode, but @amo/presence-sandbox is not part of this build yet: no platform is connected');
-      return [];
-    }
+    if (!this.startSandbox) return [];
     this.sandbox = await this.startSandbox({ publicUrl: this.config.publicUrl, clock: this.clock });
     this.endpoints.override(this.sandbox.baseUrls);
     for (const person of this.sandbox.people) {

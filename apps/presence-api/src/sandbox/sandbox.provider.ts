@@ -1,12 +1,11 @@
+import { startSandbox } from '@amo/presence-sandbox';
 import type { Provider } from '@nestjs/common';
 import { SANDBOX_STARTER, type SandboxStarter } from './sandbox-environment';
 
 /**
- * The sandbox starter. `@amo/presence-sandbox` is not in the workspace yet; when it lands, this returns a
- * starter built on it, and nothing else in the service changes. Until then sandbox mode starts with no
- * platforms and says so.
+ * Sandbox mode's starter: `@amo/presence-sandbox` runs the six emulators on loopback with sample people and
+ * random changes every few seconds, delivering webhooks to this service's public URL.
  */
-export const sandboxProvider: Provider<SandboxStarter | undefined> = {
-  provide: SANDBOX_STARTER,
-  useValue: undefined,
-};
+export const startDefaultSandbox: SandboxStarter = (options) => startSandbox({ publicUrl: options.publicUrl, clock: options.clock });
+
+export const sandboxProvider: Provider<SandboxStarter> = { provide: SANDBOX_STARTER, useValue: startDefaultSandbox };

@@ -40,7 +40,9 @@ export class WebhooksService {
       throw error;
     }
     this.metrics.webhooks.inc({ platform, outcome: output.status < 300 ? 'accepted' : 'rejected' });
-    if (output.status >= 400) this.logger.warn(`${platform}: webhook rejected with ${output.status}`);
+    // Forged or unsigned deliveries are worth a warning; "not connected yet" (sandbox start-up) is not.
+    if (output.status === 401 || output.status === 403) this.logger.warn(`${platform}: webhook rejected with ${output.status}`);
+    else if (output.status >= 400) this.logger.debug(`${platform}: webhook answered ${output.status}`);
     return output;
   }
 
