@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'presence-dashboard-e2e',
+  preset: '../../jest.preset.js',
+};

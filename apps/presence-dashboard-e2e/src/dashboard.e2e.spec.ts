@@ -1,0 +1,76 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { BOOTSTRAP_KEY, bootSandboxService, type SandboxService } from './service.spec-helper';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = resolve(__dirname, '..', '..', '..', 'test-artifacts');
+const DASHBOARD_BUILT = existsSync(resolve(__dirname, '..', '..', 'presence-dashboard', 'dist', 'index.html'));
+
+// Only a developer machine without Debian's Chromium skips; in CI (which installs it) the test must run.
+const runnable = existsSync(CHROMIUM) || process.env.CI !== undefined;
+if (!runnable) {
+  process.stderr.write(`presence-dashboard-e2e: SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium); CI always runs this test\n`);
+}
+
+const cell = (userId: string, platform: string) => `#grid tr[data-user="${userId}"] td[data-platform="${platform}"]`;
+
+(runnable ? describe : describe.skip)('the dashboard in Chromium, served by presence-api in sandbox mode', () => {
+  let service: SandboxService;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!DASHBOARD_BUILT) throw new Error('apps/presence-dashboard/dist is missing: run `npx nx run presence-dashboard:build` (nx runs it before this test)');
+    service = await bootSandboxService();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  it('asks for the key, then shows the sandbox people with their statuses on each platform', async () => {
+    await page.goto(service.url);
+    await page.fill('#key', BOOTSTRAP_KEY);
+    await page.click('#login button[type="submit"]');
+    await page.waitForSelector('#grid tr[data-user="frank"]', { timeout: 10_000 });
+    expect(await page.isVisible('#sandbox')).toBe(true);
+    const people = await page.$$eval('#grid tr[data-user]', (rows) => rows.map((row) => row.getAttribute('data-user')));
+    expect(people).toEqual(service.sandbox.people.map((person) => person.userId).sort());
+    // Readings arrive over the stream as the service's first polls and pushes land.
+    await page.waitForSelector(`${cell('alice', 'teams')} span[data-status="busy"]`, { timeout: 10_000 });
+    await page.waitForSelector(`${cell('alice', 'discord')} span[data-status="online"]`, { timeout: 10_000 });
+    await page.waitForSelector(`${cell('carol', 'discord')} span[data-status="busy"]`, { timeout: 10_000 });
+    await page.waitForSelector(`${cell('erin', 'slack')} span[data-status="busy"]`, { timeout: 10_000 });
+    await page.waitForSelector(`${cell('bob', 'linkedin')} span[data-status="away"]`, { timeout: 10_000 });
+    expect(await page.getAttribute('#grid tr[data-user="alice"] td.aggregate', 'data-aggregate')).toBe('online');
+    const platforms = await page.$$eval('#platforms li[data-platform]', (items) => items.map((item) => [item.getAttribute('data-platform'), item.getAttribute('data-health')]));
+    expect(Object.fromEntries(platforms)).toMatchObject({ discord: 'connected', slack: 'connected', teams: 'connected', zoom: 'connected', whatsapp: 'connected', linkedin: 'connected' });
+  }, 30_000);
+
+  it('shows a status change scripted on an emulator within 2 seconds, without a reload', async () => {
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await service.sandbox.setStatus('bob', 'discord', 'dnd');
+    await page.waitForSelector(`${cell('bob', 'discord')} span[data-status="busy"]`, { timeout: 2000 });
+    await service.sandbox.setStatus('alice', 'teams', 'Available/Available');
+    await page.waitForSelector(`${cell('alice', 'teams')} span[data-status="online"]`, { timeout: 2000 });
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  }, 15_000);
+
+  it('shows a platform outage as degraded, and the recovery', async () => {
+    const zoom = '#platforms li[data-platform="zoom"]';
+    service.sandbox.outage('zoom', true);
+    await page.waitForSelector(`${zoom}[data-health="degraded"]`, { timeout: 5000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-outage.png'), fullPage: true });
+    service.sandbox.outage('zoom', false);
+    await page.waitForSelector(`${zoom}[data-health="connected"]`, { timeout: 5000 });
+  }, 15_000);
+});

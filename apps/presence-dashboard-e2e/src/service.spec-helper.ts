@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// An e2e test of the app may boot it through the app's own bootstrap: that is how it reaches the sandbox the
+// service starts, to script changes on its emulators. Nothing else imports the app.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { createApp, startApp } from '@amo/presence-api/src/bootstrap';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { loadConfig } from '@amo/presence-api/src/config/config.loader';
+import { type Sandbox, startSandbox } from '@amo/presence-sandbox';
+
+export const BOOTSTRAP_KEY = 'dashboard-e2e-admin-key-0123456789abcdef';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface SandboxService {
+  url: string;
+  /** The sandbox the service started, for scripting changes and outages on its emulators. */
+  sandbox: Sandbox;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots presence-api the way `node dist/main.js` does (config from environment names, createApp, startApp) in
+ * sandbox mode, with a temp data dir and a free port. The sandbox starter is `startSandbox` with random
+ * changes off, so the test's own scripted changes are the only ones; the service polls every second (Slack
+ * every 6 s).
+ */
+export async function bootSandboxService(env: Record<string, string> = {}): Promise<SandboxService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'presence-dashboard-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig(
+    {
+      PRESENCE_SANDBOX: 'true',
+      PRESENCE_API_TOKEN: BOOTSTRAP_KEY,
+      PRESENCE_LOG_LEVEL: 'error',
+      PRESENCE_DATA_DIR: dataDir,
+      PRESENCE_DB_PATH: join(dataDir, 'presence.sqlite'),
+      PRESENCE_PUBLIC_URL: url,
+      PORT: String(port),
+      PRESENCE_POLL_INTERVAL: '1',
+      // Slack's sweep reads what fits its budget in one interval: 6 s reads every sandbox person in one step.
+      PRESENCE_POLL_INTERVAL_SLACK: '6',
+      PRESENCE_MAX_RETRIES: '0',
+      ...env,
+    },
+    { platformCheckMs: 200, snapshotFlushMs: 200 },
+  );
+  let sandbox: Sandbox | undefined;
+  const app = await createApp(config, {
+    sandbox: async (options) => (sandbox = await startSandbox({ ...options, changeEveryMs: 0 })),
+  });
+  await startApp(app, config, '127.0.0.1');
+  if (!sandbox) throw new Error('presence-api did not start the sandbox');
+  return {
+    url,
+    sandbox,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
