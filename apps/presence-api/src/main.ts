@@ -41,7 +41,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  await startApp(app, config);
+  try {
+    await startApp(app, config);
+  } catch (error) {
+    // A signal during start-up closes the store under the start sequence; that is the shutdown, not a failure.
+    if (!stopping) throw error;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -41,6 +41,7 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
   private readonly logger = new Logger('Service');
   private sandbox?: SandboxEnvironment;
   private started = false;
+  private stopping = false;
 
   constructor(
     private readonly aggregator: PresenceAggregator,
@@ -79,7 +80,9 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
       planned.map((plan) => this.connector.connect(plan.platform, plan.credentials, { source: plan.source, retry: true })),
     );
     const connected = planned.filter((_, index) => results[index].status === 'fulfilled').map((plan) => plan.platform);
+    if (this.stopping) return;
     await this.connector.startMonitoring(connected);
+    if (this.stopping) return;
     this.statuses.startWatching();
     this.scheduleRetention();
     this.logger.log(
@@ -89,7 +92,8 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.connector.cancelRetries();
+    this.stopping = true;
+    this.connector.shutdown();
     if (this.registry.doesExist('interval', RETENTION)) this.registry.deleteInterval(RETENTION);
     await this.connector.stopMonitoring();
     await this.aggregator.close();
@@ -132,9 +136,14 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
   private async planSandbox(): Promise<Planned[]> {
     if (!this.startSandbox) return [];
     this.sandbox = await this.startSandbox({ publicUrl: this.config.publicUrl, clock: this.clock });
+    if (this.stopping) {
+      await this.sandbox.close();
+      return [];
+    }
     this.endpoints.override(this.sandbox.baseUrls);
     for (const person of this.sandbox.people) {
       for (const [platform, accountId] of Object.entries(person.accounts) as [Platform, string][]) {
+        if (this.stopping) return [];
         if (this.aggregator.directory.accountOf(person.userId, platform) === accountId) continue;
         try {
           await this.store.identities.link(person.userId, platform, accountId);

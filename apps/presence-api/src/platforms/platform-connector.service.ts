@@ -26,6 +26,7 @@ export interface ConnectOptions {
 export class PlatformConnector {
   private readonly logger = new Logger('Platforms');
   private monitoringOn = false;
+  private closed = false;
   private readonly attempts = new Map<Platform, number>();
 
   constructor(
@@ -53,6 +54,11 @@ export class PlatformConnector {
       if (retrying) this.scheduleRetry(platform, credentials, options);
       throw presenceError;
     }
+    if (this.closed) {
+      // Shutdown began while this platform was connecting: close what just opened instead of keeping it.
+      await this.aggregator.close();
+      return;
+    }
     this.attempts.delete(platform);
     this.connections.setActive(platform, { credentials, source: options.source, connectedAt: new Date(this.clock.now()) });
     this.logger.log(`${platform}: connected (${options.source})`);
@@ -64,6 +70,7 @@ export class PlatformConnector {
 
   /** Starts monitoring (polling loops and push connections) for these platforms, or every connected one. */
   async startMonitoring(platforms?: readonly Platform[]): Promise<Platform[]> {
+    if (this.closed) return [];
     const targets = [...(platforms ?? this.aggregator.platforms())];
     const missing = targets.filter((platform) => !this.aggregator.adapter(platform));
     if (missing.length > 0) {
@@ -82,6 +89,12 @@ export class PlatformConnector {
 
   get monitoring(): boolean {
     return this.monitoringOn;
+  }
+
+  /** Shutdown: no retry fires and no connection finishing later is kept. */
+  shutdown(): void {
+    this.closed = true;
+    this.cancelRetries();
   }
 
   cancelRetries(): void {
