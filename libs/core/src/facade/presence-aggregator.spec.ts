@@ -193,6 +193,15 @@ describe('PresenceAggregator reads and ingestion', () => {
     expect(aggregator.getPresenceStatistics().cache).toEqual({ hits: 1, misses: 1, hitRate: 0.5 });
   });
 
+  it('does not count an inferred platform with no signal yet as a miss: unknown is its answer', () => {
+    const { aggregator } = setup();
+    aggregator.registerAdapter(new ScriptedAdapter('whatsapp', { ...pushCapabilities, freshness: 'inferred', inferred: true }));
+    aggregator.directory.link('alice', 'whatsapp', '+1555');
+    aggregator.ingest('slack', [record({})]);
+    aggregator.explain('alice');
+    expect(aggregator.getPresenceStatistics().cache).toEqual({ hits: 1, misses: 0, hitRate: 1 });
+  });
+
   it('restores, forgets and counts unrecognized native values', () => {
     const { aggregator } = setup();
     aggregator.restore('alice', { userId: 'alice', platform: 'slack', status: 'away', lastUpdated: new Date(0) }, Date.now());

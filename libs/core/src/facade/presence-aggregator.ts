@@ -362,10 +362,8 @@ export class PresenceAggregator {
       updatedAt = Math.max(updatedAt, record.lastUpdated.getTime());
     }
     if (countReads) {
-      // A linked platform with no record yet is a miss as much as a stale one.
-      const linked = Math.max(entries.length, Object.keys(this.directory.accountsOf(userId)).length);
       this.counters.cacheHits += hits;
-      this.counters.cacheMisses += linked - hits;
+      this.counters.cacheMisses += entries.length - hits + this.awaitedReadings(userId, platforms);
     }
     const result = aggregate(votes, prefs?.policy ?? this.defaultPolicy);
     return {
@@ -375,6 +373,18 @@ export class PresenceAggregator {
       platforms,
       updatedAt: updatedAt > 0 ? new Date(updatedAt) : null,
     };
+  }
+
+  /**
+   * Linked platforms with no record yet are misses as much as stale ones, except inferred platforms, where
+   * no record means no signal: that is the answer (unknown), not a reading still to come.
+   */
+  private awaitedReadings(userId: string, held: PresenceExplanation['platforms']): number {
+    let awaited = 0;
+    for (const platform of Object.keys(this.directory.accountsOf(userId)) as Platform[]) {
+      if (!held[platform] && this.adapters.get(platform)?.capabilities.freshness !== 'inferred') awaited++;
+    }
+    return awaited;
   }
 
   /** Re-aggregates people whose answer may have changed with time (TTL, decay, a dropped connection). */
