@@ -4,3 +4,4 @@ export * from './emulator-server';
 export * from './contract/contract-types';
 export { defaultTuning, activeResources, leaksSince } from './contract/harness';
 export * from './contract/run-adapter-contract';
+export * from './webhook-receiver';

@@ -1,0 +1,113 @@
+import {
+  type AdapterHealth,
+  type Clock,
+  DEFAULT_RECENCY_WINDOW_MS,
+  type FetchResult,
+  type Platform,
+  type PlatformPresence,
+  PresenceError,
+  type PushSink,
+} from '@amo/presence-core';
+import { RecencyLedger, type RecencySignal, type RecencyState } from './recency-ledger';
+
+export interface RecencyRelayOptions {
+  platform: Platform;
+  clock: Clock;
+  /** Last seen within this window reads as online; default core's 5 minutes. */
+  windowMs?: number;
+  /** How many accounts are remembered (see {@link RecencyLedger}); default 50 000. */
+  maxRemembered?: number;
+}
+
+/** Webhook counters: deliveries accepted, and refused by reason. */
+export interface RecencyRelayCounts<R extends string> {
+  accepted: number;
+  rejected: Partial<Record<R, number>>;
+}
+
+/**
+ * The state of an adapter that infers presence from signed webhooks (WhatsApp, LinkedIn): webhooks are received
+ * by the service, not opened by the adapter, so "push" means forwarding what arrives. It remembers signals in a
+ * {@link RecencyLedger}, answers `fetchPresence` from it without a network call, pushes only records whose
+ * lastSeen moved forward, counts refusals, and refuses everything once closed.
+ */
+export class RecencyRelay<R extends string = string> {
+  private readonly ledger: RecencyLedger;
+  private readonly windowMs: number;
+  private readonly counters: RecencyRelayCounts<R> = { accepted: 0, rejected: {} };
+  private sink?: PushSink;
+  private lastRejection?: { code: string; message: string; at: Date };
+  private closed = false;
+
+  constructor(private readonly options: RecencyRelayOptions) {
+    this.windowMs = options.windowMs ?? DEFAULT_RECENCY_WINDOW_MS;
+    this.ledger = new RecencyLedger(options.platform, options.maxRemembered);
+  }
+
+  /** Throws UNSUPPORTED once closed. */
+  assertOpen(): void {
+    if (this.closed) throw new PresenceError('UNSUPPORTED', `${this.options.platform} adapter is closed`, { platform: this.options.platform });
+  }
+
+  /**
+   * One record per account a strong signal was received for. The others get no record and are not in notFound
+   * either: the platform cannot say whether an account exists, only that nothing was heard, and core reports
+   * an account without a record as unknown.
+   */
+  fetchPresence(accountIds: readonly string[]): FetchResult {
+    this.assertOpen();
+    const now = this.options.clock.now();
+    return { records: accountIds.flatMap((id) => this.ledger.record(id, now, this.windowMs) ?? []), notFound: [] };
+  }
+
+  startPush(sink: PushSink): void {
+    this.assertOpen();
+    this.sink = sink;
+    sink.connection('up');
+  }
+
+  /** Counts a refused request; health() reports the newest refusal as lastError. */
+  refused(reason: R): void {
+    this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
+    this.lastRejection = { code: 'PROTOCOL', message: `webhook rejected: ${reason}`, at: new Date(this.options.clock.now()) };
+  }
+
+  /**
+   * Counts an accepted delivery and, unless closed, remembers its signals and pushes those of `records` (the
+   * delivery's own, one per account) whose account's lastSeen moved forward: late or repeated ones are not pushed.
+   */
+  received(signals: readonly RecencySignal[], records: readonly PlatformPresence[]): void {
+    this.counters.accepted++;
+    if (this.closed) return;
+    const advanced = new Set(this.ledger.apply(signals, this.options.clock.now()));
+    for (const record of records) {
+      if (advanced.has(record.accountId)) this.sink?.presence(record);
+    }
+  }
+
+  /** What is remembered about one account (see {@link RecencyLedger.state}). */
+  state(accountId: string): RecencyState | undefined {
+    return this.ledger.state(accountId);
+  }
+
+  counts(): RecencyRelayCounts<R> {
+    return { accepted: this.counters.accepted, rejected: { ...this.counters.rejected } };
+  }
+
+  /** The client's health with the relay's connection state and the newer of the two last errors. */
+  health(client: AdapterHealth): AdapterHealth {
+    const lastError = [client.lastError, this.lastRejection]
+      .filter((error): error is NonNullable<typeof error> => error !== undefined)
+      .sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+    return { ...client, connection: this.closed ? 'down' : this.sink ? 'up' : client.connection, lastError };
+  }
+
+  /** Reports the push connection down; false when it was already closed (close() may be called twice). */
+  close(): boolean {
+    if (this.closed) return false;
+    this.closed = true;
+    this.sink?.connection('down');
+    this.sink = undefined;
+    return true;
+  }
+}
