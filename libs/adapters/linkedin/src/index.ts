@@ -3,7 +3,6 @@ export * from './linkedin.credentials';
 export * from './linkedin.errors';
 export * from './linkedin.signals';
 export * from './linkedin.webhook';
-export * from './linkedin.ledger';
 export * from './linkedin.oauth';
 export * from './linkedin.client';
 export * from './linkedin.adapter';

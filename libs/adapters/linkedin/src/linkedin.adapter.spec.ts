@@ -1,5 +1,6 @@
 import { PresenceAggregator, type PlatformPresence, type Scheduler } from '@amo/presence-core';
-import { LinkedInEmulator, serveWebhook, type WebhookReceiver } from './testing';
+import { serveWebhook, type WebhookReceiver } from '@amo/presence-adapter-kit/testing';
+import { LinkedInEmulator } from './testing';
 import { createLinkedInAdapter, type LinkedInAdapter, linkedinAdapterFactory } from './linkedin.adapter';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);

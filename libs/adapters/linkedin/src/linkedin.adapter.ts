@@ -1,4 +1,4 @@
-import type { BackoffOptions, BreakerOptions, RateBudgetRegistry, TokenSet } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, type RateBudgetRegistry, RecencyRelay, type TokenSet } from '@amo/presence-adapter-kit';
 import {
   type AdapterCapabilities,
   type AdapterFactory,
@@ -12,8 +12,8 @@ import {
 } from '@amo/presence-core';
 import { LinkedInApiClient, type LinkedInUserInfo } from './linkedin.client';
 import { type LinkedInCredentials, parseLinkedInCredentials } from './linkedin.credentials';
-import { LinkedInSignalLedger } from './linkedin.ledger';
 import { linkedinManifest } from './linkedin.manifest';
+import { linkedinRecencySignal } from './linkedin.signals';
 import {
   handleLinkedInWebhook,
   type LinkedInWebhookRejection,
@@ -63,19 +63,16 @@ export class LinkedInAdapter implements PresenceAdapter {
     rateBudgets: linkedinManifest.rateBudgets,
   };
   private readonly clock: Clock;
-  private readonly ledger: LinkedInSignalLedger;
+  private readonly relay: RecencyRelay<LinkedInWebhookRejection>;
   private readonly windowMs: number;
-  private readonly stats: LinkedInWebhookStats = { accepted: 0, rejected: {}, signals: 0 };
+  private signals = 0;
   private client?: LinkedInApiClient;
   private member?: LinkedInUserInfo;
-  private sink?: PushSink;
-  private lastRejection?: { code: string; message: string; at: Date };
-  private closed = false;
 
   constructor(private readonly config: LinkedInAdapterConfig, private readonly deps: LinkedInAdapterDeps = {}) {
     this.clock = deps.clock ?? systemClock;
     this.windowMs = config.recencyWindowMs ?? linkedinManifest.recencyWindowMs;
-    this.ledger = new LinkedInSignalLedger(config.maxRememberedPeople);
+    this.relay = new RecencyRelay({ platform: 'linkedin', clock: this.clock, windowMs: this.windowMs, maxRemembered: config.maxRememberedPeople });
   }
 
   /**
@@ -83,7 +80,7 @@ export class LinkedInAdapter implements PresenceAdapter {
    * granted). AUTH_INVALID when there is no token yet, or LinkedIn rejects it.
    */
   async connect(): Promise<void> {
-    this.assertOpen();
+    this.relay.assertOpen();
     const { accessToken } = this.config.credentials;
     if (!accessToken) {
       throw new PresenceError(
@@ -118,16 +115,12 @@ export class LinkedInAdapter implements PresenceAdapter {
    * tell us whether a member exists or is online, only that we saw no act, and core reports unknown.
    */
   async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
-    this.assertOpen();
-    const now = this.clock.now();
-    return { records: accountIds.flatMap((id) => this.ledger.record(id, now, this.windowMs) ?? []), notFound: [] };
+    return this.relay.fetchPresence(accountIds);
   }
 
   /** Webhooks are received by the service; starting push means "forward what arrives". */
   async startPush(sink: PushSink): Promise<void> {
-    this.assertOpen();
-    this.sink = sink;
-    sink.connection('up');
+    this.relay.startPush(sink);
   }
 
   /** The stateful front of {@link handleLinkedInWebhook}: verifies, counts, remembers and pushes advances. */
@@ -136,43 +129,25 @@ export class LinkedInAdapter implements PresenceAdapter {
       recencyWindowMs: this.windowMs,
     });
     if (result.rejected) {
-      this.stats.rejected[result.rejected] = (this.stats.rejected[result.rejected] ?? 0) + 1;
-      this.lastRejection = { code: 'PROTOCOL', message: `webhook rejected: ${result.rejected}`, at: new Date(this.clock.now()) };
+      this.relay.refused(result.rejected);
       return result;
     }
     if (request.method.toUpperCase() !== 'POST') return result;
-    this.stats.accepted++;
-    this.stats.signals += result.signals.length;
-    if (this.closed) return result;
-    const advanced = new Set(this.ledger.apply(result.signals, this.clock.now()));
-    for (const record of result.records) {
-      if (advanced.has(record.accountId)) this.sink?.presence(record);
-    }
+    this.signals += result.signals.length;
+    this.relay.received(result.signals.map(linkedinRecencySignal), result.records);
     return result;
   }
 
   webhookStats(): LinkedInWebhookStats {
-    return { accepted: this.stats.accepted, rejected: { ...this.stats.rejected }, signals: this.stats.signals };
+    return { ...this.relay.counts(), signals: this.signals };
   }
 
   health(): AdapterHealth {
-    const health: AdapterHealth = this.client?.health() ?? { breaker: 'closed', budgets: [], retries: 0 };
-    const lastError = [health.lastError, this.lastRejection]
-      .filter((error): error is NonNullable<typeof error> => error !== undefined)
-      .sort((a, b) => b.at.getTime() - a.at.getTime())[0];
-    return { ...health, connection: this.closed ? 'down' : this.sink ? 'up' : health.connection, lastError };
+    return this.relay.health(this.client?.health() ?? { breaker: 'closed', budgets: [], retries: 0 });
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.client?.close();
-    this.sink?.connection('down');
-    this.sink = undefined;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new PresenceError('UNSUPPORTED', 'linkedin adapter is closed', { platform: 'linkedin' });
+    if (this.relay.close()) this.client?.close();
   }
 }
 

@@ -1,5 +1,5 @@
-import { runAdapterContract } from '@amo/presence-adapter-kit/testing';
-import { LinkedInEmulator, serveWebhook, type SocialAction } from './testing';
+import { runAdapterContract, serveWebhook } from '@amo/presence-adapter-kit/testing';
+import { LinkedInEmulator, type SocialAction } from './testing';
 import { createLinkedInAdapter } from './linkedin.adapter';
 
 /** LinkedIn has no status values; a "native status" here is a member's act and its age. */

@@ -1,6 +1,7 @@
 // The README's example, kept runnable (relative imports here; the README imports the package names).
 import { PresenceAggregator } from '@amo/presence-core';
-import { LinkedInEmulator, serveWebhook } from './testing';
+import { serveWebhook } from '@amo/presence-adapter-kit/testing';
+import { LinkedInEmulator } from './testing';
 import { createLinkedInAdapter, parseLinkedInCredentials } from './index';
 
 it('README example: unknown until the member acts on the Page, then online', async () => {

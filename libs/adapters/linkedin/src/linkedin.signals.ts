@@ -1,3 +1,5 @@
+import type { RecencySignal } from '@amo/presence-adapter-kit';
+
 /**
  * A member's own act on a Company Page, read from an organization social action notification: the member's
  * URN and the notification's `lastModifiedAt`. This says "member X acted at time T"; it says nothing about
@@ -11,6 +13,11 @@ export interface LinkedInSignal {
   action: string;
   notificationId?: string;
   organization?: string;
+}
+
+/** A member's act as the kit's recency memory reads it: lastSeen at `at`, `action` as the raw status. */
+export function linkedinRecencySignal(signal: LinkedInSignal): RecencySignal {
+  return { accountId: signal.memberUrn, at: signal.at, kind: signal.action };
 }
 
 export interface ExtractedLinkedInSignals {

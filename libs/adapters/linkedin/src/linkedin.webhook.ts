@@ -1,11 +1,11 @@
-import { hmacSha256Hex, linkedinChallengeResponse, timingSafeEqualString } from '@amo/presence-adapter-kit';
-import { type Clock, DEFAULT_RECENCY_WINDOW_MS, type PlatformPresence, recencyStatus } from '@amo/presence-core';
-import { extractLinkedInSignals, type LinkedInSignal } from './linkedin.signals';
+import { hmacSha256Hex, linkedinChallengeResponse, readSignedJsonPost, recencyRecords, timingSafeEqualString, type WebhookHeaders } from '@amo/presence-adapter-kit';
+import { type Clock, DEFAULT_RECENCY_WINDOW_MS, type PlatformPresence } from '@amo/presence-core';
+import { extractLinkedInSignals, type LinkedInSignal, linkedinRecencySignal } from './linkedin.signals';
 
 /** What the service's webhook controller hands over: the request exactly as received. */
 export interface LinkedInWebhookRequest {
   method: string;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
+  headers: WebhookHeaders;
   /** The body bytes as received: the signature covers them, so never a re-serialized object. */
   rawBody?: string | Buffer;
   query?: Readonly<Record<string, unknown>>;
@@ -38,13 +38,6 @@ export interface LinkedInWebhookResult {
 const DEFAULT_MAX_BODY_BYTES = 256_000;
 const SIGNATURE_PREFIX = 'hmacsha256=';
 
-function header(headers: LinkedInWebhookRequest['headers'], name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
-}
-
 function first(value: unknown): string | undefined {
   const one = Array.isArray(value) ? value[0] : value;
   return typeof one === 'string' && one !== '' ? one : undefined;
@@ -75,22 +68,7 @@ export function verifyLinkedInSignature(o: { clientSecret: string; signatureHead
 
 /** Member acts to records: lastSeen = observedAt = the act's time (clamped to now), newest per member. */
 export function recordsFromLinkedInSignals(signals: readonly LinkedInSignal[], nowMs: number, windowMs = DEFAULT_RECENCY_WINDOW_MS): PlatformPresence[] {
-  const newest = new Map<string, LinkedInSignal>();
-  for (const signal of signals) {
-    const held = newest.get(signal.memberUrn);
-    if (!held || signal.at.getTime() > held.at.getTime()) newest.set(signal.memberUrn, signal);
-  }
-  return [...newest.values()].map((signal) => {
-    const at = new Date(Math.min(signal.at.getTime(), nowMs));
-    return {
-      platform: 'linkedin',
-      accountId: signal.memberUrn,
-      status: recencyStatus(at, nowMs, windowMs),
-      rawStatus: signal.action,
-      lastSeen: at,
-      observedAt: at,
-    };
-  });
+  return recencyRecords('linkedin', signals.map(linkedinRecencySignal), nowMs, windowMs);
 }
 
 /**
@@ -114,21 +92,17 @@ export function handleLinkedInWebhook(
     return { status: 200, body, contentType: 'application/json', records: [], signals: [] };
   }
   if (method !== 'POST') return reject(405, 'method', 'only GET and POST are accepted');
-  if (!secrets.clientSecret) return reject(503, 'not-configured', 'no client secret is configured to verify deliveries');
-  const rawBody = request.rawBody ?? '';
-  if (Buffer.byteLength(rawBody) > (options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) return reject(413, 'too-large', 'body too large');
-  const signatureHeader = header(request.headers, 'x-li-signature');
-  if (!signatureHeader) return reject(401, 'unsigned', 'missing X-LI-Signature');
-  if (!verifyLinkedInSignature({ clientSecret: secrets.clientSecret, signatureHeader, rawBody })) {
-    return reject(403, 'bad-signature', 'signature mismatch');
-  }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(rawBody.toString());
-  } catch {
-    return reject(400, 'malformed', 'body is not JSON');
-  }
-  const { signals } = extractLinkedInSignals(payload);
+  const read = readSignedJsonPost({
+    headers: request.headers,
+    rawBody: request.rawBody,
+    secret: secrets.clientSecret,
+    secretName: 'client secret',
+    signatureHeader: 'X-LI-Signature',
+    verify: (clientSecret, signatureHeader, rawBody) => verifyLinkedInSignature({ clientSecret, signatureHeader, rawBody }),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  });
+  if (!read.ok) return reject(read.status, read.rejected, read.message);
+  const { signals } = extractLinkedInSignals(read.payload);
   const records = recordsFromLinkedInSignals(signals, clock.now(), options.recencyWindowMs);
   return { status: 200, body: { received: signals.length }, contentType: 'application/json', records, signals };
 }

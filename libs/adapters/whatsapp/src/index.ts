@@ -3,6 +3,5 @@ export * from './whatsapp.credentials';
 export * from './whatsapp.errors';
 export * from './whatsapp.signals';
 export * from './whatsapp.webhook';
-export * from './whatsapp.ledger';
 export * from './whatsapp.client';
 export * from './whatsapp.adapter';

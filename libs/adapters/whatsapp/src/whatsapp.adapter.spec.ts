@@ -1,5 +1,6 @@
 import { PresenceAggregator, type PlatformPresence, type Scheduler } from '@amo/presence-core';
-import { serveWebhook, WhatsAppEmulator, type WebhookReceiver } from './testing';
+import { serveWebhook, type WebhookReceiver } from '@amo/presence-adapter-kit/testing';
+import { WhatsAppEmulator } from './testing';
 import { createWhatsAppAdapter, type WhatsAppAdapter, whatsappAdapterFactory } from './whatsapp.adapter';
 import { parseWhatsAppCredentials } from './whatsapp.credentials';
 

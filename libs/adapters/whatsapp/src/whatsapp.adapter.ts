@@ -1,4 +1,4 @@
-import type { BackoffOptions, BreakerOptions, RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, type RateBudgetRegistry, RecencyRelay } from '@amo/presence-adapter-kit';
 import {
   type AdapterCapabilities,
   type AdapterFactory,
@@ -6,14 +6,13 @@ import {
   type Clock,
   type FetchResult,
   type PresenceAdapter,
-  PresenceError,
   type PushSink,
   systemClock,
 } from '@amo/presence-core';
 import { WhatsAppGraphClient, type WhatsAppPhoneNumber } from './whatsapp.client';
 import { parseWhatsAppCredentials, type WhatsAppCredentials } from './whatsapp.credentials';
-import { WhatsAppSignalLedger, type WhatsAppSignalState } from './whatsapp.ledger';
 import { whatsappManifest } from './whatsapp.manifest';
+import { type WhatsAppSignalKind, whatsappRecencySignal } from './whatsapp.signals';
 import {
   handleWhatsAppWebhook,
   type WhatsAppWebhookRejection,
@@ -44,6 +43,16 @@ export interface WhatsAppAdapterDeps {
   budgets?: RateBudgetRegistry;
 }
 
+/** What the adapter knows about one person: the newest strong signal, and the newest reachability proof. */
+export interface WhatsAppSignalState {
+  waId: string;
+  /** Newest strong signal (inbound message or read receipt); undefined if only `delivered` was ever seen. */
+  lastSeen?: Date;
+  lastSeenBy?: Exclude<WhatsAppSignalKind, 'delivered'>;
+  /** Newest `delivered` status: the phone was online then. Never makes anyone online. */
+  reachableAt?: Date;
+}
+
 /** Webhook counters: what was accepted, refused (by reason) and read. */
 export interface WhatsAppWebhookStats {
   accepted: number;
@@ -63,18 +72,15 @@ export class WhatsAppAdapter implements PresenceAdapter {
   };
   private readonly clock: Clock;
   private readonly client: WhatsAppGraphClient;
-  private readonly ledger: WhatsAppSignalLedger;
+  private readonly relay: RecencyRelay<WhatsAppWebhookRejection>;
   private readonly windowMs: number;
-  private readonly stats: WhatsAppWebhookStats = { accepted: 0, rejected: {}, signals: { message: 0, read: 0, delivered: 0 } };
-  private sink?: PushSink;
+  private readonly signalCounts: WhatsAppWebhookStats['signals'] = { message: 0, read: 0, delivered: 0 };
   private number?: WhatsAppPhoneNumber;
-  private lastRejection?: { code: string; message: string; at: Date };
-  private closed = false;
 
   constructor(private readonly config: WhatsAppAdapterConfig, deps: WhatsAppAdapterDeps = {}) {
     this.clock = deps.clock ?? systemClock;
     this.windowMs = config.recencyWindowMs ?? whatsappManifest.recencyWindowMs;
-    this.ledger = new WhatsAppSignalLedger(config.maxRememberedPeople);
+    this.relay = new RecencyRelay({ platform: 'whatsapp', clock: this.clock, windowMs: this.windowMs, maxRemembered: config.maxRememberedPeople });
     this.client = new WhatsAppGraphClient({
       accessToken: config.credentials.apiKey,
       graphBaseUrl: config.graphBaseUrl,
@@ -91,7 +97,7 @@ export class WhatsAppAdapter implements PresenceAdapter {
 
   /** Proves the token by reading the business phone number; AUTH_INVALID on 401 or Graph error 190. */
   async connect(): Promise<void> {
-    this.assertOpen();
+    this.relay.assertOpen();
     this.number = await this.client.phoneNumber(this.config.credentials.phoneNumberId);
   }
 
@@ -106,17 +112,12 @@ export class WhatsAppAdapter implements PresenceAdapter {
    * core reports a person without a record as unknown.
    */
   async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
-    this.assertOpen();
-    const now = this.clock.now();
-    const records = accountIds.flatMap((id) => this.ledger.record(id, now, this.windowMs) ?? []);
-    return { records, notFound: [] };
+    return this.relay.fetchPresence(accountIds);
   }
 
   /** Webhooks are received by the service, not opened by us: starting push means "forward what arrives". */
   async startPush(sink: PushSink): Promise<void> {
-    this.assertOpen();
-    this.sink = sink;
-    sink.connection('up');
+    this.relay.startPush(sink);
   }
 
   /**
@@ -127,49 +128,34 @@ export class WhatsAppAdapter implements PresenceAdapter {
     const { appSecret, verifyToken } = this.config.credentials;
     const result = handleWhatsAppWebhook(request, { appSecret, verifyToken }, this.clock, { recencyWindowMs: this.windowMs });
     if (result.rejected) {
-      this.stats.rejected[result.rejected] = (this.stats.rejected[result.rejected] ?? 0) + 1;
-      this.lastRejection = { code: 'PROTOCOL', message: `webhook rejected: ${result.rejected}`, at: new Date(this.clock.now()) };
+      this.relay.refused(result.rejected);
       return result;
     }
     if (request.method.toUpperCase() !== 'POST') return result;
-    this.stats.accepted++;
-    for (const signal of result.signals) this.stats.signals[signal.kind]++;
-    if (this.closed) return result;
-    const now = this.clock.now();
-    const advanced = new Set(this.ledger.apply(result.signals, now));
-    for (const record of result.records) {
-      if (advanced.has(record.accountId)) this.sink?.presence(record);
-    }
+    for (const signal of result.signals) this.signalCounts[signal.kind]++;
+    this.relay.received(result.signals.map(whatsappRecencySignal), result.records);
     return result;
   }
 
   /** What is known about one person, including the weak reachability signal that never makes them online. */
   signalsOf(waId: string): WhatsAppSignalState | undefined {
-    return this.ledger.state(waId);
+    const state = this.relay.state(waId);
+    if (!state) return undefined;
+    // lastSeenBy is a strong signal's kind: whatsappRecencySignal hands the relay nothing else.
+    const { accountId, ...signals } = state;
+    return { waId: accountId, ...signals } as WhatsAppSignalState;
   }
 
   webhookStats(): WhatsAppWebhookStats {
-    return { accepted: this.stats.accepted, rejected: { ...this.stats.rejected }, signals: { ...this.stats.signals } };
+    return { ...this.relay.counts(), signals: { ...this.signalCounts } };
   }
 
   health(): AdapterHealth {
-    const health = this.client.health();
-    const lastError = [health.lastError, this.lastRejection]
-      .filter((error): error is NonNullable<typeof error> => error !== undefined)
-      .sort((a, b) => b.at.getTime() - a.at.getTime())[0];
-    return { ...health, connection: this.closed ? 'down' : this.sink ? 'up' : health.connection, lastError };
+    return this.relay.health(this.client.health());
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.client.close();
-    this.sink?.connection('down');
-    this.sink = undefined;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new PresenceError('UNSUPPORTED', 'whatsapp adapter is closed', { platform: 'whatsapp' });
+    if (this.relay.close()) this.client.close();
   }
 }
 

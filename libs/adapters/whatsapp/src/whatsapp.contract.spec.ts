@@ -1,5 +1,5 @@
-import { runAdapterContract } from '@amo/presence-adapter-kit/testing';
-import { serveWebhook, WhatsAppEmulator } from './testing';
+import { runAdapterContract, serveWebhook } from '@amo/presence-adapter-kit/testing';
+import { WhatsAppEmulator } from './testing';
 import { createWhatsAppAdapter } from './whatsapp.adapter';
 import { parseWhatsAppCredentials } from './whatsapp.credentials';
 

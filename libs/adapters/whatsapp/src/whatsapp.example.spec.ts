@@ -1,6 +1,7 @@
 // The README's example, kept runnable (relative imports here; the README imports the package names).
 import { PresenceAggregator } from '@amo/presence-core';
-import { serveWebhook, WhatsAppEmulator } from './testing';
+import { serveWebhook } from '@amo/presence-adapter-kit/testing';
+import { WhatsAppEmulator } from './testing';
 import { createWhatsAppAdapter, parseWhatsAppCredentials } from './index';
 
 it('README example: a signed inbound message makes the person online', async () => {

@@ -1,3 +1,5 @@
+import type { RecencySignal } from '@amo/presence-adapter-kit';
+
 /**
  * The only facts the Cloud API gives about a person's activity, read out of a webhook body. Strong signals
  * mean the person acted at that time; a weak one means only that their phone was reachable.
@@ -21,6 +23,11 @@ export interface ExtractedSignals {
   signals: WhatsAppSignal[];
   /** Entries we could not read (no id, no timestamp) or that carry no activity (sent, failed, system). */
   ignored: number;
+}
+
+/** A signal as the kit's recency memory reads it: `delivered` is weak (reachable, never seen). */
+export function whatsappRecencySignal(signal: WhatsAppSignal): RecencySignal {
+  return { accountId: signal.waId, at: signal.at, kind: signal.kind, weak: signal.strength === 'weak' };
 }
 
 const STRENGTH: Record<WhatsAppSignalKind, 'strong' | 'weak'> = { message: 'strong', read: 'strong', delivered: 'weak' };

@@ -1,11 +1,11 @@
-import { metaVerificationChallenge, verifyMetaSignature } from '@amo/presence-adapter-kit';
-import { type Clock, DEFAULT_RECENCY_WINDOW_MS, type PlatformPresence, recencyStatus } from '@amo/presence-core';
-import { extractWhatsAppSignals, type WhatsAppSignal } from './whatsapp.signals';
+import { metaVerificationChallenge, readSignedJsonPost, recencyRecords, verifyMetaSignature, type WebhookHeaders } from '@amo/presence-adapter-kit';
+import { type Clock, DEFAULT_RECENCY_WINDOW_MS, type PlatformPresence } from '@amo/presence-core';
+import { extractWhatsAppSignals, whatsappRecencySignal, type WhatsAppSignal } from './whatsapp.signals';
 
 /** What the service's webhook controller hands over: the request exactly as received. */
 export interface WhatsAppWebhookRequest {
   method: string;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
+  headers: WebhookHeaders;
   /** The body bytes as received: the signature covers them, so never a re-serialized object. */
   rawBody?: string | Buffer;
   query?: Readonly<Record<string, unknown>>;
@@ -46,42 +46,19 @@ export interface WhatsAppWebhookResult {
 
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 
-function header(headers: WhatsAppWebhookRequest['headers'], name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
-}
-
 function reject(status: number, rejected: WhatsAppWebhookRejection, message: string): WhatsAppWebhookResult {
   return { status, body: { error: message }, contentType: 'application/json', records: [], signals: [], rejected };
 }
 
 /**
- * Turns strong signals into records. A person's lastSeen is the signal's own time (clamped to now, so a
- * skewed sender cannot make someone online in the future) and observedAt equals it: core drops a record older
- * than the one it holds, so a retried or late delivery of an older signal never moves lastSeen backwards.
- * `delivered` makes no record: it proves the phone was reachable, not that the person looked, and a record
- * without lastSeen would replace the one that has it.
+ * Turns strong signals into records, one per person (the newest in the delivery). A person's lastSeen is the
+ * signal's own time (clamped to now, so a skewed sender cannot make someone online in the future) and observedAt
+ * equals it: core drops a record older than the one it holds, so a retried or late delivery of an older signal
+ * never moves lastSeen backwards. `delivered` makes no record: it proves the phone was reachable, not that the
+ * person looked, and a record without lastSeen would replace the one that has it.
  */
 export function recordsFromSignals(signals: readonly WhatsAppSignal[], nowMs: number, windowMs = DEFAULT_RECENCY_WINDOW_MS): PlatformPresence[] {
-  const newest = new Map<string, WhatsAppSignal>();
-  for (const signal of signals) {
-    if (signal.strength !== 'strong') continue;
-    const held = newest.get(signal.waId);
-    if (!held || signal.at.getTime() > held.at.getTime()) newest.set(signal.waId, signal);
-  }
-  return [...newest.values()].map((signal) => {
-    const at = new Date(Math.min(signal.at.getTime(), nowMs));
-    return {
-      platform: 'whatsapp',
-      accountId: signal.waId,
-      status: recencyStatus(at, nowMs, windowMs),
-      rawStatus: signal.kind,
-      lastSeen: at,
-      observedAt: at,
-    };
-  });
+  return recencyRecords('whatsapp', signals.map(whatsappRecencySignal), nowMs, windowMs);
 }
 
 /**
@@ -104,21 +81,17 @@ export function handleWhatsAppWebhook(
     return { status: 200, body: challenge, contentType: 'text/plain', records: [], signals: [] };
   }
   if (method !== 'POST') return reject(405, 'method', 'only GET and POST are accepted');
-  if (!secrets.appSecret) return reject(503, 'not-configured', 'no app secret is configured to verify deliveries');
-  const rawBody = request.rawBody ?? '';
-  if (Buffer.byteLength(rawBody) > (options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) return reject(413, 'too-large', 'body too large');
-  const signatureHeader = header(request.headers, 'x-hub-signature-256');
-  if (!signatureHeader) return reject(401, 'unsigned', 'missing X-Hub-Signature-256');
-  if (!verifyMetaSignature({ appSecret: secrets.appSecret, signatureHeader, rawBody })) {
-    return reject(403, 'bad-signature', 'signature mismatch');
-  }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(rawBody.toString());
-  } catch {
-    return reject(400, 'malformed', 'body is not JSON');
-  }
-  const { signals } = extractWhatsAppSignals(payload);
+  const read = readSignedJsonPost({
+    headers: request.headers,
+    rawBody: request.rawBody,
+    secret: secrets.appSecret,
+    secretName: 'app secret',
+    signatureHeader: 'X-Hub-Signature-256',
+    verify: (appSecret, signatureHeader, rawBody) => verifyMetaSignature({ appSecret, signatureHeader, rawBody }),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  });
+  if (!read.ok) return reject(read.status, read.rejected, read.message);
+  const { signals } = extractWhatsAppSignals(read.payload);
   const records = recordsFromSignals(signals, clock.now(), options.recencyWindowMs);
   return { status: 200, body: { received: signals.length }, contentType: 'application/json', records, signals };
 }

@@ -1,4 +1,3 @@
 export * from './linkedin.emulator';
 export * from './linkedin.webhook-sender';
 export * from './linkedin.payloads';
-export * from './webhook-receiver';

@@ -1,4 +1,3 @@
 export * from './whatsapp.emulator';
 export * from './whatsapp.webhook-sender';
 export * from './whatsapp.payloads';
-export * from './webhook-receiver';
