@@ -1,9 +1,9 @@
 import type { Clock, PlatformPresence, SlackDndWindow } from '@amo/presence-core';
-import { verifySlackSignature } from '@amo/presence-adapter-kit';
+import { headerValue, verifySlackSignature, type WebhookHeaders } from '@amo/presence-adapter-kit';
 import { buildSlackRecord, mergeSlackState, type SlackStatusFields, type SlackUserState, type SlackUserUpdate } from './slack.state';
 
-/** Node's IncomingHttpHeaders, a fetch Headers, or any plain map of header names to values. */
-export type SlackEventHeaders = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+/** The kit's `WebhookHeaders`: Node's IncomingHttpHeaders, a fetch Headers, or any plain map of names to values. */
+export type SlackEventHeaders = WebhookHeaders;
 
 /** One Events API request exactly as received: the raw body is what the signature covers. */
 export interface SlackEventRequest {
@@ -35,14 +35,6 @@ export interface SlackEventResult {
 
 /** Looks up what is already known about a user, so a pushed record can carry their presence. */
 export type SlackStateLookup = (accountId: string) => SlackUserState | undefined;
-
-function header(headers: SlackEventHeaders, name: string): string | undefined {
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  const map = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
-  const key = Object.keys(map).find((candidate) => candidate.toLowerCase() === name);
-  const value = key === undefined ? undefined : map[key];
-  return Array.isArray(value) ? value[0] : (value as string | undefined);
-}
 
 function reply(status: number, body: string, extra: Partial<SlackEventResult> = {}): SlackEventResult {
   return { status, body, contentType: 'text/plain; charset=utf-8', records: [], updates: [], ...extra };
@@ -102,8 +94,8 @@ export function handleSlackEvent(
   const nowMs = clock.now();
   const verified = verifySlackSignature({
     signingSecret: secrets.signingSecret,
-    timestamp: header(request.headers, 'x-slack-request-timestamp'),
-    signature: header(request.headers, 'x-slack-signature'),
+    timestamp: headerValue(request.headers, 'x-slack-request-timestamp'),
+    signature: headerValue(request.headers, 'x-slack-signature'),
     rawBody: request.rawBody,
     nowMs,
     toleranceSec: secrets.toleranceSec,

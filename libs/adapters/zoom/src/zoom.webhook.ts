@@ -1,11 +1,11 @@
 import { type Clock, type PlatformPresence, systemClock } from '@amo/presence-core';
-import { verifyZoomSignature, zoomUrlValidationResponse } from '@amo/presence-adapter-kit';
+import { headerValue, verifyZoomSignature, type WebhookHeaders, zoomUrlValidationResponse } from '@amo/presence-adapter-kit';
 import { zoomManifest } from './zoom.manifest';
 import { zoomPresenceRecord } from './zoom.presence';
 
 /** What the service's webhook controller hands over: the raw body, untouched, and the request headers. */
 export interface ZoomWebhookRequest {
-  headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+  headers: WebhookHeaders;
   rawBody: string | Buffer;
   method?: string;
   query?: Readonly<Record<string, unknown>>;
@@ -39,14 +39,6 @@ export interface ZoomPresenceEvent {
 }
 
 const JSON_TYPE = 'application/json';
-
-function header(headers: ZoomWebhookRequest['headers'], name: string): string | undefined {
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
-  const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name);
-  const value = key === undefined ? undefined : record[key];
-  return Array.isArray(value) ? value[0] : (value as string | undefined);
-}
 
 function refuse(status: number, reason: string): ZoomWebhookResult {
   return { status, body: { error: reason }, contentType: JSON_TYPE, records: [], reason };
@@ -86,8 +78,8 @@ export function handleZoomWebhook(
 ): ZoomWebhookResult {
   if (request.method !== undefined && request.method.toUpperCase() !== 'POST') return refuse(405, 'method not allowed');
   const rawBody = typeof request.rawBody === 'string' ? request.rawBody : request.rawBody.toString('utf8');
-  const timestamp = header(request.headers, zoomManifest.webhook.timestampHeader);
-  const signature = header(request.headers, zoomManifest.webhook.signatureHeader);
+  const timestamp = headerValue(request.headers, zoomManifest.webhook.timestampHeader);
+  const signature = headerValue(request.headers, zoomManifest.webhook.signatureHeader);
   if (timestamp === undefined || signature === undefined) return refuse(401, 'missing signature headers');
   const input = { secretToken: secrets.secretToken, timestamp, signature, rawBody, nowMs: clock.now() };
   const toleranceSec = secrets.toleranceSec ?? zoomManifest.webhook.toleranceSec;
