@@ -36,6 +36,7 @@ const cell = (userId: string, platform: string) => `#grid tr[data-user="${userId
   });
 
   it('asks for the key, then shows the sandbox people with their statuses on each platform', async () => {
+    await service.firstReadings();
     await page.goto(service.url);
     await page.fill('#key', BOOTSTRAP_KEY);
     await page.click('#login button[type="submit"]');
@@ -43,7 +44,6 @@ const cell = (userId: string, platform: string) => `#grid tr[data-user="${userId
     expect(await page.isVisible('#sandbox')).toBe(true);
     const people = await page.$$eval('#grid tr[data-user]', (rows) => rows.map((row) => row.getAttribute('data-user')));
     expect(people).toEqual(service.sandbox.people.map((person) => person.userId).sort());
-    // Readings arrive over the stream as the service's first polls and pushes land.
     await page.waitForSelector(`${cell('alice', 'teams')} span[data-status="busy"]`, { timeout: 10_000 });
     await page.waitForSelector(`${cell('alice', 'discord')} span[data-status="online"]`, { timeout: 10_000 });
     await page.waitForSelector(`${cell('carol', 'discord')} span[data-status="busy"]`, { timeout: 10_000 });
@@ -52,7 +52,7 @@ const cell = (userId: string, platform: string) => `#grid tr[data-user="${userId
     expect(await page.getAttribute('#grid tr[data-user="alice"] td.aggregate', 'data-aggregate')).toBe('online');
     const platforms = await page.$$eval('#platforms li[data-platform]', (items) => items.map((item) => [item.getAttribute('data-platform'), item.getAttribute('data-health')]));
     expect(Object.fromEntries(platforms)).toMatchObject({ discord: 'connected', slack: 'connected', teams: 'connected', zoom: 'connected', whatsapp: 'connected', linkedin: 'connected' });
-  }, 30_000);
+  }, 45_000);
 
   it('shows a status change scripted on an emulator within 2 seconds, without a reload', async () => {
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createApp, startApp } from '@amo/presence-api/src/bootstrap';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { loadConfig } from '@amo/presence-api/src/config/config.loader';
+import type { Platform } from '@amo/presence-core';
 import { type Sandbox, startSandbox } from '@amo/presence-sandbox';
 
 export const BOOTSTRAP_KEY = 'dashboard-e2e-admin-key-0123456789abcdef';
@@ -25,6 +26,8 @@ async function freePort(): Promise<number> {
 
 export interface SandboxService {
   url: string;
+  /** Resolves once the service holds a reading for every account that has one to give (first polls and pushes). */
+  firstReadings(timeoutMs?: number): Promise<void>;
   /** The sandbox the service started, for scripting changes and outages on its emulators. */
   sandbox: Sandbox;
   close(): Promise<void>;
@@ -63,9 +66,24 @@ export async function bootSandboxService(env: Record<string, string> = {}): Prom
   });
   await startApp(app, config, '127.0.0.1');
   if (!sandbox) throw new Error('presence-api did not start the sandbox');
+  const ready = sandbox;
   return {
     url,
     sandbox,
+    firstReadings: async (timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (const person of ready.people) {
+        // A WhatsApp/LinkedIn account nobody heard from has no reading to wait for.
+        const expected = Object.keys(person.accounts).filter((platform) => ready.nativeStatus(person.userId, platform as Platform) !== undefined);
+        for (;;) {
+          const response = await fetch(`${url}/v1/presence/${person.userId}`, { headers: { authorization: `Bearer ${BOOTSTRAP_KEY}` } });
+          const body = (await response.json()) as { platforms?: Record<string, unknown> };
+          if (expected.every((platform) => body.platforms?.[platform])) break;
+          if (Date.now() > deadline) throw new Error(`${person.userId}: no reading yet from ${expected.filter((p) => !body.platforms?.[p]).join(', ')}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    },
     close: async () => {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
