@@ -1,73 +1,137 @@
 import { allPages, api, ApiError, health, streamUrl } from './api.js';
-import { applyMessage, type DashboardState, type PlatformHealth, personFromApi, type StreamMessage, type TimelineEntry } from './state.js';
+import { applyMessage, type DashboardState, type Person, type PlatformHealth, personFromApi, type StreamMessage, type TimelineEntry } from './state.js';
 import { renderGrid, renderPlatforms, updateRow } from './view.js';
 
 const KEY_STORAGE = 'presence-dashboard-key';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
+type PresenceBody = Parameters<typeof personFromApi>[2];
+
 function setStatus(text: string): void {
   $('connection').textContent = text;
 }
 
-async function load(key: string): Promise<DashboardState> {
-  const [info, platformsBody, users] = await Promise.all([
-    health(),
-    api<{ platforms: PlatformHealth[] }>(key, '/v1/platforms'),
-    allPages<{ userId: string; platforms: string[] }>(key, '/v1/users?limit=200', 'users'),
-  ]);
-  // The timeline needs the admin scope; a read-only key still sees the grid.
-  const audit = await allPages<TimelineEntry & { userId: string }>(key, '/v1/audit?limit=500', 'entries', 1).catch(() => []);
-  const people = new Map();
-  await Promise.all(
-    users.map(async (user) => {
-      const presence = await api<Parameters<typeof personFromApi>[2]>(key, `/v1/presence/${encodeURIComponent(user.userId)}`).catch(() => null);
-      const timeline = audit.filter((entry) => entry.userId === user.userId);
-      people.set(user.userId, personFromApi(user.userId, user.platforms, presence, timeline));
-    }),
-  );
-  const sorted = new Map([...people.entries()].sort(([a], [b]) => a.localeCompare(b)));
-  return { sandbox: info.sandbox === true, platforms: platformsBody.platforms, people: sorted };
+async function loadPerson(key: string, userId: string, linked: string[], timeline: TimelineEntry[]): Promise<Person> {
+  const presence = await api<PresenceBody>(key, `/v1/presence/${encodeURIComponent(userId)}`).catch(() => null);
+  return personFromApi(userId, linked, presence, timeline);
 }
 
-/** Live updates over the stream; reconnects with a growing delay, never polls. */
-function connect(key: string, state: DashboardState, table: HTMLTableElement, attempt = 0): void {
-  const socket = new WebSocket(streamUrl(key));
-  socket.addEventListener('open', () => {
-    setStatus('live');
-    attempt = 0;
-    socket.send(JSON.stringify({ type: 'subscribe', userIds: [...state.people.keys()].slice(0, 1000) }));
-  });
-  socket.addEventListener('message', (event) => {
-    let message: StreamMessage;
-    try {
-      message = JSON.parse(String(event.data)) as StreamMessage;
-    } catch {
+/**
+ * Live view: subscribe first, then read the current state over REST, so no change can fall between the two.
+ * A person or platform that changed while the reads were in flight is read again afterwards.
+ */
+class LiveBoard {
+  private socket: WebSocket | null = null;
+  private loading = true;
+  private readonly dirtyPeople = new Set<string>();
+  private dirtyPlatforms = false;
+  private attempt = 0;
+
+  constructor(
+    private readonly key: string,
+    private readonly state: DashboardState,
+    private readonly table: HTMLTableElement,
+  ) {}
+
+  /** Opens the stream and resolves once the server confirmed the subscription (or the socket failed). */
+  connect(): Promise<void> {
+    return new Promise((resolve) => {
+      const socket = new WebSocket(streamUrl(this.key));
+      this.socket = socket;
+      socket.addEventListener('open', () => {
+        this.attempt = 0;
+        setStatus('live');
+        socket.send(JSON.stringify({ type: 'subscribe', userIds: [...this.state.people.keys()].slice(0, 1000) }));
+      });
+      socket.addEventListener('message', (event) => {
+        let message: StreamMessage;
+        try {
+          message = JSON.parse(String(event.data)) as StreamMessage;
+        } catch {
+          return;
+        }
+        if (message.type === 'subscribed') resolve();
+        else this.receive(message);
+      });
+      socket.addEventListener('close', () => {
+        resolve();
+        setStatus('reconnecting…');
+        const delay = Math.min(30_000, 1000 * 2 ** this.attempt++);
+        // After a gap the stream may have missed changes: reconnect, then read everyone again.
+        setTimeout(() => void this.connect().then(() => this.refreshAll()), delay);
+      });
+    });
+  }
+
+  /** Ends the loading phase: re-reads whatever changed meanwhile, then applies messages as they come. */
+  async settle(): Promise<void> {
+    this.loading = false;
+    await Promise.all([...this.dirtyPeople].map((userId) => this.refreshPerson(userId)));
+    this.dirtyPeople.clear();
+    if (this.dirtyPlatforms) await this.refreshPlatforms();
+  }
+
+  private receive(message: StreamMessage): void {
+    if (this.loading) {
+      const userId = (message as { userId?: unknown }).userId;
+      if (typeof userId === 'string') this.dirtyPeople.add(userId);
+      if (message.type === 'platform') this.dirtyPlatforms = true;
       return;
     }
-    const redraw = applyMessage(state, message);
-    if (redraw === 'platforms') renderPlatforms($('platforms'), state.platforms);
-    else if (redraw) updateRow(table, state, redraw);
-  });
-  socket.addEventListener('close', () => {
-    setStatus('reconnecting…');
-    const delay = Math.min(30_000, 1000 * 2 ** attempt);
-    setTimeout(() => connect(key, state, table, attempt + 1), delay);
-  });
+    const redraw = applyMessage(this.state, message);
+    if (redraw === 'platforms') renderPlatforms($('platforms'), this.state.platforms);
+    else if (redraw) updateRow(this.table, this.state, redraw);
+  }
+
+  private async refreshAll(): Promise<void> {
+    await Promise.all([...this.state.people.keys()].map((userId) => this.refreshPerson(userId)));
+    await this.refreshPlatforms();
+  }
+
+  private async refreshPerson(userId: string): Promise<void> {
+    const known = this.state.people.get(userId);
+    if (!known) return;
+    this.state.people.set(userId, await loadPerson(this.key, userId, known.linked, known.timeline));
+    updateRow(this.table, this.state, userId);
+  }
+
+  private async refreshPlatforms(): Promise<void> {
+    this.state.platforms = (await api<{ platforms: PlatformHealth[] }>(this.key, '/v1/platforms')).platforms;
+    renderPlatforms($('platforms'), this.state.platforms);
+  }
 }
 
 async function start(key: string): Promise<void> {
   setStatus('loading…');
   try {
-    const state = await load(key);
+    const [info, platformsBody, users] = await Promise.all([
+      health(),
+      api<{ platforms: PlatformHealth[] }>(key, '/v1/platforms'),
+      allPages<{ userId: string; platforms: string[] }>(key, '/v1/users?limit=200', 'users'),
+    ]);
+    const state: DashboardState = { sandbox: info.sandbox === true, platforms: platformsBody.platforms, people: new Map() };
+    for (const user of [...users].sort((a, b) => a.userId.localeCompare(b.userId))) {
+      state.people.set(user.userId, personFromApi(user.userId, user.platforms, null, []));
+    }
     sessionStorage.setItem(KEY_STORAGE, key);
     $('login').hidden = true;
     $('board').hidden = false;
     $('sandbox').hidden = !state.sandbox;
-    renderPlatforms($('platforms'), state.platforms);
     const table = $<HTMLTableElement>('grid');
+    const board = new LiveBoard(key, state, table);
+    await board.connect();
+    // The timeline needs the admin scope; a read-only key still sees the grid.
+    const audit = await allPages<TimelineEntry & { userId: string }>(key, '/v1/audit?limit=500', 'entries', 1).catch(() => []);
+    await Promise.all(
+      users.map(async (user) => {
+        const timeline = audit.filter((entry) => entry.userId === user.userId);
+        state.people.set(user.userId, await loadPerson(key, user.userId, user.platforms, timeline));
+      }),
+    );
+    renderPlatforms($('platforms'), state.platforms);
     renderGrid(table, state);
-    connect(key, state, table);
+    await board.settle();
   } catch (error) {
     sessionStorage.removeItem(KEY_STORAGE);
     $('login').hidden = false;

@@ -2,7 +2,7 @@
 export const STATUS_LOOK: Record<string, { icon: string; label: string }> = {
   online: { icon: '●', label: 'Online' },
   idle: { icon: '◐', label: 'Idle' },
-  busy: { icon: '⛔', label: 'Busy' },
+  busy: { icon: '⊘', label: 'Busy' },
   away: { icon: '◌', label: 'Away' },
   offline: { icon: '○', label: 'Offline' },
   unknown: { icon: '?', label: 'Unknown' },
