@@ -10,6 +10,7 @@ export * from './http/backoff';
 export * from './http/circuit-breaker';
 export * from './http/http-transport';
 export * from './http/platform-http-client';
+export * from './http/client-tuning';
 export * from './oauth/token-provider';
 export * from './oauth/token-endpoint';
 export * from './oauth/client-credentials';

@@ -7,7 +7,7 @@ import {
   PresenceError,
   type PushSink,
 } from '@amo/presence-core';
-import { type Timers, timersOf } from '@amo/presence-adapter-kit';
+import { httpClientTuning, type Timers, timersOf } from '@amo/presence-adapter-kit';
 import { DiscordRestClient } from './discord.client';
 import type { DiscordAdapter, DiscordAdapterConfig, DiscordAdapterDeps } from './discord.config';
 import { type DiscordCredentials, parseDiscordCredentials } from './discord.credentials';
@@ -44,16 +44,9 @@ class DiscordPresenceAdapter implements DiscordAdapter {
     this.throttle = deps.identifyThrottle ?? new IdentifyThrottle(this.timers);
     this.savedSession = config.session ?? null;
     this.rest = new DiscordRestClient({
+      ...httpClientTuning(config, deps),
       botToken: credentials.botToken,
       apiBaseUrl: config.apiBaseUrl ?? discordManifest.baseUrls.api.default,
-      budgets: deps.budgets,
-      clock: deps.clock,
-      fetch: deps.fetch,
-      random: deps.random,
-      timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      breaker: config.breaker,
-      backoff: config.backoff,
     });
     this.tracker = new PresenceTracker({
       guildIds: new Set(credentials.guildIds),

@@ -1,5 +1,5 @@
 import { PresenceError } from '@amo/presence-core';
-import { PlatformHttpClient, type RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
+import { type HttpClientTuning, httpClientTuning, PlatformHttpClient } from '@amo/presence-adapter-kit';
 import { parseDiscordError } from './discord.errors';
 import { discordManifest } from './discord.manifest';
 import type { SessionStartLimit } from './gateway/identify-throttle';
@@ -11,17 +11,9 @@ export interface GatewayBotInfo {
   session_start_limit: SessionStartLimit;
 }
 
-export interface DiscordRestOptions {
+export interface DiscordRestOptions extends HttpClientTuning {
   botToken: string;
   apiBaseUrl: string;
-  budgets?: RateBudgetRegistry;
-  clock?: TimerClock;
-  fetch?: typeof fetch;
-  random?: () => number;
-  timeoutMs?: number;
-  maxRetries?: number;
-  breaker?: { failureThreshold?: number; cooldownMs?: number };
-  backoff?: { baseMs?: number; maxMs?: number };
 }
 
 const REST_BUCKET = discordManifest.rateBudgets[1].bucket;
@@ -33,17 +25,10 @@ export class DiscordRestClient {
   constructor(options: DiscordRestOptions) {
     options.budgets?.define(discordManifest.rateBudgets[1]);
     this.http = new PlatformHttpClient({
+      ...httpClientTuning(options, options),
       platform: 'discord',
       baseUrl: options.apiBaseUrl,
       parseError: (outcome) => parseDiscordError(outcome),
-      budgets: options.budgets,
-      clock: options.clock,
-      fetch: options.fetch,
-      random: options.random,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      breaker: options.breaker,
-      backoff: options.backoff,
       // A static header rather than a TokenProvider: a bot token cannot be refreshed, and a retried 401 would
       // only add to Discord's invalid-request count (10,000 per 10 min bans the IP).
       defaultHeaders: {

@@ -1,4 +1,4 @@
-import { type BackoffOptions, type BreakerOptions, type RateBudgetRegistry, RecencyRelay, type TokenSet } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, httpClientTuning, type RateBudgetRegistry, RecencyRelay, type TokenSet } from '@amo/presence-adapter-kit';
 import {
   type AdapterCapabilities,
   type AdapterFactory,
@@ -93,14 +93,8 @@ export class LinkedInAdapter implements PresenceAdapter {
       credentials: { ...this.config.credentials, accessToken },
       oauthBaseUrl: this.config.oauthBaseUrl,
       apiBaseUrl: this.config.apiBaseUrl,
-      timeoutMs: this.config.timeoutMs,
-      maxRetries: this.config.maxRetries,
-      backoff: this.config.backoff,
-      breaker: this.config.breaker,
       onTokenRefresh: this.config.onTokenRefresh,
-      clock: this.deps.clock,
-      fetch: this.deps.fetch,
-      budgets: this.deps.budgets,
+      ...httpClientTuning(this.config, this.deps),
     });
     this.member = await this.client.userInfo();
   }

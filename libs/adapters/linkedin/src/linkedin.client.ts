@@ -1,5 +1,5 @@
-import { type BackoffOptions, type BreakerOptions, PlatformHttpClient, RateBudgetRegistry, RefreshingTokenProvider, type TokenSet } from '@amo/presence-adapter-kit';
-import { type AdapterHealth, type Clock, PresenceError } from '@amo/presence-core';
+import { type HttpClientTuning, httpClientTuning, PlatformHttpClient, RateBudgetRegistry, RefreshingTokenProvider, type TokenSet } from '@amo/presence-adapter-kit';
+import { type AdapterHealth, PresenceError } from '@amo/presence-core';
 import type { LinkedInCredentials } from './linkedin.credentials';
 import { parseLinkedInError } from './linkedin.errors';
 import { linkedinManifest } from './linkedin.manifest';
@@ -17,19 +17,12 @@ export interface LinkedInUserInfo {
   email_verified?: boolean;
 }
 
-export interface LinkedInApiClientOptions {
+export interface LinkedInApiClientOptions extends HttpClientTuning {
   credentials: LinkedInCredentials & { accessToken: string };
   oauthBaseUrl?: string;
   apiBaseUrl?: string;
-  timeoutMs?: number;
-  maxRetries?: number;
-  backoff?: BackoffOptions;
-  breaker?: BreakerOptions;
   /** Called with every refreshed token set, so the service can store it (encrypted) for the next start. */
   onTokenRefresh?: (tokens: TokenSet) => void;
-  clock?: Clock;
-  fetch?: typeof fetch;
-  budgets?: RateBudgetRegistry;
 }
 
 const BUCKET = linkedinManifest.rateBudgets[0].bucket;
@@ -65,17 +58,12 @@ export class LinkedInApiClient {
     // Without a refresh token there is nothing to retry a 401 with, so the token goes in as a plain header.
     if (!auth) this.staticAuthorization = `Bearer ${credentials.accessToken}`;
     this.http = new PlatformHttpClient({
+      ...httpClientTuning(options, options),
       platform: 'linkedin',
       baseUrl: (options.apiBaseUrl ?? linkedinManifest.baseUrls.api.default).replace(/\/+$/, ''),
       parseError: (outcome) => parseLinkedInError(outcome, clock ? clock.now() : Date.now()),
       auth,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      backoff: options.backoff,
-      breaker: options.breaker,
       budgets,
-      clock,
-      fetch: options.fetch,
     });
   }
 

@@ -10,7 +10,7 @@ import {
   type PushSink,
   type RateBudgetSpec,
 } from '@amo/presence-core';
-import { type BackoffOptions, type BreakerOptions, RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, httpClientTuning, RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
 import { SlackWebClient } from './slack.client';
 import { parseSlackCredentials, parseSlackBaseUrl, type SlackCredentials } from './slack.credentials';
 import { handleSlackEvent, type SlackEventRequest, type SlackEventResult } from './slack.events';
@@ -95,14 +95,8 @@ export class SlackAdapter implements PresenceAdapter {
     this.client = new SlackWebClient({
       baseUrl: parseSlackBaseUrl(config.baseUrl ?? SLACK_DEFAULT_BASE_URL),
       botToken: config.botToken,
+      ...httpClientTuning(config, deps),
       budgets: this.budgets,
-      clock: deps.clock,
-      fetch: deps.fetch,
-      timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      random: deps.random,
-      backoff: config.backoff,
-      breaker: config.breaker,
       teamId: config.teamId,
     });
   }

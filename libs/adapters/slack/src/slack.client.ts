@@ -1,20 +1,13 @@
 import { PresenceError, type AdapterHealth, type SlackDndWindow } from '@amo/presence-core';
-import { type BackoffOptions, type BreakerOptions, PlatformHttpClient, type RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
+import { type HttpClientTuning, httpClientTuning, PlatformHttpClient, type RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
 import { parseSlackError } from './slack.errors';
 import { SLACK_BUCKETS } from './slack.manifest';
 import type { SlackStatusFields } from './slack.state';
 
-export interface SlackWebClientOptions {
+export interface SlackWebClientOptions extends HttpClientTuning {
   baseUrl: string;
   botToken: string;
   budgets: RateBudgetRegistry;
-  clock?: TimerClock;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-  maxRetries?: number;
-  random?: () => number;
-  backoff?: BackoffOptions;
-  breaker?: BreakerOptions;
   /** Enterprise Grid: the workspace dnd.teamInfo should read. */
   teamId?: string;
 }
@@ -42,17 +35,10 @@ export class SlackWebClient {
   constructor(private readonly options: SlackWebClientOptions) {
     this.clock = options.clock ?? { now: () => Date.now() };
     this.http = new PlatformHttpClient({
+      ...httpClientTuning(options, options),
       platform: 'slack',
       baseUrl: options.baseUrl,
       parseError: (outcome) => parseSlackError(outcome, this.clock.now()),
-      budgets: options.budgets,
-      clock: options.clock,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      random: options.random,
-      backoff: options.backoff,
-      breaker: options.breaker,
       defaultHeaders: { authorization: `Bearer ${options.botToken}` },
     });
   }

@@ -1,4 +1,4 @@
-import { ClientCredentialsTokenProvider, RateBudgetRegistry, timersOf, type Timers } from '@amo/presence-adapter-kit';
+import { ClientCredentialsTokenProvider, httpClientTuning, RateBudgetRegistry, timersOf, type Timers } from '@amo/presence-adapter-kit';
 import {
   type AdapterCapabilities,
   type AdapterFactory,
@@ -52,7 +52,7 @@ export class TeamsAdapter implements PresenceAdapter {
     const budgets = deps.budgets ?? new RateBudgetRegistry(deps.clock);
     const budget = teamsPresenceBudget(credentials.tenantId);
     budgets.define(budget);
-    const common = { graphBaseUrl: this.config.graphBaseUrl, tenantId: credentials.tenantId, budgets, clock: deps.clock, fetch: deps.fetch, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, random: deps.random, backoff: options.backoff, breaker: options.breaker };
+    const common = { ...httpClientTuning(options, deps), graphBaseUrl: this.config.graphBaseUrl, tenantId: credentials.tenantId, budgets };
     const auth = new ClientCredentialsTokenProvider({
       platform: 'teams',
       tokenUrl: this.config.tokenUrl,

@@ -1,21 +1,14 @@
-import { type BackoffOptions, type BreakerOptions, PlatformHttpClient, type RateBudgetRegistry, type TimerClock, type TokenProvider } from '@amo/presence-adapter-kit';
+import { type HttpClientTuning, httpClientTuning, PlatformHttpClient, type RateBudgetRegistry, type TokenProvider } from '@amo/presence-adapter-kit';
 import { isPresenceError } from '@amo/presence-core';
 import { parseTeamsError } from './teams.errors';
 import { teamsPresenceBucket } from './teams.manifest';
 import type { GraphPresence } from './teams.presence';
 
-export interface GraphClientOptions {
+export interface GraphClientOptions extends HttpClientTuning {
   graphBaseUrl: string;
   tenantId: string;
   auth: TokenProvider;
   budgets: RateBudgetRegistry;
-  clock?: TimerClock;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-  maxRetries?: number;
-  random?: () => number;
-  backoff?: BackoffOptions;
-  breaker?: BreakerOptions;
 }
 
 /** A presence subscription as Graph returns it. */
@@ -48,18 +41,11 @@ export class GraphClient {
   constructor(o: GraphClientOptions) {
     this.bucket = teamsPresenceBucket(o.tenantId);
     this.http = new PlatformHttpClient({
+      ...httpClientTuning(o, o),
       platform: 'teams',
       baseUrl: `${o.graphBaseUrl.replace(/\/+$/, '')}/v1.0`,
       parseError: (outcome) => parseTeamsError(outcome, o.clock),
       auth: o.auth,
-      budgets: o.budgets,
-      clock: o.clock,
-      fetch: o.fetch,
-      timeoutMs: o.timeoutMs,
-      maxRetries: o.maxRetries,
-      random: o.random,
-      backoff: o.backoff,
-      breaker: o.breaker,
     });
   }
 

@@ -1,4 +1,4 @@
-import { type BackoffOptions, type BreakerOptions, type RateBudgetRegistry, RecencyRelay } from '@amo/presence-adapter-kit';
+import { type BackoffOptions, type BreakerOptions, httpClientTuning, type RateBudgetRegistry, RecencyRelay } from '@amo/presence-adapter-kit';
 import {
   type AdapterCapabilities,
   type AdapterFactory,
@@ -85,13 +85,7 @@ export class WhatsAppAdapter implements PresenceAdapter {
       accessToken: config.credentials.apiKey,
       graphBaseUrl: config.graphBaseUrl,
       apiVersion: config.apiVersion,
-      timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      backoff: config.backoff,
-      breaker: config.breaker,
-      clock: deps.clock,
-      fetch: deps.fetch,
-      budgets: deps.budgets,
+      ...httpClientTuning(config, deps),
     });
   }
 

@@ -1,5 +1,5 @@
-import { type BackoffOptions, type BreakerOptions, PlatformHttpClient, RateBudgetRegistry } from '@amo/presence-adapter-kit';
-import type { AdapterHealth, Clock } from '@amo/presence-core';
+import { type HttpClientTuning, httpClientTuning, PlatformHttpClient, RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import type { AdapterHealth } from '@amo/presence-core';
 import { parseWhatsAppError } from './whatsapp.errors';
 import { whatsappManifest } from './whatsapp.manifest';
 
@@ -13,17 +13,10 @@ export interface WhatsAppPhoneNumber {
   platform_type?: string;
 }
 
-export interface WhatsAppGraphClientOptions {
+export interface WhatsAppGraphClientOptions extends HttpClientTuning {
   accessToken: string;
   graphBaseUrl?: string;
   apiVersion?: string;
-  timeoutMs?: number;
-  maxRetries?: number;
-  backoff?: BackoffOptions;
-  breaker?: BreakerOptions;
-  clock?: Clock;
-  fetch?: typeof fetch;
-  budgets?: RateBudgetRegistry;
 }
 
 const BUCKET = whatsappManifest.rateBudgets[0].bucket;
@@ -43,16 +36,11 @@ export class WhatsAppGraphClient {
     const budgets = options.budgets ?? new RateBudgetRegistry(clock);
     budgets.define(whatsappManifest.rateBudgets[0]);
     this.http = new PlatformHttpClient({
+      ...httpClientTuning(options, options),
       platform: 'whatsapp',
       baseUrl: (options.graphBaseUrl ?? whatsappManifest.baseUrls.graph.default).replace(/\/+$/, ''),
       parseError: (outcome) => parseWhatsAppError(outcome, clock ? clock.now() : Date.now()),
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      backoff: options.backoff,
-      breaker: options.breaker,
       budgets,
-      clock,
-      fetch: options.fetch,
     });
   }
 

@@ -8,7 +8,7 @@ import {
   type PushSink,
   type RateBudgetSpec,
 } from '@amo/presence-core';
-import type { RateBudgetRegistry, TimerClock } from '@amo/presence-adapter-kit';
+import { httpClientTuning, type RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
 import { ZoomClient, type ZoomRateLimitInfo } from './zoom.client';
 import { parseZoomCredentials, type ZoomCredentials } from './zoom.credentials';
 import { zoomManifest } from './zoom.manifest';
@@ -95,15 +95,7 @@ class ZoomPresenceAdapter implements ZoomAdapter {
       apiBaseUrl: config.apiBaseUrl ?? zoomManifest.baseUrls.api.default,
       oauthBaseUrl: config.oauthBaseUrl ?? zoomManifest.baseUrls.oauth.default,
       budget,
-      budgets: deps.budgets,
-      clock: deps.clock,
-      fetch: deps.fetch,
-      random: deps.random,
-      timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      maxRetryWaitMs: config.maxRetryWaitMs,
-      breaker: config.breaker,
-      backoff: config.backoff,
+      ...httpClientTuning(config, deps),
     });
   }
 

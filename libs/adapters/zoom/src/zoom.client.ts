@@ -1,6 +1,8 @@
 import { isPresenceError, PresenceError, type RateBudgetSpec } from '@amo/presence-core';
 import {
   ClientCredentialsTokenProvider,
+  type HttpClientTuning,
+  httpClientTuning,
   parseRetryAfterMs,
   PlatformHttpClient,
   RateBudgetRegistry,
@@ -22,20 +24,11 @@ export interface ZoomRateLimitInfo {
   at: Date;
 }
 
-export interface ZoomClientOptions {
+export interface ZoomClientOptions extends HttpClientTuning {
   credentials: ZoomCredentials;
   apiBaseUrl: string;
   oauthBaseUrl: string;
   budget: RateBudgetSpec;
-  budgets?: RateBudgetRegistry;
-  clock?: TimerClock;
-  fetch?: typeof fetch;
-  random?: () => number;
-  timeoutMs?: number;
-  maxRetries?: number;
-  maxRetryWaitMs?: number;
-  breaker?: { failureThreshold?: number; cooldownMs?: number };
-  backoff?: { baseMs?: number; maxMs?: number };
 }
 
 function trimSlash(url: string): string {
@@ -97,19 +90,12 @@ export class ZoomClient {
       invalidate: (rejected?: string) => this.oauth.invalidate(rejected),
     };
     this.http = new PlatformHttpClient({
+      ...httpClientTuning(options, options),
       platform: 'zoom',
       baseUrl: trimSlash(options.apiBaseUrl),
       parseError: (outcome) => parseZoomError(outcome, this.clock.now()),
       auth: this.tokens,
       budgets: this.budgets,
-      clock,
-      fetch: options.fetch,
-      random: options.random,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      maxRetryWaitMs: options.maxRetryWaitMs,
-      breaker: options.breaker,
-      backoff: options.backoff,
     });
   }
 
