@@ -9,6 +9,9 @@ import { createApp, startApp } from '../bootstrap';
 import { type AppConfig, type Tuning } from '../config/app-config';
 import { loadConfig } from '../config/config.loader';
 
+// End-to-end steps wait for real servers; on two busy cores a step may take seconds, never minutes.
+jest.setTimeout(30_000);
+
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 
 export function tempDir(prefix = 'presence-e2e-'): { path: string; remove(): void } {
