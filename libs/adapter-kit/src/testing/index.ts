@@ -5,3 +5,4 @@ export * from './contract/contract-types';
 export { defaultTuning, activeResources, leaksSince } from './contract/harness';
 export * from './contract/run-adapter-contract';
 export * from './webhook-receiver';
+export * from './signed-webhook-sender';
