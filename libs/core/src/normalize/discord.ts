@@ -3,15 +3,16 @@ import type { PresenceStatus } from '../model/status';
 import { type Normalized, UNRECOGNIZED } from './normalized';
 
 /** Discord's four presence values (gateway PRESENCE_UPDATE `status`), plus `invisible`, which others see as offline. */
+export type DiscordNativeStatus = 'online' | 'idle' | 'dnd' | 'offline' | 'invisible';
+
+/** A value missing here is a compile error: the table must cover every native status. */
 export const DISCORD_STATUS = {
   online: 'online',
   idle: 'idle',
   dnd: 'busy',
   offline: 'offline',
   invisible: 'offline',
-} as const satisfies Record<string, PresenceStatus>;
-
-export type DiscordNativeStatus = keyof typeof DISCORD_STATUS;
+} as const satisfies Record<DiscordNativeStatus, PresenceStatus>;
 
 const DEVICES = ['desktop', 'mobile', 'web', 'vr'] as const;
 

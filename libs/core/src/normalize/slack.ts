@@ -2,12 +2,12 @@ import type { PresenceStatus } from '../model/status';
 import { type Normalized, UNRECOGNIZED } from './normalized';
 
 /** users.getPresence returns only `active` or `away` for users other than the token's own. */
+export type SlackNativePresence = 'active' | 'away';
+
 export const SLACK_PRESENCE = {
   active: 'online',
   away: 'away',
-} as const satisfies Record<string, PresenceStatus>;
-
-export type SlackNativePresence = keyof typeof SLACK_PRESENCE;
+} as const satisfies Record<SlackNativePresence, PresenceStatus>;
 
 /** A Do Not Disturb window from dnd.teamInfo; timestamps are Unix seconds. */
 export interface SlackDndWindow {

@@ -5,6 +5,21 @@ import { foldedTable, lookupFolded, type Normalized, UNRECOGNIZED } from './norm
  * Graph availability values: the documented PascalCase set plus the newer docs' camelCase additions
  * (focusing, inACall, inAMeeting, presenting), which are busy. Matched case-insensitively.
  */
+export type TeamsAvailability =
+  | 'Available'
+  | 'AvailableIdle'
+  | 'Busy'
+  | 'BusyIdle'
+  | 'DoNotDisturb'
+  | 'Away'
+  | 'BeRightBack'
+  | 'Offline'
+  | 'PresenceUnknown'
+  | 'Focusing'
+  | 'InACall'
+  | 'InAMeeting'
+  | 'Presenting';
+
 export const TEAMS_AVAILABILITY = {
   Available: 'online',
   AvailableIdle: 'idle',
@@ -19,14 +34,30 @@ export const TEAMS_AVAILABILITY = {
   InACall: 'busy',
   InAMeeting: 'busy',
   Presenting: 'busy',
-} as const satisfies Record<string, PresenceStatus>;
-
-export type TeamsAvailability = keyof typeof TEAMS_AVAILABILITY;
+} as const satisfies Record<TeamsAvailability, PresenceStatus>;
 
 /**
  * Graph activity values. Activity refines availability: an entry with `status` overrides it (out of office
  * or off work means away whatever the availability); `text` becomes the activity shown.
  */
+export type TeamsActivity =
+  | 'Available'
+  | 'Away'
+  | 'BeRightBack'
+  | 'Busy'
+  | 'DoNotDisturb'
+  | 'Offline'
+  | 'PresenceUnknown'
+  | 'Inactive'
+  | 'InACall'
+  | 'InAConferenceCall'
+  | 'InAMeeting'
+  | 'Presenting'
+  | 'UrgentInterruptionsOnly'
+  | 'Focusing'
+  | 'OutOfOffice'
+  | 'OffWork';
+
 export const TEAMS_ACTIVITY = {
   Available: {},
   Away: {},
@@ -44,9 +75,7 @@ export const TEAMS_ACTIVITY = {
   Focusing: { text: 'Focusing' },
   OutOfOffice: { text: 'Out of office', status: 'away' },
   OffWork: { text: 'Off work', status: 'away' },
-} as const satisfies Record<string, { text?: string; status?: PresenceStatus }>;
-
-export type TeamsActivity = keyof typeof TEAMS_ACTIVITY;
+} as const satisfies Record<TeamsActivity, { text?: string; status?: PresenceStatus }>;
 
 const availabilityTable = foldedTable<PresenceStatus>(TEAMS_AVAILABILITY);
 const activityTable = foldedTable<{ text?: string; status?: PresenceStatus }>(TEAMS_ACTIVITY);

@@ -5,6 +5,23 @@ import { foldedTable, lookupFolded, type Normalized, UNRECOGNIZED } from './norm
  * Zoom presence_status values, with both spelling families Zoom uses (REST vs Team Chat) and the spec's
  * `Do_No_Disturb` typo. Matched case-insensitively, ignoring underscores.
  */
+export type ZoomNativeStatus =
+  | 'Available'
+  | 'Away'
+  | 'Out_of_Office'
+  | 'Do_Not_Disturb'
+  | 'Do_No_Disturb'
+  | 'Busy'
+  | 'Presenting'
+  | 'In_A_Zoom_Meeting'
+  | 'In_A_Meeting'
+  | 'On_A_Call'
+  | 'In_A_Call'
+  | 'On_Phone_Call'
+  | 'In_Calendar_Event'
+  | 'In_A_Calendar_Event'
+  | 'Offline';
+
 export const ZOOM_STATUS = {
   Available: { status: 'online' },
   Away: { status: 'away' },
@@ -21,9 +38,7 @@ export const ZOOM_STATUS = {
   In_Calendar_Event: { status: 'busy', text: 'In a calendar event' },
   In_A_Calendar_Event: { status: 'busy', text: 'In a calendar event' },
   Offline: { status: 'offline' },
-} as const satisfies Record<string, { status: PresenceStatus; text?: string }>;
-
-export type ZoomNativeStatus = keyof typeof ZOOM_STATUS;
+} as const satisfies Record<ZoomNativeStatus, { status: PresenceStatus; text?: string }>;
 
 const table = foldedTable<{ status: PresenceStatus; text?: string }>(ZOOM_STATUS);
 
