@@ -65,6 +65,30 @@ const cell = (userId: string, platform: string) => `#grid tr[data-user="${userId
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   }, 15_000);
 
+  it('works with a read-only key on a phone-width screen (platform health from /health)', async () => {
+    const created = await fetch(`${service.url}/v1/api-keys`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${BOOTSTRAP_KEY}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'dashboard-reader', scopes: ['read'] }),
+    });
+    expect(created.status).toBe(201);
+    const { key } = (await created.json()) as { key: string };
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await phone.goto(service.url);
+      await phone.fill('#key', key);
+      await phone.keyboard.press('Enter');
+      await phone.waitForSelector('#grid tr[data-user="alice"] td.aggregate[data-aggregate]', { timeout: 10_000 });
+      const health = await phone.$$eval('#platforms li[data-platform]', (items) => items.map((item) => item.getAttribute('data-health')));
+      expect(health).toHaveLength(6);
+      // The page itself does not scroll sideways; only the grid's own container does.
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      await phone.screenshot({ path: join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+    } finally {
+      await phone.close();
+    }
+  }, 30_000);
+
   it('shows a platform outage as degraded, and the recovery', async () => {
     const zoom = '#platforms li[data-platform="zoom"]';
     service.sandbox.outage('zoom', true);

@@ -1,3 +1,5 @@
+import type { HealthBody } from './state.js';
+
 /** Calls to presence-api with the key the user entered; every call but /health carries it. */
 
 export class ApiError extends Error {
@@ -21,9 +23,9 @@ export async function api<T>(key: string, path: string, init: RequestInit = {}):
   return (await response.json()) as T;
 }
 
-export async function health(): Promise<{ sandbox?: boolean }> {
+export async function health(): Promise<HealthBody> {
   const response = await fetch('/health');
-  return (await response.json().catch(() => ({}))) as { sandbox?: boolean };
+  return (await response.json().catch(() => ({}))) as HealthBody;
 }
 
 /** Follows nextCursor until every page is read (bounded, so a runaway server cannot hang the page). */

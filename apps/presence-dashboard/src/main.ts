@@ -1,5 +1,14 @@
 import { allPages, api, ApiError, health, streamUrl } from './api.js';
-import { applyMessage, type DashboardState, type Person, type PlatformHealth, personFromApi, type StreamMessage, type TimelineEntry } from './state.js';
+import {
+  applyMessage,
+  type DashboardState,
+  type Person,
+  type PlatformHealth,
+  personFromApi,
+  platformsFromHealth,
+  type StreamMessage,
+  type TimelineEntry,
+} from './state.js';
 import { renderGrid, renderPlatforms, updateRow } from './view.js';
 
 const KEY_STORAGE = 'presence-dashboard-key';
@@ -10,6 +19,16 @@ type PresenceBody = Parameters<typeof personFromApi>[2];
 
 function setStatus(text: string): void {
   $('connection').textContent = text;
+}
+
+/** /v1/platforms needs the admin scope; a read-only key gets the same health from the public /health. */
+async function loadPlatforms(key: string): Promise<PlatformHealth[]> {
+  try {
+    return (await api<{ platforms: PlatformHealth[] }>(key, '/v1/platforms')).platforms;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return platformsFromHealth(await health());
+    throw error;
+  }
 }
 
 async function loadPerson(key: string, userId: string, linked: string[], timeline: TimelineEntry[]): Promise<Person> {
@@ -97,7 +116,7 @@ class LiveBoard {
   }
 
   private async refreshPlatforms(): Promise<void> {
-    this.state.platforms = (await api<{ platforms: PlatformHealth[] }>(this.key, '/v1/platforms')).platforms;
+    this.state.platforms = await loadPlatforms(this.key);
     renderPlatforms($('platforms'), this.state.platforms);
   }
 }
@@ -105,12 +124,12 @@ class LiveBoard {
 async function start(key: string): Promise<void> {
   setStatus('loading…');
   try {
-    const [info, platformsBody, users] = await Promise.all([
+    const [info, platforms, users] = await Promise.all([
       health(),
-      api<{ platforms: PlatformHealth[] }>(key, '/v1/platforms'),
+      loadPlatforms(key),
       allPages<{ userId: string; platforms: string[] }>(key, '/v1/users?limit=200', 'users'),
     ]);
-    const state: DashboardState = { sandbox: info.sandbox === true, platforms: platformsBody.platforms, people: new Map() };
+    const state: DashboardState = { sandbox: info.sandbox === true, platforms, people: new Map() };
     for (const user of [...users].sort((a, b) => a.userId.localeCompare(b.userId))) {
       state.people.set(user.userId, personFromApi(user.userId, user.platforms, null, []));
     }

@@ -1,4 +1,4 @@
-import { applyMessage, type DashboardState, personFromApi, TIMELINE_LENGTH } from './state';
+import { applyMessage, type DashboardState, personFromApi, platformsFromHealth, TIMELINE_LENGTH } from './state';
 import { cellTitle, healthLook, statusLook } from './status';
 
 function state(): DashboardState {
@@ -38,6 +38,18 @@ describe('dashboard state', () => {
     expect(applyMessage(s, { type: 'presence', userId: 'bob', platform: 'slack', presence: { status: 'away' } })).toBeNull();
     expect(applyMessage(s, { type: 'platform', platform: 'zoom', state: 'x', breaker: null, lastError: null })).toBeNull();
     expect(applyMessage(s, { type: 'pong' })).toBeNull();
+  });
+
+  it('reads platform health from /health for keys without the admin scope', () => {
+    expect(
+      platformsFromHealth({
+        platforms: { zoom: { state: 'degraded', breaker: 'open', lastError: { code: 'TRANSIENT', message: '503' } }, slack: { state: 'failed', breaker: null, lastError: null } },
+      }),
+    ).toEqual([
+      { platform: 'zoom', connected: true, state: 'degraded', breaker: 'open', rateBudgets: [], lastError: { code: 'TRANSIENT', message: '503' } },
+      { platform: 'slack', connected: false, state: 'failed', breaker: null, rateBudgets: [], lastError: null },
+    ]);
+    expect(platformsFromHealth({})).toEqual([]);
   });
 
   it('builds people from the API, unknown when there is no presence yet', () => {

@@ -86,6 +86,26 @@ export function applyMessage(state: DashboardState, message: StreamMessage): str
   return null;
 }
 
+export interface HealthBody {
+  sandbox?: boolean;
+  platforms?: Record<string, { state: string; breaker: string | null; lastError: PlatformHealth['lastError'] }>;
+}
+
+/**
+ * Platform health from the public /health, for keys without the admin scope that /v1/platforms needs:
+ * the same states and breakers, without rate-budget use.
+ */
+export function platformsFromHealth(body: HealthBody): PlatformHealth[] {
+  return Object.entries(body.platforms ?? {}).map(([platform, view]) => ({
+    platform,
+    connected: view.state !== 'failed' && view.state !== 'disconnected',
+    state: view.state,
+    breaker: view.breaker,
+    rateBudgets: [],
+    lastError: view.lastError,
+  }));
+}
+
 /** A person as GET /v1/presence/{userId} describes them. */
 export function personFromApi(
   userId: string,
