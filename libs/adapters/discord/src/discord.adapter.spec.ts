@@ -1,3 +1,4 @@
+import { activeResources, leaksAfterClose } from '@amo/presence-adapter-kit/testing';
 import { advance, GUILD_A, type Harness, startHarness, until, useGatewayFakeTimers } from './discord.spec-helper';
 
 const ids = ['500000000000000001', '500000000000000002', '500000000000000003'];
@@ -49,7 +50,7 @@ describe('Discord adapter', () => {
   });
 
   it('close() leaves no timers or sockets, twice over (real timers)', async () => {
-    const baseline = process.getActiveResourcesInfo().filter((t) => t === 'Timeout' || t.startsWith('TCP')).length;
+    const baseline = activeResources();
     h = await startHarness({ seed, emulator: { heartbeatIntervalMs: 50 } });
     await h.adapter.startPush(h.sink);
     await until(() => h?.emulator.counters.heartbeatAcks !== undefined && h.emulator.counters.heartbeatAcks > 1, 'heartbeats');
@@ -57,8 +58,7 @@ describe('Discord adapter', () => {
     await h.adapter.close();
     await until(() => h?.emulator.openConnections === 0, 'socket closed');
     await h.emulator.close();
-    const count = (): number => process.getActiveResourcesInfo().filter((t) => t === 'Timeout' || t.startsWith('TCP')).length;
-    await until(() => count() <= baseline, `no handles beyond the baseline (${process.getActiveResourcesInfo().join(', ')})`, 1_000);
+    expect(await leaksAfterClose(baseline)).toEqual([]);
     await expect(h.adapter.connect()).rejects.toMatchObject({ code: 'TRANSIENT' });
   });
 

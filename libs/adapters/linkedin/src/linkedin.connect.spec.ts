@@ -1,4 +1,4 @@
-import { activeResources, type EmulatorReply, leaksSince } from '@amo/presence-adapter-kit/testing';
+import { activeResources, connectionsAfterClose, type EmulatorReply, leaksAfterClose } from '@amo/presence-adapter-kit/testing';
 import { LinkedInEmulator } from './testing';
 import { createLinkedInAdapter, type LinkedInAdapter } from './linkedin.adapter';
 
@@ -80,13 +80,7 @@ describe('LinkedInAdapter.connect() failure mapping', () => {
     fresh.receiveWebhook({ method: 'GET', headers: {}, query: { challengeCode: 'c' } });
     await fresh.close();
     await fresh.close();
-    for (let i = 0; i < 20 && emulator.server.openConnections() > 0; i++) await sleep(25);
-    expect(emulator.server.openConnections()).toBe(0);
-    let leaks = leaksSince(baseline);
-    for (let i = 0; i < 40 && leaks.length > 0; i++) {
-      await sleep(25);
-      leaks = leaksSince(baseline);
-    }
-    expect(leaks).toEqual([]);
+    expect(await connectionsAfterClose(emulator.server)).toBe(0);
+    expect(await leaksAfterClose(baseline)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { activeResources, type EmulatorReply, leaksSince } from '@amo/presence-adapter-kit/testing';
+import { activeResources, connectionsAfterClose, type EmulatorReply, leaksAfterClose } from '@amo/presence-adapter-kit/testing';
 import { graphError, WhatsAppEmulator } from './testing';
 import { createWhatsAppAdapter, type WhatsAppAdapter } from './whatsapp.adapter';
 import { parseWhatsAppCredentials } from './whatsapp.credentials';
@@ -80,13 +80,7 @@ describe('WhatsAppAdapter.connect() failure mapping', () => {
     await fresh.close();
     await fresh.close();
     expect(states).toEqual(['up', 'down']);
-    for (let i = 0; i < 20 && emulator.server.openConnections() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(emulator.server.openConnections()).toBe(0);
-    let leaks = leaksSince(baseline);
-    for (let i = 0; i < 40 && leaks.length > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      leaks = leaksSince(baseline);
-    }
-    expect(leaks).toEqual([]);
+    expect(await connectionsAfterClose(emulator.server)).toBe(0);
+    expect(await leaksAfterClose(baseline)).toEqual([]);
   });
 });

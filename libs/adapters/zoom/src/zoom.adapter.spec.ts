@@ -1,4 +1,5 @@
 import { RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { activeResources, connectionsAfterClose, leaksAfterClose } from '@amo/presence-adapter-kit/testing';
 import { ZoomEmulator } from './testing';
 import { createZoomAdapter, type ZoomAdapter, zoomBudgetSpec } from './zoom.adapter';
 import { ZoomSdkKeyOnlyError } from './zoom.credentials';
@@ -193,22 +194,16 @@ describe('createZoomAdapter against the emulator', () => {
   });
 
   it('close() leaves no timers or sockets behind, push started or not', async () => {
-    const handles = () => process.getActiveResourcesInfo().filter((t) => t === 'Timeout' || t.startsWith('TCP')).length;
     const local = await ZoomEmulator.start({ users: [{ id: 'u1', status: 'Away' }] });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const baseline = handles();
+    const baseline = activeResources();
     const subject = createZoomAdapter({ credentials: local.credentials, apiBaseUrl: local.apiBaseUrl, oauthBaseUrl: local.oauthBaseUrl });
     await subject.fetchPresence(['u1']);
     await subject.startPush?.({ presence: () => undefined, connection: () => undefined });
     await subject.close();
     await subject.close();
-    let extra = handles() - baseline;
-    for (let i = 0; i < 40 && (extra > 0 || local.server.openConnections() > 0); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      extra = handles() - baseline;
-    }
-    expect(local.server.openConnections()).toBe(0);
-    expect(extra).toBeLessThanOrEqual(0);
+    expect(await connectionsAfterClose(local.server)).toBe(0);
+    expect(await leaksAfterClose(baseline)).toEqual([]);
     await local.close();
   });
 });

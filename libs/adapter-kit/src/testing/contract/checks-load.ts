@@ -1,7 +1,7 @@
 import type { PushSink, RateBudgetSpec } from '@amo/presence-core';
 import { RateBudgetRegistry } from '../../http/rate-budget';
 import type { AdapterContractSuite } from './contract-types';
-import { activeResources, defaultTuning, delay, leaksSince, violation, withHarness } from './harness';
+import { activeResources, connectionsAfterClose, defaultTuning, delay, leaksAfterClose, violation, withHarness } from './harness';
 
 /** The budget check's scaled-down limits: small enough to hit in a second, same for client and emulator. */
 const BUDGET_LIMIT = 3;
@@ -92,14 +92,9 @@ export async function checkClose(suite: AdapterContractSuite): Promise<void> {
     }
     await adapter.close();
     await adapter.close();
-    for (let i = 0; i < 20 && emulator.openConnections() > 0; i++) await delay(25);
-    emulatorSockets = emulator.openConnections();
+    emulatorSockets = await connectionsAfterClose(emulator);
   });
   if (emulatorSockets > 0) throw violation('close', `${emulatorSockets} connection(s) to the platform still open after close()`);
-  let leaks = leaksSince(baseline);
-  for (let i = 0; i < 40 && leaks.length > 0; i++) {
-    await delay(25);
-    leaks = leaksSince(baseline);
-  }
+  const leaks = await leaksAfterClose(baseline);
   if (leaks.length > 0) throw violation('close', `handles left after close(): ${leaks.join(', ')}`);
 }

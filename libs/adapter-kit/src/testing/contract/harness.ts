@@ -1,5 +1,6 @@
 import { isPresenceError, type FetchResult, type PresenceError, type PresenceErrorCode } from '@amo/presence-core';
 import { RateBudgetRegistry } from '../../http/rate-budget';
+import type { EmulatorServer } from '../emulator-server';
 import {
   ContractViolation,
   DEFAULT_TUNING,
@@ -81,4 +82,23 @@ export function leaksSince(baseline: Map<string, number>): string[] {
   return WATCHED.filter((type) => (now.get(type) ?? 0) > (baseline.get(type) ?? 0)).map(
     (type) => `${type} +${(now.get(type) ?? 0) - (baseline.get(type) ?? 0)}`,
   );
+}
+
+/** After close(): waits (up to 500 ms) for the emulator's connections to end; returns how many are still open. */
+export async function connectionsAfterClose(emulator: Pick<EmulatorServer, 'openConnections'>): Promise<number> {
+  for (let i = 0; i < 20 && emulator.openConnections() > 0; i++) await delay(25);
+  return emulator.openConnections();
+}
+
+/**
+ * After close(): waits (up to 1 s: sockets close on the next turns of the event loop) for the process's ref'd timers
+ * and sockets to fall back to `baseline` (taken with {@link activeResources}); returns what is left, e.g. `Timeout +1`.
+ */
+export async function leaksAfterClose(baseline: Map<string, number>): Promise<string[]> {
+  let leaks = leaksSince(baseline);
+  for (let i = 0; i < 40 && leaks.length > 0; i++) {
+    await delay(25);
+    leaks = leaksSince(baseline);
+  }
+  return leaks;
 }
