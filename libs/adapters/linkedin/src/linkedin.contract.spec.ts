@@ -1,4 +1,4 @@
-import { runAdapterContract, serveWebhook } from '@amo/presence-adapter-kit/testing';
+import { NETWORK_CHECKS, runAdapterContract, serveWebhook, skipEach } from '@amo/presence-adapter-kit/testing';
 import { LinkedInEmulator, type SocialAction } from './testing';
 import { createLinkedInAdapter } from './linkedin.adapter';
 
@@ -57,17 +57,7 @@ runAdapterContract({
     { native: { action: 'COMMENT', ageMs: 1_000 }, expected: 'online', label: 'comment just now' },
   ],
   skip: {
-    batch: 'a member who never acted is unknown (no record), not notFound: LinkedIn cannot say whether a member exists or is online',
-    auth: NO_NETWORK_READ,
-    permission: NO_NETWORK_READ,
-    'rate-limit': NO_NETWORK_READ,
-    'retry-after': NO_NETWORK_READ,
-    'server-error': NO_NETWORK_READ,
-    timeout: NO_NETWORK_READ,
-    malformed: NO_NETWORK_READ,
-    'connection-reset': NO_NETWORK_READ,
+    ...skipEach(NETWORK_CHECKS, NO_NETWORK_READ),
     budget: 'fetchPresence spends no budget; only connect() and token refresh call LinkedIn',
-    recovery: NO_NETWORK_READ,
-    close: 'the kit check leaks its own 2 s race timer when startPush resolves at once; close() is checked the same way in linkedin.connect.spec.ts',
   },
 });

@@ -1,7 +1,8 @@
+import { StaticTokenProvider } from '@amo/presence-adapter-kit';
 import { type EmulatorRequest, runAdapterContract } from '@amo/presence-adapter-kit/testing';
 import { createTeamsAdapter } from './teams.adapter';
 import { teamsPresenceBucket } from './teams.manifest';
-import { GraphEmulator } from './testing';
+import { GraphEmulator, graphTestEncryption, TeamsWebhookReceiver } from './testing';
 
 // A fixed tenant: the budget check builds two harnesses and matches buckets by name across them.
 const TENANT = { tenantId: '0d1f5c6e-3b1a-4c8e-9a57-2f4d6b8e1c3a', clientId: '5e7a9c1b-2d4f-4a6b-8c0d-1e3f5a7b9c2d', clientSecret: 'contract-secret' };
@@ -15,8 +16,9 @@ runAdapterContract({
     // A few ids: 650-id bodies take long enough to upload that the budget check's 80 ms of slack between the client's
     // and the emulator's windows is eaten by jitter. Batching is covered by teams.adapter.spec.ts (10,000 ids).
     const knownIds = graph.addUsers(4);
-    // Push is left out here: the kit's close check races startPush against a 2 s timer of its own, which it then
-    // counts as a leak when startPush resolves first. teams.push.spec.ts checks close() with subscriptions instead.
+    // With push on, so the capabilities check sees push declared and the close check runs startPush before close().
+    // No ids are tracked, so no subscription is made: teams.push.spec.ts checks close() with live subscriptions.
+    const receiver = await TeamsWebhookReceiver.start((request) => adapter.handleWebhook(request));
     const adapter = createTeamsAdapter(
       {
         credentials: graph.credentials(),
@@ -24,6 +26,7 @@ runAdapterContract({
         maxRetries: tuning.maxRetries,
         backoff: tuning.backoff,
         breaker: tuning.breaker,
+        push: { delegatedAuth: new StaticTokenProvider(graph.issueDelegatedToken().accessToken), publicUrl: receiver.publicUrl, encryption: graphTestEncryption() },
       },
       { budgets: tuning.budgets },
     );
@@ -41,7 +44,10 @@ runAdapterContract({
         serverError: graphError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.'),
       },
       budgetMatchers: { [teamsPresenceBucket(TENANT.tenantId)]: isPresenceRead },
-      close: () => graph.close(),
+      async close() {
+        await receiver.close();
+        await graph.close();
+      },
     };
   },
   statuses: [

@@ -1,4 +1,4 @@
-import { runAdapterContract, serveWebhook } from '@amo/presence-adapter-kit/testing';
+import { NETWORK_CHECKS, runAdapterContract, serveWebhook, skipEach } from '@amo/presence-adapter-kit/testing';
 import { WhatsAppEmulator } from './testing';
 import { createWhatsAppAdapter } from './whatsapp.adapter';
 import { parseWhatsAppCredentials } from './whatsapp.credentials';
@@ -54,17 +54,7 @@ runAdapterContract({
     { native: { signal: 'message', ageMs: 1_000 }, expected: 'online', label: 'inbound message just now' },
   ],
   skip: {
-    batch: 'a never-seen wa_id is unknown (no record), not notFound: WhatsApp cannot say an id does not exist',
-    auth: NO_NETWORK_READ,
-    permission: NO_NETWORK_READ,
-    'rate-limit': NO_NETWORK_READ,
-    'retry-after': NO_NETWORK_READ,
-    'server-error': NO_NETWORK_READ,
-    timeout: NO_NETWORK_READ,
-    malformed: NO_NETWORK_READ,
-    'connection-reset': NO_NETWORK_READ,
+    ...skipEach(NETWORK_CHECKS, NO_NETWORK_READ),
     budget: 'fetchPresence spends no budget; the one budgeted call is connect()',
-    recovery: NO_NETWORK_READ,
-    close: 'the kit check leaks its own 2 s race timer when startPush resolves at once; close() is checked the same way in whatsapp.connect.spec.ts',
   },
 });

@@ -65,9 +65,4 @@ runAdapterContract({
     { native: 'Offline', expected: 'offline' },
   ],
   unrecognizedNative: 'Focus_Mode',
-  skip: {
-    // TODO(kit): checkClose races startPush against delay(2_000) and never clears that timer, so any adapter whose
-    // startPush resolves at once shows "Timeout +1". Zoom's close is checked in zoom.adapter.spec.ts meanwhile.
-    close: "the kit's check leaks its own 2 s race timer when startPush resolves at once",
-  },
 });

@@ -1,6 +1,6 @@
 import { exampleSuite } from '../../__fixtures__/example-platform/example.suite';
 import { clearLeakedTimers, type Misbehaviour } from '../../__fixtures__/example-platform/example.adapter';
-import { ContractViolation, skipReason, type ContractCheckName } from './contract-types';
+import { ContractViolation, NETWORK_CHECKS, skipEach, skipReason, type ContractCheckName } from './contract-types';
 import { runContractCheck } from './run-adapter-contract';
 
 // A failing `it` cannot be asserted from inside Jest, so these call the checks' functions directly and assert that
@@ -64,5 +64,14 @@ describe('skipReason', () => {
     expect(skipReason({ ...base, skip: ['budget'] }, 'budget')).toBe('skipped by the adapter');
     expect(skipReason({ ...base, skip: { budget: 'webhook-only: no polling' } }, 'budget')).toBe('webhook-only: no polling');
     expect(skipReason({ ...base, skip: { budget: 'x' } }, 'close')).toBeUndefined();
+  });
+
+  it('skipEach gives several checks one reason; NETWORK_CHECKS are the failure checks and recovery', () => {
+    const skip = { ...skipEach(NETWORK_CHECKS, 'no platform call'), budget: 'no budget spent' };
+    const base = exampleSuite();
+    expect(skipReason({ ...base, skip }, 'timeout')).toBe('no platform call');
+    expect(skipReason({ ...base, skip }, 'recovery')).toBe('no platform call');
+    expect(skipReason({ ...base, skip }, 'budget')).toBe('no budget spent');
+    for (const check of ['capabilities', 'statuses', 'batch', 'close'] as const) expect(skipReason({ ...base, skip }, check)).toBeUndefined();
   });
 });

@@ -24,6 +24,22 @@ export const CONTRACT_CHECKS = [
 export type ContractCheckName = (typeof CONTRACT_CHECKS)[number];
 
 /**
+ * The checks that script platform failures under `fetchPresence`, and the recovery after them: they cannot apply to
+ * an adapter whose `fetchPresence` makes no platform call (it answers from webhook signals it already received).
+ */
+export const NETWORK_CHECKS = [
+  'auth',
+  'permission',
+  'rate-limit',
+  'retry-after',
+  'server-error',
+  'timeout',
+  'malformed',
+  'connection-reset',
+  'recovery',
+] as const satisfies readonly ContractCheckName[];
+
+/**
  * Settings the harness must pass into the adapter it builds (client options and `deps.budgets`), so the checks run in
  * milliseconds and can see what the adapter does with its budget.
  */
@@ -88,6 +104,11 @@ export class ContractViolation extends Error {
   ) {
     super(`[${check}] ${message}`);
   }
+}
+
+/** Skips each of `checks` for the same reason, e.g. `{ ...skipEach(NETWORK_CHECKS, why), budget: '...' }`. */
+export function skipEach(checks: readonly ContractCheckName[], reason: string): Partial<Record<ContractCheckName, string>> {
+  return Object.fromEntries(checks.map((check) => [check, reason]));
 }
 
 /** The reason a check is skipped, or undefined when it runs. */
