@@ -8,7 +8,7 @@ import {
   type PushSink,
   type RateBudgetSpec,
 } from '@amo/presence-core';
-import { httpClientTuning, type RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
+import { httpClientTuning, type RateBudgetRegistry, type TimerClock, type TokenSet } from '@amo/presence-adapter-kit';
 import { ZoomClient, type ZoomRateLimitInfo } from './zoom.client';
 import { parseZoomCredentials, type ZoomCredentials } from './zoom.credentials';
 import { zoomManifest } from './zoom.manifest';
@@ -36,6 +36,11 @@ export interface ZoomAdapterConfig {
   backoff?: { baseMs?: number; maxMs?: number };
   /** Webhook replay window in seconds (default 300). */
   webhookToleranceSec?: number;
+  /**
+   * A user grant (`access_token` without `account_id`) was refreshed: Zoom rotates the refresh token, so the
+   * caller must store the new set or the next start cannot refresh.
+   */
+  onTokenRefresh?(tokens: TokenSet): void;
 }
 
 /** Injectable edges, for tests and for sharing one budget registry between adapters of the same account. */
@@ -81,7 +86,8 @@ class ZoomPresenceAdapter implements ZoomAdapter {
     private readonly config: ZoomAdapterConfig,
     deps: ZoomAdapterDeps,
   ) {
-    const budget = zoomBudgetSpec(credentials.accountId, config.rateBudget);
+    // A user grant does not name its account; its app's client id keys the bucket instead.
+    const budget = zoomBudgetSpec(credentials.accountId ?? `app-${credentials.clientId}`, config.rateBudget);
     const { capabilities } = zoomManifest;
     this.capabilities = {
       ...capabilities,
@@ -95,13 +101,18 @@ class ZoomPresenceAdapter implements ZoomAdapter {
       apiBaseUrl: config.apiBaseUrl ?? zoomManifest.baseUrls.api.default,
       oauthBaseUrl: config.oauthBaseUrl ?? zoomManifest.baseUrls.oauth.default,
       budget,
+      onTokenRefresh: config.onTokenRefresh,
       ...httpClientTuning(config, deps),
     });
   }
 
-  /** Fetching a token proves the app's credentials without spending the account's API budget. */
+  /**
+   * Server-to-Server: fetching a token proves the app's credentials without spending the account's API budget.
+   * A user grant already holds a token, so `GET /users/me` proves it (refreshing it first if it has expired).
+   */
   async connect(): Promise<void> {
-    await this.client.tokens.getToken();
+    if (this.credentials.accountId === undefined) await this.client.me();
+    else await this.client.tokens.getToken();
   }
 
   async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {

@@ -6,8 +6,10 @@ import {
   parseRetryAfterMs,
   PlatformHttpClient,
   RateBudgetRegistry,
+  RefreshingTokenProvider,
   type TimerClock,
   type TokenProvider,
+  type TokenSet,
 } from '@amo/presence-adapter-kit';
 import type { AdapterHealth } from '@amo/presence-core';
 import type { ZoomCredentials } from './zoom.credentials';
@@ -29,6 +31,8 @@ export interface ZoomClientOptions extends HttpClientTuning {
   apiBaseUrl: string;
   oauthBaseUrl: string;
   budget: RateBudgetSpec;
+  /** A user grant's refreshed (and rotated) tokens, so the caller can store them. */
+  onTokenRefresh?(tokens: TokenSet): void;
 }
 
 function trimSlash(url: string): string {
@@ -58,8 +62,8 @@ function zoomTokenError(error: unknown): unknown {
 }
 
 export class ZoomClient {
-  /** The kit's account_credentials provider, for inspection (expiry, scope). */
-  readonly oauth: ClientCredentialsTokenProvider;
+  /** The kit's account_credentials provider (Server-to-Server), or the user grant's refreshing provider. */
+  readonly oauth: ClientCredentialsTokenProvider | RefreshingTokenProvider;
   readonly tokens: TokenProvider;
   private readonly http: PlatformHttpClient;
   private readonly budgets: RateBudgetRegistry;
@@ -71,20 +75,41 @@ export class ZoomClient {
     this.clock = clock ?? { now: () => Date.now() };
     this.budgets = options.budgets ?? new RateBudgetRegistry(clock);
     this.budgets.define(options.budget);
-    this.oauth = new ClientCredentialsTokenProvider({
-      platform: 'zoom',
-      tokenUrl: `${trimSlash(options.oauthBaseUrl)}${zoomManifest.auth.tokenPath}`,
-      clientId: credentials.clientId,
-      clientSecret: credentials.clientSecret,
-      grantType: zoomManifest.auth.grantType,
-      extraParams: { account_id: credentials.accountId },
-      clientAuth: zoomManifest.auth.clientAuth,
-      paramsIn: zoomManifest.auth.paramsIn,
-      refreshMarginMs: zoomManifest.auth.refreshMarginMs,
-      clock,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-    });
+    const tokenUrl = `${trimSlash(options.oauthBaseUrl)}${zoomManifest.auth.tokenPath}`;
+    this.oauth =
+      credentials.accountId === undefined && credentials.accessToken !== undefined
+        ? new RefreshingTokenProvider({
+            platform: 'zoom',
+            tokens: {
+              accessToken: credentials.accessToken,
+              refreshToken: credentials.refreshToken,
+              expiresAt: credentials.accessTokenExpiresAt,
+              raw: {},
+            },
+            tokenUrl,
+            clientId: credentials.clientId,
+            clientSecret: credentials.clientSecret,
+            clientAuth: zoomManifest.auth.user.clientAuth,
+            onRefresh: options.onTokenRefresh,
+            refreshMarginMs: zoomManifest.auth.refreshMarginMs,
+            clock,
+            fetch: options.fetch,
+            timeoutMs: options.timeoutMs,
+          })
+        : new ClientCredentialsTokenProvider({
+            platform: 'zoom',
+            tokenUrl,
+            clientId: credentials.clientId,
+            clientSecret: credentials.clientSecret,
+            grantType: zoomManifest.auth.grantType,
+            extraParams: { account_id: credentials.accountId ?? '' },
+            clientAuth: zoomManifest.auth.clientAuth,
+            paramsIn: zoomManifest.auth.paramsIn,
+            refreshMarginMs: zoomManifest.auth.refreshMarginMs,
+            clock,
+            fetch: options.fetch,
+            timeoutMs: options.timeoutMs,
+          });
     this.tokens = {
       getToken: () => this.oauth.getToken().catch((error: unknown) => Promise.reject(zoomTokenError(error))),
       invalidate: (rejected?: string) => this.oauth.invalidate(rejected),
@@ -97,6 +122,16 @@ export class ZoomClient {
       auth: this.tokens,
       budgets: this.budgets,
     });
+  }
+
+  /** `GET /users/me`: who a user grant belongs to (and proof that the token works). */
+  async me(): Promise<{ id: string; accountId?: string }> {
+    const response = await this.http.request<Record<string, unknown>>({ method: 'GET', path: '/users/me', bucket: this.options.budget.bucket });
+    const body = response.body ?? {};
+    if (typeof body['id'] !== 'string') {
+      throw new PresenceError('PROTOCOL', 'zoom users/me answered without an id', { platform: 'zoom', status: response.status });
+    }
+    return { id: body['id'], accountId: typeof body['account_id'] === 'string' ? body['account_id'] : undefined };
   }
 
   /** `GET /users/{userId}/presence_status`; userId may be a Zoom user id or an email. */

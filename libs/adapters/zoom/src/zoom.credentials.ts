@@ -1,13 +1,22 @@
 import { InvalidInputError } from '@amo/presence-core';
 import { zoomManifest } from './zoom.manifest';
 
-/** A Server-to-Server OAuth app's credentials, plus the event subscription's secret token for webhooks. */
+/**
+ * A Server-to-Server OAuth app's credentials (`accountId`), or a user OAuth grant (`accessToken`, refreshed with
+ * the app's client id and secret), plus the event subscription's secret token for webhooks.
+ */
 export interface ZoomCredentials {
-  accountId: string;
+  /** Server-to-Server apps. Absent for a user grant (then `accessToken` is set). */
+  accountId?: string;
   clientId: string;
   clientSecret: string;
   /** Needed only to receive webhooks (signature check and URL validation). */
   webhookSecretToken?: string;
+  /** A user OAuth grant: used when there is no `accountId`. */
+  accessToken?: string;
+  refreshToken?: string;
+  /** Epoch ms. */
+  accessTokenExpiresAt?: number;
 }
 
 type CredentialKey = (typeof zoomManifest.credentials)[number]['key'];
@@ -60,10 +69,26 @@ function required(record: Readonly<Record<string, unknown>>, key: CredentialKey)
   return value;
 }
 
+/** `expires_at` as epoch ms: a number, or a numeric string (env files and JSON stores keep strings). */
+function expiresAt(record: Readonly<Record<string, unknown>>): number | undefined {
+  for (const name of ['expires_at', ...spec('expires_at').aliases]) {
+    const value = record[name];
+    if (value === undefined || value === null) continue;
+    const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
+      throw new InvalidInputError(`zoom credentials: ${name} must be epoch milliseconds`);
+    }
+    return ms;
+  }
+  return undefined;
+}
+
 /**
  * Parses a seed-style credential record (`account_id`, `client_id`, `client_secret`, `webhook_secret_token`,
- * their `ZOOM_*` and camelCase aliases). Throws {@link ZoomSdkKeyOnlyError} for an SDK key alone and
- * InvalidInputError naming the first missing or malformed field otherwise.
+ * their `ZOOM_*` and camelCase aliases), or a user OAuth grant (`access_token`, `refresh_token`, `expires_at`
+ * with `client_id` and `client_secret`, no `account_id`; with an `account_id` the record is Server-to-Server and
+ * the grant is ignored). Throws {@link ZoomSdkKeyOnlyError} for an SDK key alone and InvalidInputError naming the
+ * first missing or malformed field otherwise.
  */
 export function parseZoomCredentials(record: Readonly<Record<string, unknown>> | ZoomCredentials): ZoomCredentials {
   const fields = record as Readonly<Record<string, unknown>>;
@@ -72,11 +97,17 @@ export function parseZoomCredentials(record: Readonly<Record<string, unknown>> |
   if (sdkKey !== undefined && oauthKeys.every((key) => read(fields, key) === undefined)) {
     throw new ZoomSdkKeyOnlyError();
   }
-  const credentials: ZoomCredentials = {
-    accountId: required(fields, 'account_id'),
-    clientId: required(fields, 'client_id'),
-    clientSecret: required(fields, 'client_secret'),
-  };
+  const accessToken = read(fields, 'account_id') === undefined ? read(fields, 'access_token') : undefined;
+  const credentials: ZoomCredentials =
+    accessToken === undefined
+      ? { accountId: required(fields, 'account_id'), clientId: required(fields, 'client_id'), clientSecret: required(fields, 'client_secret') }
+      : { clientId: required(fields, 'client_id'), clientSecret: required(fields, 'client_secret'), accessToken };
+  if (accessToken !== undefined) {
+    const refreshToken = read(fields, 'refresh_token');
+    const expiry = expiresAt(fields);
+    if (refreshToken !== undefined) credentials.refreshToken = refreshToken;
+    if (expiry !== undefined) credentials.accessTokenExpiresAt = expiry;
+  }
   const webhookSecretToken = read(fields, 'webhook_secret_token');
   if (webhookSecretToken !== undefined) credentials.webhookSecretToken = webhookSecretToken;
   return credentials;

@@ -56,7 +56,7 @@ describe('zoomManifest', () => {
 
   it('marks exactly the secrets as secret and names the seed env variables', () => {
     const secrets = zoomManifest.credentials.filter((field) => field.secret).map((field) => field.key);
-    expect(secrets.sort()).toEqual(['client_secret', 'webhook_secret_token']);
+    expect(secrets.sort()).toEqual(['access_token', 'client_secret', 'refresh_token', 'webhook_secret_token']);
     const aliases = zoomManifest.credentials.flatMap((field) => field.aliases);
     for (const env of ['ZOOM_ACCOUNT_ID', 'ZOOM_CLIENT_ID', 'ZOOM_CLIENT_SECRET', 'ZOOM_WEBHOOK_SECRET_TOKEN', 'ZOOM_SDK_KEY']) {
       expect(aliases).toContain(env);

@@ -16,6 +16,12 @@ export const zoomManifest = {
     refreshMarginMs: 60_000,
     // Granular scope first; classic S2S apps use user:read:admin.
     scopes: ['user:read:presence_status:admin'],
+    /**
+     * A user-managed OAuth app (installed by a user or an admin) instead of Server-to-Server: authorization code
+     * with PKCE at `{oauthBaseUrl}/oauth/authorize`, Basic client auth at the token endpoint, one-hour access
+     * tokens and refresh tokens that rotate on every use.
+     */
+    user: { authorizePath: '/oauth/authorize', tokenPath: '/oauth/token', clientAuth: 'basic', pkce: true, refreshToken: true },
   },
   credentials: [
     { key: 'account_id', aliases: ['ZOOM_ACCOUNT_ID', 'accountId'], secret: false, required: true,
@@ -27,6 +33,12 @@ export const zoomManifest = {
     { key: 'webhook_secret_token', aliases: ['ZOOM_WEBHOOK_SECRET_TOKEN', 'webhookSecretToken', 'secret_token'],
       secret: true, required: false,
       description: 'Event subscription secret token: verifies x-zm-signature and answers endpoint.url_validation' },
+    { key: 'access_token', aliases: ['accessToken'], secret: true, required: false,
+      description: 'User OAuth grant: access token (used instead of account_id; client_id and client_secret refresh it)' },
+    { key: 'refresh_token', aliases: ['refreshToken'], secret: true, required: false,
+      description: 'User OAuth grant: refresh token (Zoom rotates it on every refresh)' },
+    { key: 'expires_at', aliases: ['accessTokenExpiresAt'], secret: false, required: false,
+      description: 'User OAuth grant: access token expiry, epoch milliseconds' },
     { key: 'sdk_key', aliases: ['ZOOM_SDK_KEY', 'sdkKey'], secret: false, required: false,
       description: 'Meeting SDK key (the seed\'s). It cannot read presence; accepted only to say so clearly' },
   ],

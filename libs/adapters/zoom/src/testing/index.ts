@@ -1,2 +1,3 @@
 export * from './zoom.emulator';
 export * from './zoom.webhook-sender';
+export * from './zoom.emulator-oauth';

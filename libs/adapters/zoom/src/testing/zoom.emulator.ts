@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@amo/presence-core';
 import { EmulatorServer, type EmulatorReply, type EmulatorRequest } from '@amo/presence-adapter-kit/testing';
+import { ZoomUserOAuth } from './zoom.emulator-oauth';
 import { ZoomWebhookSender, type ZoomSignOptions, type ZoomWebhookAnswer } from './zoom.webhook-sender';
 
 /** One Zoom user as the emulator knows them. */
@@ -27,6 +28,8 @@ export interface ZoomEmulatorOptions {
   users?: ZoomEmulatorUser[];
   /** Time for token expiry, request stamps and budgets (default Date.now). */
   clock?: Clock;
+  /** User OAuth: the user who signs in on `/oauth/authorize` (default the first user, else `emu-user`). */
+  signInAs?: string;
 }
 
 const PRESENCE_PATH = '/v2/users/:userId/presence_status';
@@ -35,7 +38,8 @@ const BUCKET = 'zoom:presence';
 const isPresenceRead = (req: EmulatorRequest): boolean => /^\/v2\/users\/[^/]+\/presence_status$/.test(req.path);
 
 /**
- * A Zoom that runs on 127.0.0.1: Server-to-Server OAuth (`POST /oauth/token`, Basic auth), `GET
+ * A Zoom that runs on 127.0.0.1: Server-to-Server OAuth (`POST /oauth/token`, Basic auth), user OAuth
+ * ({@link ZoomUserOAuth}: `/oauth/authorize`, code and refresh grants, `GET /v2/users/me`), `GET
  * /v2/users/{userId}/presence_status` with Zoom's errors and `X-RateLimit-*` headers, 429 storms, scripted status
  * changes, and a webhook sender that signs (or mis-signs) events and runs the URL validation handshake.
  */
@@ -45,10 +49,12 @@ export class ZoomEmulator {
   readonly clientSecret: string;
   readonly webhookSecretToken: string;
   readonly webhooks: ZoomWebhookSender;
+  /** User OAuth (authorization code with PKCE, rotating refresh tokens), for apps a user or admin installs. */
+  readonly userOAuth: ZoomUserOAuth;
   /** Where status changes are delivered as webhooks, once set. */
   webhookUrl: string | undefined;
   private readonly users = new Map<string, ZoomEmulatorUser>();
-  private readonly tokens = new Map<string, { expiresAt: number; scope: string }>();
+  private readonly tokens = new Map<string, { expiresAt: number; scope: string; userId?: string }>();
   private readonly script: Array<Pick<ZoomEmulatorUser, 'id' | 'status' | 'endTime' | 'remainingTime'>> = [];
   private readonly clock: Clock;
 
@@ -63,6 +69,12 @@ export class ZoomEmulator {
     this.clock = options.clock ?? { now: () => Date.now() };
     this.webhooks = new ZoomWebhookSender(this.webhookSecretToken, this.accountId, this.clock);
     for (const user of options.users ?? []) this.addUser(user);
+    const signInAs = options.signInAs ?? options.users?.[0]?.id ?? 'emu-user';
+    const register = (accessToken: string, grant: { userId: string; scope: string }, expiresAt: number): void => {
+      this.tokens.set(accessToken, { expiresAt, scope: grant.scope, userId: grant.userId });
+    };
+    const scope = options.grantPresenceScope === false ? 'user:read:user:admin' : PRESENCE_SCOPE;
+    this.userOAuth = new ZoomUserOAuth(this.clientId, this.clock, options.tokenTtlSec ?? 3600, register, signInAs, scope);
   }
 
   static async start(options: ZoomEmulatorOptions = {}): Promise<ZoomEmulator> {
@@ -170,7 +182,9 @@ export class ZoomEmulator {
       headers: { 'retry-after': String(info.retryAfterSec), ...this.rateHeaders(0) },
       json: { code: 429, message: 'You have reached the maximum per-second rate limit for this API. Try again later.' },
     }));
+    this.server.route('GET', '/oauth/authorize', (req) => this.userOAuth.authorize(req));
     this.server.route('POST', '/oauth/token', (req) => this.token(req));
+    this.server.route('GET', '/v2/users/me', (req) => this.me(req));
     this.server.route('GET', PRESENCE_PATH, (req) => this.presence(req));
   }
 
@@ -182,6 +196,7 @@ export class ZoomEmulator {
     if (id !== this.clientId || secret !== this.clientSecret) {
       return { status: 401, json: { reason: 'Invalid client_id or client_secret', error: 'invalid_client' } };
     }
+    if (param('grant_type') === 'authorization_code' || param('grant_type') === 'refresh_token') return this.userOAuth.token(param);
     if (param('grant_type') !== 'account_credentials') {
       return { status: 400, json: { reason: 'Unsupported grant type', error: 'unsupported_grant_type' } };
     }
@@ -197,11 +212,27 @@ export class ZoomEmulator {
     };
   }
 
-  private presence(req: EmulatorRequest): EmulatorReply {
+  /** The bearer's grant, or Zoom's 401 code 124. */
+  private bearer(req: EmulatorRequest): { expiresAt: number; scope: string; userId?: string } | EmulatorReply {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer === undefined ? undefined : this.tokens.get(bearer);
     if (!token) return { status: 401, json: { code: 124, message: 'Invalid access token.' } };
     if (token.expiresAt <= this.clock.now()) return { status: 401, json: { code: 124, message: 'Access token is expired.' } };
+    return token;
+  }
+
+  /** `GET /v2/users/me`: the user a user-OAuth token belongs to (an account token has no user here). */
+  private me(req: EmulatorRequest): EmulatorReply {
+    const token = this.bearer(req);
+    if (!('expiresAt' in token)) return token;
+    const user = token.userId === undefined ? undefined : this.user(token.userId);
+    if (!user) return { status: 404, json: { code: 1001, message: 'User does not exist: me.' } };
+    return { json: { id: user.id, email: user.email ?? `${user.id}@example.com`, account_id: this.accountId, type: 1, status: 'active' } };
+  }
+
+  private presence(req: EmulatorRequest): EmulatorReply {
+    const token = this.bearer(req);
+    if (!('expiresAt' in token)) return token;
     if (!token.scope.split(' ').includes(PRESENCE_SCOPE)) {
       return {
         status: 400,
