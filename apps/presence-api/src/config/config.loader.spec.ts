@@ -63,6 +63,16 @@ describe('loadConfig', () => {
     expect(config.oauthClients.linkedin).toEqual({ clientId: 'id', clientSecret: 'secret' });
   });
 
+  it('takes a Zoom client id and secret without an account id as the OAuth app only; a Server-to-Server app has no flow', () => {
+    const oauthOnly = loadConfig({ ZOOM_CLIENT_ID: 'zid', ZOOM_CLIENT_SECRET: 'zsecret' });
+    expect(oauthOnly.credentials.zoom).toBeUndefined();
+    expect(oauthOnly.oauthClients.zoom).toEqual({ clientId: 'zid', clientSecret: 'zsecret' });
+    const s2s = loadConfig({ ZOOM_ACCOUNT_ID: 'acc', ZOOM_CLIENT_ID: 'zid', ZOOM_CLIENT_SECRET: 'zsecret' });
+    expect(s2s.credentials.zoom).toEqual({ account_id: 'acc', client_id: 'zid', client_secret: 'zsecret' });
+    expect(s2s.oauthClients.zoom).toBeUndefined();
+    expect(() => loadConfig({ ZOOM_ACCOUNT_ID: 'acc' })).toThrow(/ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET must be set too/);
+  });
+
   it('parses booleans, consent and a PostgreSQL URL', () => {
     const config = loadConfig({
       PRESENCE_SANDBOX: 'false',

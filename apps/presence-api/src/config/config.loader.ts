@@ -28,7 +28,7 @@ function credentialsFrom(env: Env, problems: string[]): Partial<Record<Platform,
   const out: Partial<Record<Platform, CredentialRecord>> = {};
   for (const platform of PLATFORMS) {
     const spec = PLATFORM_ENV[platform];
-    const triggers = platform === 'linkedin' ? spec.required : [...spec.required, ...spec.optional];
+    const triggers = spec.triggers ?? [...spec.required, ...spec.optional];
     if (!triggers.some(([name]) => env[name] !== undefined)) continue;
     const missing = spec.required.filter(([name]) => env[name] === undefined).map(([name]) => name);
     if (missing.length > 0) {
@@ -49,7 +49,8 @@ function credentialsFrom(env: Env, problems: string[]): Partial<Record<Platform,
 function oauthClientsFrom(env: Env): AppConfig['oauthClients'] {
   const out: AppConfig['oauthClients'] = {};
   if (env.TEAMS_CLIENT_ID) out.teams = { clientId: env.TEAMS_CLIENT_ID, clientSecret: env.TEAMS_CLIENT_SECRET, tenantId: env.TEAMS_TENANT_ID };
-  if (env.ZOOM_CLIENT_ID) out.zoom = { clientId: env.ZOOM_CLIENT_ID, clientSecret: env.ZOOM_CLIENT_SECRET };
+  // A Server-to-Server app (ZOOM_ACCOUNT_ID set) has no authorization flow; a user-managed OAuth app's client does.
+  if (env.ZOOM_CLIENT_ID && !env.ZOOM_ACCOUNT_ID) out.zoom = { clientId: env.ZOOM_CLIENT_ID, clientSecret: env.ZOOM_CLIENT_SECRET };
   if (env.LINKEDIN_CLIENT_ID) out.linkedin = { clientId: env.LINKEDIN_CLIENT_ID, clientSecret: env.LINKEDIN_CLIENT_SECRET };
   return out;
 }

@@ -8,6 +8,8 @@ export interface PlatformEnv {
   /** All must be set for the platform to be connected at start. */
   required: [EnvName, string][];
   optional: [EnvName, string][];
+  /** Which variables, when set, mean "connect this platform at start" (default: all of them). */
+  triggers?: [EnvName, string][];
 }
 
 export const PLATFORM_ENV: Record<Platform, PlatformEnv> = {
@@ -26,6 +28,8 @@ export const PLATFORM_ENV: Record<Platform, PlatformEnv> = {
   zoom: {
     required: [['ZOOM_ACCOUNT_ID', 'account_id'], ['ZOOM_CLIENT_ID', 'client_id'], ['ZOOM_CLIENT_SECRET', 'client_secret']],
     optional: [['ZOOM_WEBHOOK_SECRET_TOKEN', 'webhook_secret_token']],
+    // Client id and secret alone are a user-managed OAuth app's: they enable the OAuth connect flow.
+    triggers: [['ZOOM_ACCOUNT_ID', 'account_id'], ['ZOOM_WEBHOOK_SECRET_TOKEN', 'webhook_secret_token']],
   },
   whatsapp: {
     required: [['WHATSAPP_API_KEY', 'api_key'], ['WHATSAPP_PHONE_NUMBER_ID', 'phone_number_id']],
@@ -35,5 +39,6 @@ export const PLATFORM_ENV: Record<Platform, PlatformEnv> = {
     // Client id and secret alone only enable the OAuth connect flow; the access token connects.
     required: [['LINKEDIN_ACCESS_TOKEN', 'access_token']],
     optional: [['LINKEDIN_CLIENT_ID', 'client_id'], ['LINKEDIN_CLIENT_SECRET', 'client_secret']],
+    triggers: [['LINKEDIN_ACCESS_TOKEN', 'access_token']],
   },
 };

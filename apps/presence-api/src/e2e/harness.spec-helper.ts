@@ -165,3 +165,38 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 500
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
 }
+
+/** What the admin's browser does with an authorize URL: follow the platform's redirect to our callback. */
+export async function browse(authorizeUrl: string): Promise<{ callback: string; status: number; page: string }> {
+  const consent = await fetch(authorizeUrl, { redirect: 'manual' });
+  const callback = consent.headers.get('location');
+  if (consent.status !== 302 || !callback) throw new Error(`the authorize page answered ${consent.status}: ${await consent.text()}`);
+  const page = await fetch(callback);
+  return { callback, status: page.status, page: await page.text() };
+}
+
+/** The platform's entry in GET /v1/platforms. */
+export async function platformStatus(service: RunningService, platform: string): Promise<any> {
+  return (await service.call('GET', '/v1/platforms')).body.platforms.find((p: any) => p.platform === platform);
+}
+
+/** Everything the process writes to stdout and stderr (Nest's logger writes there) from now until `restore()`. */
+export function captureOutput(): { text(): string; restore(): void } {
+  const chunks: string[] = [];
+  const originals = { out: process.stdout.write, err: process.stderr.write };
+  const tap = ((chunk: unknown, ...rest: unknown[]): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    done?.();
+    return true;
+  }) as typeof process.stdout.write;
+  process.stdout.write = tap;
+  process.stderr.write = tap;
+  return {
+    text: () => chunks.join(''),
+    restore: () => {
+      process.stdout.write = originals.out;
+      process.stderr.write = originals.err;
+    },
+  };
+}
