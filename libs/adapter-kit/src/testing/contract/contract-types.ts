@@ -3,41 +3,19 @@ import type { RateBudgetRegistry } from '../../http/rate-budget';
 import type { EmulatorServer } from '../emulator-server';
 import type { EmulatorReply, RequestMatcher } from '../emulator-types';
 
+/** The checks that script one platform failure under `fetchPresence` and the error it must map to. */
+const FAILURE_CHECKS = ['auth', 'permission', 'rate-limit', 'retry-after', 'server-error', 'timeout', 'malformed', 'connection-reset'] as const;
+
 /** Every check the contract suite runs, in order. */
-export const CONTRACT_CHECKS = [
-  'capabilities',
-  'statuses',
-  'batch',
-  'auth',
-  'permission',
-  'rate-limit',
-  'retry-after',
-  'server-error',
-  'timeout',
-  'malformed',
-  'connection-reset',
-  'budget',
-  'recovery',
-  'close',
-] as const;
+export const CONTRACT_CHECKS = ['capabilities', 'statuses', 'batch', ...FAILURE_CHECKS, 'budget', 'recovery', 'close'] as const;
 
 export type ContractCheckName = (typeof CONTRACT_CHECKS)[number];
 
 /**
- * The checks that script platform failures under `fetchPresence`, and the recovery after them: they cannot apply to
- * an adapter whose `fetchPresence` makes no platform call (it answers from webhook signals it already received).
+ * The failure checks and the recovery after an outage: they cannot apply to an adapter whose `fetchPresence` makes
+ * no platform call (it answers from webhook signals it already received).
  */
-export const NETWORK_CHECKS = [
-  'auth',
-  'permission',
-  'rate-limit',
-  'retry-after',
-  'server-error',
-  'timeout',
-  'malformed',
-  'connection-reset',
-  'recovery',
-] as const satisfies readonly ContractCheckName[];
+export const NETWORK_CHECKS = [...FAILURE_CHECKS, 'recovery'] as const satisfies readonly ContractCheckName[];
 
 /**
  * Settings the harness must pass into the adapter it builds (client options and `deps.budgets`), so the checks run in
