@@ -6,6 +6,7 @@ import {
   validateId,
 } from '@amo/presence-core';
 import { IdentityLinkEntity, type IdentityLinkRow } from '../entities/identity-link.entity';
+import { SnapshotEntity } from '../entities/snapshot.entity';
 import type { StoreContext } from '../store-context';
 
 /** One person's account on one platform. */
@@ -14,6 +15,16 @@ export interface IdentityLink {
   platform: Platform;
   accountId: string;
   linkedAt: Date;
+}
+
+/** What {@link IdentityRepository.replace} changed. */
+export interface IdentityReplacement {
+  /** The person's links afterwards. */
+  links: Partial<Record<Platform, string>>;
+  /** Links that are new (on a platform the person had no account on, or a different account). */
+  added: [Platform, string][];
+  /** Platforms whose previous account is gone (removed or replaced); their snapshot rows went with it. */
+  dropped: Platform[];
 }
 
 function toLink(row: IdentityLinkRow): IdentityLink {
@@ -57,6 +68,48 @@ export class IdentityRepository {
       if (isUniqueViolation(error)) {
         throw new IdentityConflictError(`${parsed} account ${accountId} is already linked to another person`);
       }
+      throw error;
+    }
+  }
+
+  /**
+   * PUT semantics in one transaction: the person's links become exactly `links`, and the snapshot rows of
+   * accounts that are removed or replaced go too. An account that belongs to someone else throws core's
+   * {@link IdentityConflictError} and nothing at all changes.
+   */
+  async replace(userId: string, links: Readonly<Partial<Record<Platform, string>>>): Promise<IdentityReplacement> {
+    validateId(userId, 'userId');
+    const wanted = new Map<Platform, string>();
+    for (const [platform, accountId] of Object.entries(links) as [Platform, string][]) {
+      const parsed = parsePlatform(platform);
+      validateId(accountId, `${parsed} account id`);
+      wanted.set(parsed, accountId);
+    }
+    const now = this.context.clock.now();
+    try {
+      return await this.context.db.write(async (manager) => {
+        const current = new Map((await manager.findBy(IdentityLinkEntity, { userId })).map((row) => [row.platform as Platform, row.accountId]));
+        const added: [Platform, string][] = [];
+        for (const [platform, accountId] of wanted) {
+          if (current.get(platform) === accountId) continue;
+          const owner = await manager.findOneBy(IdentityLinkEntity, { platform, accountId });
+          if (owner && owner.userId !== userId) {
+            throw new IdentityConflictError(`${platform} account ${accountId} is already linked to another person`);
+          }
+          added.push([platform, accountId]);
+        }
+        const dropped = [...current.keys()].filter((platform) => wanted.get(platform) !== current.get(platform));
+        for (const platform of dropped) {
+          await manager.delete(IdentityLinkEntity, { userId, platform });
+          await manager.delete(SnapshotEntity, { userId, platform });
+        }
+        for (const [platform, accountId] of added) await manager.insert(IdentityLinkEntity, { userId, platform, accountId, linkedAt: now });
+        return { links: Object.fromEntries(wanted), added, dropped };
+      });
+    } catch (error) {
+      // Another instance linked one of these accounts meanwhile (PostgreSQL): the unique index decides, and the
+      // transaction rolls back whole.
+      if (isUniqueViolation(error)) throw new IdentityConflictError('an account in this request is already linked to another person');
       throw error;
     }
   }
