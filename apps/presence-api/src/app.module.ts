@@ -1,3 +1,4 @@
+import type { Clock } from '@amo/presence-core';
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
@@ -30,7 +31,7 @@ import { RuntimeEndpoints } from './platforms/runtime-endpoints';
 import { aggregatorProvider } from './presence/aggregator.provider';
 import { AggregatorBridge } from './presence/aggregator-bridge';
 import { cacheProvider } from './presence/cache.provider';
-import { clockProvider } from './presence/clock.provider';
+import { CLOCK, clockProvider } from './presence/clock.provider';
 import { NestScheduler } from './presence/nest-scheduler';
 import { PreferencesCache } from './presence/preferences-cache';
 import { SANDBOX_STARTER, type SandboxStarter } from './sandbox/sandbox-environment';
@@ -44,6 +45,8 @@ import { WebhooksService } from './webhooks/webhooks.service';
 export interface AppModuleOptions {
   wirings?: readonly PlatformWiring[];
   sandbox?: SandboxStarter;
+  /** The service's clock (default the system clock): tests shift it to age records across a restart. */
+  clock?: Clock;
 }
 
 /** Configuration, store, aggregator, events, platforms: the shared core every other module wires against. */
@@ -53,7 +56,7 @@ class CoreModule {
   static forRoot(config: AppConfig, options: AppModuleOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
-      clockProvider,
+      options.clock ? { provide: CLOCK, useValue: options.clock } : clockProvider,
       storeProvider,
       MetricsService,
       PresenceEvents,

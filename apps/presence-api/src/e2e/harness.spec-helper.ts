@@ -63,7 +63,7 @@ export async function bootService(options: BootOptions): Promise<RunningService>
     },
     { platformCheckMs: 100, snapshotFlushMs: 50, streamHeartbeatMs: 60_000, ...options.tuning },
   );
-  const app = await createApp(config, { wirings: options.wirings, sandbox: options.sandbox });
+  const app = await createApp(config, { wirings: options.wirings, sandbox: options.sandbox, clock: options.clock });
   await startApp(app, config, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   return {

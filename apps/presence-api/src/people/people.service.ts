@@ -46,7 +46,10 @@ export class PeopleService {
     return this.aggregator.directory.accountsOf(userId);
   }
 
-  /** PUT semantics: the person's links become exactly `links`. Conflicts are found before anything changes. */
+  /**
+   * PUT semantics: the person's links become exactly `links`, in one store transaction (a conflict anywhere in
+   * the request, even one only the database knows of, changes nothing). Memory follows the committed result.
+   */
   async setIdentities(userId: string, links: IdentityMap): Promise<IdentityMap> {
     validateId(userId, 'userId');
     const directory = this.aggregator.directory;
@@ -57,23 +60,21 @@ export class PeopleService {
         throw new IdentityConflictError(`${platform} account ${accountId} is already linked to another person`);
       }
     }
-    const current = directory.accountsOf(userId);
-    const added: [Platform, string][] = [];
-    for (const [platform, accountId] of Object.entries(links) as [Platform, string][]) {
-      if (current[platform] === accountId) continue;
-      if (current[platform] !== undefined) await this.dropPlatform(userId, platform);
-      await this.store.identities.link(userId, platform, accountId);
-      directory.link(userId, platform, accountId);
-      added.push([platform, accountId]);
-    }
-    for (const platform of Object.keys(current) as Platform[]) {
-      if (links[platform] !== undefined) continue;
-      await this.store.identities.unlink(userId, platform);
+    const result = await this.store.identities.replace(userId, links);
+    // No await from here on: memory, cache and pending writes change together, after the commit.
+    for (const platform of result.dropped) {
       directory.unlink(userId, platform);
-      await this.dropPlatform(userId, platform);
+      this.aggregator.forget(userId, platform);
+      this.events.emit('person.forgotten', { userId, platform });
+    }
+    for (const [platform, accountId] of result.added) {
+      // The store is the truth: a link another instance removed may still be in this one's memory.
+      const stale = directory.personOf(platform, accountId);
+      if (stale !== undefined && stale !== userId) directory.unlink(stale, platform);
+      directory.link(userId, platform, accountId);
     }
     this.aggregator.refreshTracking();
-    this.refreshSoon(userId, added);
+    this.refreshSoon(userId, result.added);
     return directory.accountsOf(userId);
   }
 
@@ -140,12 +141,6 @@ export class PeopleService {
       users: page.items.map((person) => ({ userId: person.userId, platforms: Object.keys(person.platforms) as Platform[] })),
       nextCursor: page.nextCursor ?? null,
     };
-  }
-
-  private async dropPlatform(userId: string, platform: Platform): Promise<void> {
-    this.aggregator.forget(userId, platform);
-    this.events.emit('person.forgotten', { userId, platform });
-    await this.store.snapshots.delete(userId, platform);
   }
 
   private view(userId: string, prefs: PersonPreferences | undefined): PreferencesView {
