@@ -59,6 +59,9 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bodyParser: false,
     logger: LEVELS[config.logLevel],
+    // A provider that fails (a database that does not open, a wrong encryption key) rejects here, so main
+    // prints one clear line and exits 1 instead of Nest logging a stack trace.
+    abortOnError: false,
   });
   app.useWebSocketAdapter(new StreamWsAdapter(app, () => app.get(ApiKeyAuthenticator)));
   app.disable('x-powered-by');
