@@ -127,6 +127,31 @@ describe('PresenceAggregator monitoring', () => {
     await aggregator.stopMonitoring();
   });
 
+  it('stops one platform at a time and never starts a push connection twice', async () => {
+    const { aggregator, slack, scheduler } = setup();
+    const discord = new ScriptedAdapter('discord', pushCapabilities);
+    let pushStarts = 0;
+    const startPush = discord.startPush.bind(discord);
+    discord.startPush = async (sink) => {
+      pushStarts++;
+      await startPush(sink);
+    };
+    aggregator.registerAdapter(discord);
+    await aggregator.startMonitoring(['slack', 'discord']);
+    await flush();
+    await aggregator.stopMonitoring(['slack']);
+    expect(aggregator.isMonitoring('slack')).toBe(false);
+    expect(aggregator.isMonitoring('discord')).toBe(true);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(slack.calls).toHaveLength(1);
+    await aggregator.stopMonitoring();
+    await aggregator.startMonitoring(['discord']);
+    expect(pushStarts).toBe(1);
+    await aggregator.stopMonitoring();
+    expect(scheduler.pending()).toEqual([]);
+    await aggregator.close();
+  });
+
   it('push platforms are fresh while connected and stale when the connection drops', async () => {
     const aggregator = new PresenceAggregator({ scheduler: new TimerScheduler() });
     const discord = new ScriptedAdapter('discord', pushCapabilities);

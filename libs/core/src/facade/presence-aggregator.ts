@@ -45,6 +45,8 @@ export class PresenceAggregator {
   private readonly adapters = new Map<Platform, PresenceAdapter>();
   private readonly connection = new Map<Platform, ConnectionState>();
   private readonly monitors = new Map<Platform, PlatformMonitor>();
+  /** Push connections run from the first start until the adapter is replaced or closed, never twice. */
+  private readonly pushing = new Set<Platform>();
   private readonly lastAggregate = new Map<string, AggregateChange>();
   private readonly presenceListeners = new ListenerSet<Parameters<PresenceListener>>();
   private readonly aggregateListeners = new ListenerSet<Parameters<AggregateListener>>();
@@ -67,7 +69,10 @@ export class PresenceAggregator {
   /** Registers a ready-made adapter (any implementation of the port, including a scripted one in tests). */
   registerAdapter(adapter: PresenceAdapter): void {
     const previous = this.adapters.get(adapter.platform);
-    if (previous && previous !== adapter) void previous.close().catch(() => undefined);
+    if (previous && previous !== adapter) {
+      void previous.close().catch(() => undefined);
+      this.pushing.delete(adapter.platform);
+    }
     this.adapters.set(adapter.platform, adapter);
     adapter.setTrackedIds?.(this.monitoredAccounts(adapter.platform));
   }
@@ -122,10 +127,13 @@ export class PresenceAggregator {
       if (!adapter) throw new PresenceError('UNSUPPORTED', `${platform} is not initialized`, { platform });
       if (this.monitors.has(platform)) continue;
       adapter.setTrackedIds?.(this.monitoredAccounts(platform));
-      await adapter.startPush?.({
-        presence: (record) => this.ingest(platform, [record]),
-        connection: (state, error) => this.setConnection({ platform, state, error }),
-      });
+      if (adapter.startPush && !this.pushing.has(platform)) {
+        this.pushing.add(platform);
+        await adapter.startPush({
+          presence: (record) => this.ingest(platform, [record]),
+          connection: (state, error) => this.setConnection({ platform, state, error }),
+        });
+      }
       const interval = adapter.capabilities.poll ? this.intervalOf(platform) : 0;
       const monitor = new PlatformMonitor(platform, this.scheduler, interval, () => this.pollOnce(platform), () => adapter.health?.());
       this.monitors.set(platform, monitor);
@@ -134,13 +142,22 @@ export class PresenceAggregator {
     this.scheduleHousekeeping();
   }
 
-  /** Cancels every loop and waits for polls in flight; leaves no timer behind. */
-  async stopMonitoring(): Promise<void> {
-    const monitors = [...this.monitors.values()];
-    this.monitors.clear();
-    this.housekeeping = false;
-    this.scheduler.cancel(HOUSEKEEPING);
-    await Promise.all(monitors.map((monitor) => monitor.stop()));
+  /**
+   * Cancels the polling loops (of the given platforms, or all) and waits for polls in flight; with no loop
+   * left, no timer is left either. Push connections keep delivering until `close()`: the port has no pause.
+   */
+  async stopMonitoring(platforms?: readonly (Platform | string)[]): Promise<void> {
+    const names = platforms === undefined ? [...this.monitors.keys()] : platforms.map(parsePlatform);
+    const stopping = names.flatMap((platform) => {
+      const monitor = this.monitors.get(platform);
+      this.monitors.delete(platform);
+      return monitor ? [monitor] : [];
+    });
+    if (this.monitors.size === 0) {
+      this.housekeeping = false;
+      this.scheduler.cancel(HOUSEKEEPING);
+    }
+    await Promise.all(stopping.map((monitor) => monitor.stop()));
   }
 
   isMonitoring(platform?: Platform): boolean {
@@ -163,6 +180,7 @@ export class PresenceAggregator {
     await this.stopMonitoring();
     const adapters = [...this.adapters.values()];
     this.adapters.clear();
+    this.pushing.clear();
     await Promise.allSettled(adapters.map((adapter) => adapter.close()));
   }
 
