@@ -1,2 +1,3 @@
 export * from './slack.emulator';
 export type { SlackDeliveryOptions, SlackDeliveryResult, SlackEmulatorPresence, SlackEmulatorUser } from './slack.emulator-events';
+export * from './slack.emulator-oauth';

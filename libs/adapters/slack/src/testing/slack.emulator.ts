@@ -13,6 +13,7 @@ import {
   userEvent,
 } from './slack.emulator-events';
 import { SlackApiError, slackError, type SlackEmulatorMethod, type SlackMethodHandler, slackMethodHandlers } from './slack.emulator-methods';
+import { SlackOAuthApp } from './slack.emulator-oauth';
 
 export type { SlackEmulatorMethod } from './slack.emulator-methods';
 
@@ -43,6 +44,9 @@ export interface SlackEmulatorOptions {
   clock?: Clock;
   /** Keep HTTP connections alive (faster long sweeps); off by default so no pooled socket outlives a test. */
   keepAlive?: boolean;
+  /** The app's OAuth client (installation flow); random by default. */
+  clientId?: string;
+  clientSecret?: string;
 }
 
 /**
@@ -57,6 +61,8 @@ export class SlackEmulator {
   readonly teamId: string;
   readonly appId = 'A0EMULATOR';
   readonly botUserId = 'UBOT000001';
+  /** The app's installation flow (`/oauth/v2/authorize`, `oauth.v2.access`), which hands out {@link botToken}. */
+  readonly oauth: SlackOAuthApp;
   private readonly users = new Map<string, SlackEmulatorUser>();
   private scopes: Set<string>;
   private tokenError: string | undefined;
@@ -73,6 +79,8 @@ export class SlackEmulator {
     this.teamId = options.teamId ?? 'T0EMULATOR';
     this.scopes = new Set(options.scopes ?? ['users:read', 'dnd:read', 'users.profile:read']);
     this.clock = options.clock ?? { now: () => Date.now() };
+    const { botToken, teamId, appId, botUserId } = this;
+    this.oauth = new SlackOAuthApp({ clientId: options.clientId, clientSecret: options.clientSecret, botToken, teamId, appId, botUserId, scopes: () => [...this.scopes] });
   }
 
   static async start(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
@@ -218,6 +226,7 @@ export class SlackEmulator {
       this.server.budget(method, limits[method], 60_000, path);
       this.server.route('*', path, (req) => this.answer(req, method, handlers[method]));
     }
+    this.oauth.mount(this.server);
     this.server.route('*', '/api/:method', () => ({ status: 200, json: { ok: false, error: 'unknown_method' } }));
   }
 
