@@ -5,3 +5,4 @@ export type { EmulatedSubscription, DeliveryRecord } from './graph-subscriptions
 export { encryptForCertificate } from './graph-crypto';
 export * from './graph-test-certificate';
 export * from './teams-webhook-receiver';
+export * from './graph-authorize';

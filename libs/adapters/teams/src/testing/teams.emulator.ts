@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '@amo/presence-core';
 import { TEAMS_MAX_IDS_PER_REQUEST, TEAMS_PRESENCE_BUDGET } from '../teams.manifest';
 import type { GraphPresence } from '../teams.presence';
 import { GraphDirectory, type GraphPresenceChange } from './graph-directory';
+import { GraphSignIns } from './graph-authorize';
 import { graphError, oauthError, unauthenticated } from './graph-replies';
 import { mountSubscriptionRoutes } from './graph-subscription-routes';
 import { type DeliveryRecord, type EmulatedSubscription, GraphSubscriptionStore } from './graph-subscriptions';
@@ -31,8 +32,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PRESENCE_PATHS = /^\/v1\.0\/(communications\/getPresencesByUserId|communications\/presences\/[^/]+|users\/[^/]+\/presence)$/i;
 
 /**
- * A Microsoft Graph emulator on 127.0.0.1: the identity platform's token endpoint (client credentials and
- * refresh tokens, plus `issueDelegatedToken`), getPresencesByUserId with its 650-id cap and per-tenant
+ * A Microsoft Graph emulator on 127.0.0.1: the identity platform's token endpoint (client credentials,
+ * refresh tokens, and delegated sign-in through {@link GraphSignIns}, plus `issueDelegatedToken`), getPresencesByUserId with its 650-id cap and per-tenant
  * budget, single-user presence reads, presence subscriptions (validation handshake, 60-minute expiry, PATCH
  * renew, DELETE, reauthorize, basic or encrypted rich notifications, lifecycle events) and scripted changes.
  * Both base URLs (Graph and login) are `url`.
@@ -40,6 +41,8 @@ const PRESENCE_PATHS = /^\/v1\.0\/(communications\/getPresencesByUserId|communic
 export class GraphEmulator {
   readonly directory = new GraphDirectory();
   readonly tenants: GraphEmulatorTenant[];
+  /** Delegated sign-in (authorize page and authorization-code grant), as the OAuth connect flow uses it. */
+  readonly signIns: GraphSignIns;
   private readonly tokens: GraphTokens;
   private readonly store: GraphSubscriptionStore;
   private readonly clock: Clock;
@@ -53,6 +56,7 @@ export class GraphEmulator {
       ? options.tenants.map((tenant) => ({ presencePermission: true, ...tenant }))
       : [{ tenantId: randomUUID(), clientId: randomUUID(), clientSecret: `secret-${randomUUID()}`, presencePermission: true }];
     this.tokens = new GraphTokens(this.clock, options.tokenLifetimeSec ?? 3599);
+    this.signIns = new GraphSignIns(this.clock);
     this.store = new GraphSubscriptionStore(this.clock, options.deliveryTimeoutMs ?? 10_000);
     this.directory.onChange((changed) => this.store.notify(changed));
   }
@@ -164,6 +168,7 @@ export class GraphEmulator {
     for (const tenant of this.tenants) {
       server.budget(`presence:${tenant.tenantId.toLowerCase()}`, budget.limit, budget.windowMs, (req) => PRESENCE_PATHS.test(req.path) && this.tokens.check(req.headers.authorization)?.tenantId === tenant.tenantId);
     }
+    server.route('GET', '/:tenant/oauth2/v2.0/authorize', (req) => this.signIns.authorize(req, this.findTenant(req.params['tenant'])));
     server.route('POST', '/:tenant/oauth2/v2.0/token', (req) => this.token(req));
     server.route('POST', '/v1.0/communications/getPresencesByUserId', (req) => this.batch(req));
     server.route('GET', '/v1.0/communications/presences/:id', (req) => this.single(req));
@@ -180,6 +185,12 @@ export class GraphEmulator {
     if (form['grant_type'] === 'refresh_token') {
       const set = this.tokens.redeem(form['refresh_token'] ?? '', tenant);
       if (!set) return oauthError(400, 'invalid_grant', 70000, 'The provided grant is invalid or malformed.');
+      return { json: { token_type: 'Bearer', scope: 'Presence.Read.All', expires_in: Math.round((set.expiresAt - this.clock.now()) / 1000), access_token: set.accessToken, refresh_token: set.refreshToken } };
+    }
+    if (form['grant_type'] === 'authorization_code') {
+      const signedIn = this.signIns.redeem(form, tenant);
+      if (!('userId' in signedIn)) return signedIn;
+      const set = this.tokens.issueDelegated(tenant, signedIn.userId);
       return { json: { token_type: 'Bearer', scope: 'Presence.Read.All', expires_in: Math.round((set.expiresAt - this.clock.now()) / 1000), access_token: set.accessToken, refresh_token: set.refreshToken } };
     }
     if (form['grant_type'] !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
