@@ -3,6 +3,7 @@ import type { Clock } from '@amo/presence-core';
 import { EmulatorServer } from '@amo/presence-adapter-kit/testing';
 import { EmulatorConnection } from './emulator-connection';
 import { GatewayLimits } from './emulator-limits';
+import { DiscordOAuthApp } from './emulator-oauth';
 import { type ClientFrame, type EmulatorContext, type EmulatorCounters, emptyCounters } from './emulator-context';
 import type { EmulatedSession } from './emulator-session';
 import {
@@ -34,6 +35,9 @@ export interface DiscordEmulatorOptions {
   /** Dispatches kept per session for Resume replay. */
   replayCapacity?: number;
   clock?: Clock;
+  /** The application's OAuth2 client, for the bot authorization flow ({@link DiscordOAuthApp}). */
+  clientId?: string;
+  clientSecret?: string;
 }
 
 export type EmulatorEvent = { kind: 'frame'; frame: ClientFrame } | { kind: 'connection' | 'closed'; id: number };
@@ -51,6 +55,8 @@ export class DiscordGatewayEmulator {
   readonly frames: ClientFrame[] = [];
   readonly sessions = new Map<string, EmulatedSession>();
   readonly token: string;
+  /** Adding the bot to a server: `/oauth2/authorize?scope=bot` and the code grant at `/api/oauth2/token`. */
+  readonly oauth: DiscordOAuthApp;
   private readonly connections = new Set<EmulatorConnection>();
   private readonly listeners = new Set<(event: EmulatorEvent) => void>();
   private readonly limits: GatewayLimits;
@@ -85,6 +91,7 @@ export class DiscordGatewayEmulator {
       memberRequestRetryAfter: (guildId, fullList) => this.limits.memberRetryAfter(guildId, fullList, now()),
       newSessionId: () => randomBytes(16).toString('hex'),
     };
+    this.oauth = new DiscordOAuthApp(this.world, now, options);
   }
 
   static async start(options: DiscordEmulatorOptions = {}): Promise<DiscordGatewayEmulator> {
@@ -265,6 +272,7 @@ export class DiscordGatewayEmulator {
   }
 
   private install(): void {
+    this.oauth.mount(this.server);
     this.server.route('GET', '/api/v10/gateway/bot', (req) => {
       this.counters.gatewayBotRequests += 1;
       if (req.headers.authorization !== `Bot ${this.token}`) {

@@ -9,3 +9,4 @@ export {
   type MemberSeed,
   shardOf,
 } from './emulator-world';
+export { DiscordOAuthApp } from './emulator-oauth';
