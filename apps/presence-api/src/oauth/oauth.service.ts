@@ -47,6 +47,8 @@ export class OAuthService {
   start(platform: Platform, input: OAuthStartInput): { authorizeUrl: string; expiresAt: string } {
     const oauth = this.wirings.require(platform).oauth;
     if (!oauth) throw new PresenceError('UNSUPPORTED', `${platform} has no OAuth connect flow`, { platform });
+    const blocked = oauth.precondition?.(this.connections.credentials(platform));
+    if (blocked) throw new PresenceError('UNSUPPORTED', blocked, { platform });
     const configured = this.config.oauthClients[platform];
     const client = input.clientId
       ? { clientId: input.clientId, clientSecret: input.clientSecret, tenantId: input.tenantId ?? configured?.tenantId }

@@ -10,6 +10,15 @@ function guildList(value: unknown): string[] {
   return [];
 }
 
+function hasBotToken(record: Readonly<Record<string, unknown>>): boolean {
+  try {
+    parseDiscordCredentials(record);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Discord: presence only exists on the Gateway, so the adapter holds a gateway session (resumed after a
  * restart from the saved session) and pushes every change. The OAuth flow is the bot-install authorization;
@@ -41,6 +50,10 @@ export const discordPlatform: PlatformWiring = {
     // View Channels only: presence needs the privileged intents, not channel permissions.
     extraParams: { permissions: '1024' },
     kind: 'app',
+    precondition: (existing) =>
+      existing !== undefined && hasBotToken(existing)
+        ? undefined
+        : 'connect discord with its bot token first (DISCORD_BOT_TOKEN or POST /v1/platforms/discord/connect): the bot authorization only adds a server to that connection',
     toCredentials: ({ query, existing }) => {
       const guilds = new Set([...guildList(existing?.guild_id ?? existing?.guildIds), ...guildList(query.guild_id)]);
       return { ...existing, guild_id: [...guilds].join(',') };

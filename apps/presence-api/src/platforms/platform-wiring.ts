@@ -64,6 +64,8 @@ export interface OAuthWiring {
     existing: Readonly<Record<string, unknown>> | undefined;
   }): Record<string, unknown>;
   kind: 'app' | 'delegated';
+  /** Why the flow cannot start with this connection (undefined: it can), e.g. a bot install needs the bot token. */
+  precondition?(existing: Readonly<Record<string, unknown>> | undefined): string | undefined;
 }
 
 /**
