@@ -126,7 +126,7 @@ describe('security and bad input', () => {
       ['bad cursor', 'GET', '/v1/users?cursor=nonsense', {}, 400, /cursor/],
       ['oversized body', 'POST', '/v1/availability', { raw: JSON.stringify({ userIds: ['a'], pad: 'x'.repeat(600 * 1024) }), headers: { 'content-type': 'application/json' } }, 413, /too large/],
       ['unknown person', 'GET', '/v1/presence/nobody', {}, 404, /no identity links/],
-      ['oauth for a platform without a flow', 'POST', '/v1/oauth/zoom/start', { body: {} }, 400, /no OAuth connect flow/],
+      ['oauth for a platform without a flow', 'POST', '/v1/oauth/whatsapp/start', { body: {} }, 400, /no OAuth connect flow/],
       ['unknown route', 'GET', '/v1/nothing-here', {}, 404, /Cannot GET/],
     ];
 
