@@ -6,18 +6,15 @@ const MAX_ATTEMPTS = 120;
 /**
  * WhatsApp and LinkedIn have no state to read: a person's starting point exists only as a signal that was
  * delivered. The receiver (presence-api) may not have connected those platforms yet when the sandbox starts,
- * so each starting signal is re-sent until it is accepted (2xx), for up to a minute; then, as a person who keeps
- * writing would, once more after each of `repeatAfterMs`, because a service that accepted a delivery while it
- * was still starting up may not have been listening for the result yet.
+ * so each starting signal is re-sent until it is accepted (2xx), for up to a minute. Once accepted it is kept:
+ * the adapters hand what they heard over when monitoring starts.
  */
 export class InitialSignals {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private closed = false;
 
-  constructor(private readonly repeatAfterMs: readonly number[] = []) {}
-
   send(platform: PlatformSandbox, accountId: string, native: string): Promise<void> {
-    return this.attempt(platform, accountId, native, 1, true);
+    return this.attempt(platform, accountId, native, 1);
   }
 
   close(): void {
@@ -26,15 +23,11 @@ export class InitialSignals {
     this.timers.clear();
   }
 
-  private async attempt(platform: PlatformSandbox, accountId: string, native: string, attempt: number, first: boolean): Promise<void> {
+  private async attempt(platform: PlatformSandbox, accountId: string, native: string, attempt: number): Promise<void> {
     if (this.closed) return;
     const status = await platform.apply(accountId, native);
-    if (this.closed || status === undefined) return;
-    if (status >= 200 && status < 300) {
-      if (first) for (const ms of this.repeatAfterMs) this.later(ms, () => this.attempt(platform, accountId, native, 1, false));
-      return;
-    }
-    if (attempt < MAX_ATTEMPTS) this.later(RETRY_MS, () => this.attempt(platform, accountId, native, attempt + 1, first));
+    if (this.closed || status === undefined || (status >= 200 && status < 300)) return;
+    if (attempt < MAX_ATTEMPTS) this.later(RETRY_MS, () => this.attempt(platform, accountId, native, attempt + 1));
   }
 
   private later(ms: number, task: () => Promise<void>): void {

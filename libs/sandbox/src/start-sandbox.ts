@@ -26,8 +26,6 @@ const STARTERS: Record<Platform, (ctx: PlatformSandboxContext) => Promise<Platfo
 const SIGNAL_ONLY: ReadonlySet<Platform> = new Set(['whatsapp', 'linkedin']);
 
 const DEFAULT_CHANGE_EVERY_MS = 5000;
-/** When starting signals are sent again after presence-api accepted them (see InitialSignals). */
-const STARTUP_REPEATS_MS = [2_000, 8_000, 20_000];
 
 function checkPeople(seeds: readonly SandboxPersonSeed[], platforms: readonly Platform[]): void {
   const ids = new Set<string>();
@@ -66,8 +64,7 @@ class RunningSandbox implements Sandbox {
       this.credentials[sandbox.platform] = { ...sandbox.credentials };
     }
     this.changes = new StatusChanges(this, options.random);
-    // Only a service that is still starting can lose an accepted delivery; the sandbox's own receiver cannot.
-    this.signals = new InitialSignals(receiver ? [] : STARTUP_REPEATS_MS);
+    this.signals = new InitialSignals();
   }
 
   get platforms(): Platform[] {

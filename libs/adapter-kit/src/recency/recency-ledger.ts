@@ -123,6 +123,11 @@ export class RecencyLedger {
     return recencyRecord(this.platform, accountId, state.lastSeen, state.lastSeenBy ?? '', nowMs, windowMs);
   }
 
+  /** Every remembered account, oldest remembered first. */
+  accountIds(): string[] {
+    return [...this.states.keys()];
+  }
+
   get size(): number {
     return this.states.size;
   }

@@ -60,10 +60,19 @@ export class RecencyRelay<R extends string = string> {
     return { records: accountIds.flatMap((id) => this.ledger.record(id, now, this.windowMs) ?? []), notFound: [] };
   }
 
+  /**
+   * Starts forwarding, and first hands over everything remembered: the service may accept webhooks between
+   * connecting the platform and starting monitoring, and those signals must not be lost.
+   */
   startPush(sink: PushSink): void {
     this.assertOpen();
     this.sink = sink;
     sink.connection('up');
+    const now = this.options.clock.now();
+    for (const accountId of this.ledger.accountIds()) {
+      const record = this.ledger.record(accountId, now, this.windowMs);
+      if (record) sink.presence(record);
+    }
   }
 
   /** Counts a refused request; health() reports the newest refusal as lastError. */

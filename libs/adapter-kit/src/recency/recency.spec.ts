@@ -123,6 +123,14 @@ describe('RecencyRelay', () => {
     expect(relay.counts()).toEqual({ accepted: 4, rejected: {} });
   });
 
+  it('hands over what it heard before push started, so early webhooks are not lost', () => {
+    const relay = new RecencyRelay({ platform: 'linkedin', clock });
+    deliver(relay, [seen('a', MIN), reachable('b', 0)]);
+    const pushed: PlatformPresence[] = [];
+    relay.startPush({ presence: (r) => pushed.push(r), connection: () => undefined });
+    expect(pushed).toEqual([record(seen('a', MIN))]);
+  });
+
   it('counts refusals by reason and reports the newer of its own and the client\'s last error', () => {
     const relay = new RecencyRelay<'unsigned' | 'bad-signature'>({ platform: 'whatsapp', clock });
     const client = { breaker: 'closed' as const, budgets: [], retries: 0, lastError: { code: 'TRANSIENT', message: 'outage', at: new Date(T0 - MIN) } };
