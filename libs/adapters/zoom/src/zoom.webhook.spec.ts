@@ -145,10 +145,13 @@ describe('handleZoomWebhook as a pure function', () => {
     expect(result.records[0]).toMatchObject({ status: 'unknown', unrecognized: true, rawStatus: 'Mystery' });
   });
 
-  it('uses date_time as the observation time and falls back to event_ts', () => {
+  it('uses date_time (to the end of its second, never after now) as the observation time and falls back to event_ts', () => {
     const changed = new Date(NOW - 5000);
     const result = handle(zoom.webhooks.sign(zoom.webhooks.presenceEvent({ userId: 'u1', status: 'Away', dateTime: changed })));
-    expect(result.records[0].observedAt).toEqual(changed);
+    expect(result.records[0].observedAt).toEqual(new Date(NOW - 5000 + 999));
+    // A change in the current second counts as now: newer than a poll read earlier in the same second.
+    const current = handle(zoom.webhooks.sign(zoom.webhooks.presenceEvent({ userId: 'u1', status: 'Busy', dateTime: new Date(NOW) })));
+    expect(current.records[0].observedAt).toEqual(new Date(NOW));
     const noDate = { event: 'user.presence_status_updated', event_ts: NOW - 7000, payload: { object: { id: 'u1', presence_status: 'Away' } } };
     expect(handle(zoom.webhooks.sign(noDate)).records[0].observedAt).toEqual(new Date(NOW - 7000));
   });

@@ -56,8 +56,14 @@ function presenceRecords(event: Partial<ZoomPresenceEvent>, nowMs: number): Plat
   const object = event.payload?.object;
   if (!object || typeof object.id !== 'string' || typeof object.presence_status !== 'string') return undefined;
   const changedAt = typeof object.date_time === 'string' ? Date.parse(object.date_time) : NaN;
+  // date_time has whole seconds: count the change from the end of its second (never later than now), or a poll
+  // read in the same second would make the newer webhook look older and core would drop it.
   const observedAt = new Date(
-    !Number.isNaN(changedAt) ? changedAt : typeof event.event_ts === 'number' ? event.event_ts : nowMs,
+    !Number.isNaN(changedAt)
+      ? Math.max(changedAt, Math.min(changedAt + 999, nowMs))
+      : typeof event.event_ts === 'number'
+        ? event.event_ts
+        : nowMs,
   );
   // People may be linked by Zoom user id or by email (the API accepts either), so report both forms.
   const ids = [object.id];
