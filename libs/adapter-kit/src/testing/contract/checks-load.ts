@@ -1,7 +1,7 @@
 import type { PushSink, RateBudgetSpec } from '@amo/presence-core';
 import { RateBudgetRegistry } from '../../http/rate-budget';
 import type { AdapterContractSuite } from './contract-types';
-import { activeResources, connectionsAfterClose, defaultTuning, delay, leaksAfterClose, violation, withHarness } from './harness';
+import { connectionsAfterClose, defaultTuning, delay, leaksAfterClose, settledResources, violation, withHarness } from './harness';
 
 /** The budget check's scaled-down limits: small enough to hit in a second, same for client and emulator. */
 const BUDGET_LIMIT = 3;
@@ -78,8 +78,7 @@ const quietSink: PushSink = { presence: () => undefined, connection: () => undef
 
 /** close() releases every timer and socket the adapter opened (and may be called twice). */
 export async function checkClose(suite: AdapterContractSuite): Promise<void> {
-  await delay(20);
-  const baseline = activeResources();
+  const baseline = await settledResources();
   let emulatorSockets = 0;
   await withHarness(suite, async ({ adapter, emulator, knownIds }) => {
     if (adapter.capabilities.poll) await adapter.fetchPresence(knownIds);

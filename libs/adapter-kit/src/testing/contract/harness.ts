@@ -74,6 +74,20 @@ export function activeResources(): Map<string, number> {
   return counts;
 }
 
+/**
+ * A baseline for leak checks that ignores what is only passing through: the fewest handles of each type seen
+ * over a short settling window. A timer of an earlier test that ends later must not hide the adapter's own leak.
+ */
+export async function settledResources(windowMs = 300): Promise<Map<string, number>> {
+  const least = activeResources();
+  for (let waited = 0; waited < windowMs; waited += 25) {
+    await delay(25);
+    for (const [type, count] of activeResources()) least.set(type, Math.min(count, least.get(type) ?? count));
+    for (const type of least.keys()) if (!activeResources().has(type)) least.set(type, 0);
+  }
+  return least;
+}
+
 const WATCHED = ['Timeout', 'TCPSocketWrap', 'TCPServerWrap', 'TCPWRAP', 'PipeWrap'];
 
 /** Resource types that grew beyond the baseline, e.g. `Timeout +1`; empty when none did. */
