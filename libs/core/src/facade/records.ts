@@ -1,6 +1,6 @@
 import type { PlatformPresence, PresenceData } from '../model/presence';
 
-const OPTIONAL_FIELDS = ['lastSeen', 'activity', 'customMessage', 'devices', 'expiresAt', 'sequence'] as const;
+const OPTIONAL_FIELDS = ['lastSeen', 'activity', 'customMessage', 'devices', 'expiresAt', 'sequence', 'sequenceScope'] as const;
 
 /**
  * A person's record from an adapter's report, with only the fields the platform filled: at 600,000
@@ -30,8 +30,19 @@ export function isChange(before: PresenceData | undefined, after: PresenceData):
   );
 }
 
-/** An older reading never overwrites a newer one (out-of-order webhooks, Graph sequence numbers). */
+/**
+ * An older reading never overwrites a newer one (out-of-order webhooks, Graph sequence numbers). Sequence
+ * numbers order readings only within one scope (a subscription, a connection, a run): platforms reset them,
+ * so across scopes, and against a record restored from disk (which carries no scope), times decide.
+ */
 export function isOlder(incoming: PlatformPresence, held: PresenceData): boolean {
-  if (incoming.sequence !== undefined && held.sequence !== undefined) return incoming.sequence < held.sequence;
+  if (
+    incoming.sequence !== undefined &&
+    held.sequence !== undefined &&
+    incoming.sequenceScope !== undefined &&
+    incoming.sequenceScope === held.sequenceScope
+  ) {
+    return incoming.sequence < held.sequence;
+  }
   return incoming.observedAt.getTime() < held.lastUpdated.getTime();
 }

@@ -26,6 +26,11 @@ export interface PlatformPresence {
   expiresAt?: Date;
   /** The source's own ordering stamp (Graph sequenceNumber); an older stamp never overwrites a newer one. */
   sequence?: string;
+  /**
+   * Where `sequence` counts from: a subscription, connection or run. Sequences are compared only within one
+   * scope (platforms reset them); across scopes, and against a record restored from disk, times decide.
+   */
+  sequenceScope?: string;
   /** True when the native value was not in the platform's table (normalized to unknown and counted). */
   unrecognized?: boolean;
 }
@@ -43,4 +48,5 @@ export interface PresenceData {
   devices?: DeviceStatuses;
   expiresAt?: Date;
   sequence?: string;
+  sequenceScope?: string;
 }

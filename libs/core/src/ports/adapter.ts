@@ -77,6 +77,11 @@ export interface AdapterHealth {
   budgets: BudgetUse[];
   retries: number;
   connection?: ConnectionState;
+  /**
+   * For adapters that push to part of the tracked ids and poll the rest (one Graph subscription per
+   * signed-in user covers at most 650 people): how many are pushed and how many polled right now.
+   */
+  coverage?: { pushed: number; polled: number };
   lastError?: { code: string; message: string; at: Date };
 }
 
@@ -93,6 +98,12 @@ export interface PresenceAdapter {
   fetchPresence(accountIds: readonly string[]): Promise<FetchResult>;
   /** For push platforms: start delivering events to the sink. */
   startPush?(sink: PushSink): Promise<void>;
+  /**
+   * Stops delivering: closes push connections (keeping what a later `startPush` needs to resume, such as
+   * a Discord session) and releases or lets lapse what the platform holds for us (Graph subscriptions).
+   * A later `startPush` brings it all back. After it resolves the sink hears nothing more.
+   */
+  stopPush?(): Promise<void>;
   /** The ids the service cares about (for Discord op 8, Graph subscriptions, sweeps). */
   setTrackedIds?(accountIds: readonly string[]): void;
   health?(): AdapterHealth;
