@@ -40,4 +40,13 @@ describe('freshness', () => {
     expect(effectiveTtlMs(300_000, 500, undefined)).toBe(300_000);
     expect(effectiveTtlMs(300_000, 0, 50)).toBe(300_000);
   });
+
+  it('counts a small sweep in milliseconds, not whole minutes, and never below one poll interval', () => {
+    // One Slack person, PRESENCE_CACHE_TTL=5 s, a 2 s interval: stale 5 s after the last good read, not 2 minutes.
+    expect(effectiveTtlMs(5_000, 1, 50, 2_000)).toBe(5_000);
+    // Four people at 50 reads/min sweep in 4.8 s: the floor is 9.6 s, above a 5 s TTL.
+    expect(effectiveTtlMs(5_000, 4, 50, 2_000)).toBe(9_600);
+    // A 60 s interval is the sweep for a batched platform, whatever its budget.
+    expect(effectiveTtlMs(5_000, 10, 100_000, 60_000)).toBe(120_000);
+  });
 });

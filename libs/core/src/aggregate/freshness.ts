@@ -14,11 +14,22 @@ export interface FreshnessRule {
   recencyWindowMs: number;
 }
 
-/** The TTL floor for polled platforms: at least twice the time one sweep of `ids` takes within the budget. */
-export function effectiveTtlMs(cacheTtlMs: number, ids: number, idsPerMinute?: number): number {
-  if (idsPerMinute === undefined || idsPerMinute <= 0 || ids === 0) return cacheTtlMs;
-  const sweepMs = Math.ceil(ids / idsPerMinute) * 60_000;
-  return Math.max(cacheTtlMs, 2 * sweepMs);
+/**
+ * How long one sweep of `ids` really takes: never less than one poll interval, and never less than the
+ * budget allows (`ids / idsPerMinute`, in milliseconds: a workspace of 4 people sweeps in seconds, not a minute).
+ */
+export function sweepMs(ids: number, idsPerMinute: number | undefined, intervalMs: number): number {
+  const byBudget = idsPerMinute === undefined || idsPerMinute <= 0 ? 0 : (ids * 60_000) / idsPerMinute;
+  return Math.max(intervalMs, Math.ceil(byBudget));
+}
+
+/**
+ * The TTL for polled platforms: the configured TTL, raised to twice the real sweep time, so a record that
+ * can no longer be re-read goes stale within about max(TTL, 2 x sweep).
+ */
+export function effectiveTtlMs(cacheTtlMs: number, ids: number, idsPerMinute?: number, intervalMs = 0): number {
+  if (ids === 0) return cacheTtlMs;
+  return Math.max(cacheTtlMs, 2 * sweepMs(ids, idsPerMinute, intervalMs));
 }
 
 export function isFresh(entry: CacheEntry, rule: FreshnessRule, nowMs: number): boolean {

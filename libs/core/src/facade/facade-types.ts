@@ -10,27 +10,30 @@ import type { PresenceCache } from '../ports/cache';
 import type { Clock } from '../ports/clock';
 import type { Scheduler } from '../ports/scheduler';
 
-export type PresenceListener = (userId: string, platform: Platform, presence: PresenceData) => void;
+/** Listeners may be async: a rejected promise is contained like a throw (logged and counted). */
+export type PresenceListener = (userId: string, platform: Platform, presence: PresenceData) => unknown;
 
 export interface AggregateChange {
   status: PresenceStatus;
   available: boolean;
   decidedBy: Platform | null;
 }
-export type AggregateListener = (userId: string, change: AggregateChange) => void;
+export type AggregateListener = (userId: string, change: AggregateChange) => unknown;
 
 export interface PlatformStateChange {
   platform: Platform;
   state: ConnectionState;
   error?: PresenceError;
 }
-export type PlatformListener = (change: PlatformStateChange) => void;
+export type PlatformListener = (change: PlatformStateChange) => unknown;
 
 /** One person's presence explained: the aggregate, who decided, and each platform's record. */
 export interface PresenceExplanation extends AggregateResult {
   userId: string;
   available: boolean;
   platforms: Partial<Record<Platform, PresenceData & { stale: boolean }>>;
+  /** Linked and monitored platforms with no reading yet: "linked, no data" (status unknown, never seen). */
+  awaiting: Platform[];
   updatedAt: Date | null;
 }
 
@@ -55,6 +58,8 @@ export interface PresenceAggregatorOptions {
   preferences?: (userId: string) => PersonPreferences | undefined;
   /** Most ids `areUsersAvailable` accepts in one call. */
   maxBatch?: number;
+  /** Where the facade reports what it contains (a listener that threw or rejected, a push that failed to stop). */
+  logger?: { warn(message: string): void };
 }
 
 export const AGGREGATOR_DEFAULTS = {

@@ -1,8 +1,13 @@
-/** Listeners of one kind. One throwing listener never stops the others. */
+/**
+ * Listeners of one kind. One failing listener never stops the others or the caller: a throw, or the
+ * rejection of an async listener's promise, is contained and reported to `onFailure`.
+ */
 export class ListenerSet<A extends unknown[]> {
-  private readonly listeners = new Set<(...args: A) => void>();
+  private readonly listeners = new Set<(...args: A) => unknown>();
 
-  add(listener: (...args: A) => void): () => void {
+  constructor(private readonly onFailure: (error: unknown) => void = () => undefined) {}
+
+  add(listener: (...args: A) => unknown): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -14,9 +19,10 @@ export class ListenerSet<A extends unknown[]> {
   emit(...args: A): void {
     for (const listener of this.listeners) {
       try {
-        listener(...args);
-      } catch {
-        // A listener's failure is its own; the aggregator and the other listeners carry on.
+        const result = listener(...args);
+        if (result instanceof Promise) result.catch(this.onFailure);
+      } catch (error) {
+        this.onFailure(error);
       }
     }
   }

@@ -10,6 +10,9 @@ export class PlatformMonitor {
   private running = false;
   private inFlight: Promise<void> | null = null;
   private readonly timerName: string;
+  /** When the armed poll fires (scheduler time unknown to us: kept as a plain deadline from `now`). */
+  private dueAt = Number.POSITIVE_INFINITY;
+  private again = false;
 
   constructor(
     readonly platform: Platform,
@@ -17,6 +20,7 @@ export class PlatformMonitor {
     private intervalMs: number,
     private readonly poll: () => Promise<void>,
     private readonly health: () => AdapterHealth | undefined,
+    private readonly now: () => number,
   ) {
     this.timerName = `presence:poll:${platform}`;
   }
@@ -32,6 +36,20 @@ export class PlatformMonitor {
     if (this.running && this.inFlight === null) this.arm();
   }
 
+  /**
+   * Brings the next poll forward to within `withinMs` (newly linked accounts join the normal batched sweep
+   * soon); many calls in a row cost one poll, and a poll in flight is followed by one more.
+   */
+  pollSoon(withinMs: number): void {
+    if (!this.running) return;
+    if (this.inFlight !== null) {
+      this.again = true;
+      return;
+    }
+    if (this.dueAt - this.now() <= withinMs) return;
+    this.schedule(withinMs);
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     this.scheduler.cancel(this.timerName);
@@ -44,13 +62,27 @@ export class PlatformMonitor {
       .catch(() => undefined)
       .finally(() => {
         this.inFlight = null;
-        if (this.running) this.arm();
+        if (!this.running) return;
+        if (this.again) {
+          this.again = false;
+          this.schedule(0);
+        } else {
+          this.arm();
+        }
       });
   }
 
   private arm(): void {
     const health = this.health();
     const breakerWait = health?.breaker === 'open' ? (health.breakerRetryInMs ?? this.intervalMs) : 0;
-    this.scheduler.schedule(this.timerName, Math.max(this.intervalMs, breakerWait), () => this.tick());
+    this.schedule(Math.max(this.intervalMs, breakerWait));
+  }
+
+  private schedule(delayMs: number): void {
+    this.dueAt = this.now() + delayMs;
+    this.scheduler.schedule(this.timerName, delayMs, () => {
+      this.dueAt = Number.POSITIVE_INFINITY;
+      this.tick();
+    });
   }
 }

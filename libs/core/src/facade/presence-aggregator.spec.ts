@@ -144,9 +144,11 @@ describe('PresenceAggregator monitoring', () => {
     expect(aggregator.isMonitoring('discord')).toBe(true);
     await jest.advanceTimersByTimeAsync(60_000);
     expect(slack.calls).toHaveLength(1);
+    // Stopping monitoring stops push for real (issue 12); starting again starts it once more, never twice at once.
     await aggregator.stopMonitoring();
     await aggregator.startMonitoring(['discord']);
-    expect(pushStarts).toBe(1);
+    await aggregator.startMonitoring(['discord']);
+    expect(pushStarts).toBe(2);
     await aggregator.stopMonitoring();
     expect(scheduler.pending()).toEqual([]);
     await aggregator.close();
@@ -190,8 +192,8 @@ describe('PresenceAggregator reads and ingestion', () => {
     const { aggregator } = setup({ consentDefault: false, preferences: (userId) => (userId === 'alice' ? { consent: true } : undefined) });
     expect(aggregator.ingest('slack', [record({ status: 'away', observedAt: new Date(2_000) })])).toBe(1);
     expect(aggregator.ingest('slack', [record({ status: 'online', observedAt: new Date(1_000) })])).toBe(0);
-    expect(aggregator.ingest('slack', [record({ status: 'online', sequence: 'B', observedAt: new Date(3_000) })])).toBe(1);
-    expect(aggregator.ingest('slack', [record({ status: 'busy', sequence: 'A', observedAt: new Date(4_000) })])).toBe(0);
+    expect(aggregator.ingest('slack', [record({ status: 'online', sequence: 'B', sequenceScope: 's1', observedAt: new Date(3_000) })])).toBe(1);
+    expect(aggregator.ingest('slack', [record({ status: 'busy', sequence: 'A', sequenceScope: 's1', observedAt: new Date(4_000) })])).toBe(0);
     expect(aggregator.ingest('slack', [record({ accountId: 'U2' }), record({ accountId: 'nobody' })])).toBe(0);
     expect(aggregator.getUserPresence('alice', 'slack').slack?.status).toBe('online');
     expect(aggregator.getPresenceStatistics().dropped).toBe(2);

@@ -1,6 +1,6 @@
 import { currentRecord, effectiveTtlMs, type FreshnessRule, isFresh } from '../aggregate/freshness';
 import { aggregate, type AggregationPolicyName, type Vote } from '../aggregate/policies';
-import { isAvailable, isMonitored } from '../aggregate/preferences';
+import { isAvailable, isMonitored, type PersonPreferences } from '../aggregate/preferences';
 import { MemoryPresenceCache } from '../cache/memory-presence-cache';
 import { type IdentityDirectory, InMemoryIdentityDirectory, validateId } from '../identity/identity-directory';
 import { InvalidInputError, isPresenceError, PresenceError } from '../model/errors';
@@ -48,10 +48,10 @@ export class PresenceAggregator {
   /** Push connections run from the first start until the adapter is replaced or closed, never twice. */
   private readonly pushing = new Set<Platform>();
   private readonly lastAggregate = new Map<string, AggregateChange>();
-  private readonly presenceListeners = new ListenerSet<Parameters<PresenceListener>>();
-  private readonly aggregateListeners = new ListenerSet<Parameters<AggregateListener>>();
-  private readonly platformListeners = new ListenerSet<Parameters<PlatformListener>>();
   private readonly counters = new StatisticsCounters();
+  private readonly presenceListeners = new ListenerSet<Parameters<PresenceListener>>((error) => this.listenerFailed('presence', error));
+  private readonly aggregateListeners = new ListenerSet<Parameters<AggregateListener>>((error) => this.listenerFailed('aggregate', error));
+  private readonly platformListeners = new ListenerSet<Parameters<PlatformListener>>((error) => this.listenerFailed('platform', error));
   private defaultPolicy: AggregationPolicyName;
   private housekeeping = false;
 
@@ -127,37 +127,59 @@ export class PresenceAggregator {
       if (!adapter) throw new PresenceError('UNSUPPORTED', `${platform} is not initialized`, { platform });
       if (this.monitors.has(platform)) continue;
       adapter.setTrackedIds?.(this.monitoredAccounts(platform));
+      const interval = adapter.capabilities.poll ? this.intervalOf(platform) : 0;
+      const monitor = new PlatformMonitor(
+        platform,
+        this.scheduler,
+        interval,
+        () => this.pollOnce(platform),
+        () => adapter.health?.(),
+        () => this.clock.now(),
+      );
+      // Registered before push starts, so what the push delivers from its first moment is applied.
+      this.monitors.set(platform, monitor);
       if (adapter.startPush && !this.pushing.has(platform)) {
         this.pushing.add(platform);
         await adapter.startPush({
-          presence: (record) => this.ingest(platform, [record]),
-          connection: (state, error) => this.setConnection({ platform, state, error }),
+          // A stopped platform's data is not applied, whatever an adapter still delivers.
+          presence: (record) => this.monitors.has(platform) && this.ingest(platform, [record]),
+          connection: (state, error) => this.monitors.has(platform) && this.setConnection({ platform, state, error }),
         });
       }
-      const interval = adapter.capabilities.poll ? this.intervalOf(platform) : 0;
-      const monitor = new PlatformMonitor(platform, this.scheduler, interval, () => this.pollOnce(platform), () => adapter.health?.());
-      this.monitors.set(platform, monitor);
       monitor.start();
     }
     this.scheduleHousekeeping();
   }
 
   /**
-   * Cancels the polling loops (of the given platforms, or all) and waits for polls in flight; with no loop
-   * left, no timer is left either. Push connections keep delivering until `close()`: the port has no pause.
+   * Stops monitoring the given platforms (or all): polling loops are cancelled (polls in flight awaited),
+   * push connections stopped (`stopPush`: a Discord session is kept for a later resume, Graph subscriptions
+   * released), and nothing an adapter still delivers is applied. Records then age: polled ones go stale
+   * when their TTL passes, pushed ones at once (no connection confirms them). With no loop left, no timer is.
    */
   async stopMonitoring(platforms?: readonly (Platform | string)[]): Promise<void> {
     const names = platforms === undefined ? [...this.monitors.keys()] : platforms.map(parsePlatform);
-    const stopping = names.flatMap((platform) => {
-      const monitor = this.monitors.get(platform);
-      this.monitors.delete(platform);
-      return monitor ? [monitor] : [];
-    });
+    const stopping = names.filter((platform) => this.monitors.has(platform));
+    const monitors = stopping.map((platform) => this.monitors.get(platform) as PlatformMonitor);
+    for (const platform of stopping) this.monitors.delete(platform);
     if (this.monitors.size === 0) {
       this.housekeeping = false;
       this.scheduler.cancel(HOUSEKEEPING);
     }
-    await Promise.all(stopping.map((monitor) => monitor.stop()));
+    await Promise.all([...monitors.map((monitor) => monitor.stop()), ...stopping.map((platform) => this.stopPush(platform))]);
+  }
+
+  /** Brings a platform's next poll forward (after linking people): one batched sweep, within the budget. */
+  pollSoon(platform: Platform, withinMs = 1_000): void {
+    this.monitors.get(platform)?.pollSoon(withinMs);
+  }
+
+  private async stopPush(platform: Platform): Promise<void> {
+    const adapter = this.adapters.get(platform);
+    if (!this.pushing.has(platform) || !adapter?.stopPush) return;
+    this.pushing.delete(platform);
+    await adapter.stopPush().catch((error: unknown) => this.log('warn', `${platform}: stopping push failed: ${String(error)}`));
+    if (this.connection.has(platform)) this.setConnection({ platform, state: 'down' });
   }
 
   isMonitoring(platform?: Platform): boolean {
@@ -354,7 +376,7 @@ export class PresenceAggregator {
     const capabilities = this.adapters.get(platform)?.capabilities;
     return {
       mode: capabilities?.freshness ?? 'poll',
-      ttlMs: effectiveTtlMs(this.options.cacheTtlMs, this.directory.accountCount(platform), capabilities?.idsPerMinute),
+      ttlMs: effectiveTtlMs(this.options.cacheTtlMs, this.directory.accountCount(platform), capabilities?.idsPerMinute, this.intervalOf(platform)),
       connectionUp: this.connection.get(platform) === 'up',
       recencyWindowMs: this.options.recencyWindowMs,
     };
@@ -389,6 +411,7 @@ export class PresenceAggregator {
       ...result,
       available: isAvailable(result.status, prefs, now, this.options.consentDefault),
       platforms,
+      awaiting: this.awaiting(userId, platforms, prefs),
       updatedAt: updatedAt > 0 ? new Date(updatedAt) : null,
     };
   }
@@ -403,6 +426,27 @@ export class PresenceAggregator {
       if (!held[platform] && this.adapters.get(platform)?.capabilities.freshness !== 'inferred') awaited++;
     }
     return awaited;
+  }
+
+  /**
+   * Linked, monitored platforms with no reading yet (no signal on an inferred platform, a poll not run yet),
+   * so a reader can tell "linked, no data" from "not linked".
+   */
+  private awaiting(userId: string, held: PresenceExplanation['platforms'], prefs: PersonPreferences | undefined): Platform[] {
+    const out: Platform[] = [];
+    for (const platform of Object.keys(this.directory.accountsOf(userId)) as Platform[]) {
+      if (!held[platform] && isMonitored(prefs, platform, this.options.consentDefault)) out.push(platform);
+    }
+    return out;
+  }
+
+  private listenerFailed(kind: string, error: unknown): void {
+    this.counters.listenerFailures++;
+    this.log('warn', `a ${kind} listener failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  private log(level: 'warn', message: string): void {
+    this.options.logger?.[level](message);
   }
 
   /** Re-aggregates people whose answer may have changed with time (TTL, decay, a dropped connection). */

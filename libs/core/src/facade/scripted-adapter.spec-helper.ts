@@ -43,9 +43,17 @@ export class ScriptedAdapter implements PresenceAdapter {
     return { records, notFound };
   }
 
+  pushStarts = 0;
+  pushStops = 0;
+
   async startPush(sink: PushSink): Promise<void> {
+    this.pushStarts++;
     this.sink = sink;
     sink.connection('up');
+  }
+
+  async stopPush(): Promise<void> {
+    this.pushStops++;
   }
 
   setTrackedIds(ids: readonly string[]): void {

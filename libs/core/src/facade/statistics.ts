@@ -26,6 +26,8 @@ export interface PresenceStatistics {
   changesEmitted: number;
   /** Records for accounts linked to nobody, or for people who did not consent: dropped. */
   dropped: number;
+  /** Listeners that threw or whose promise rejected (contained; the aggregator carried on). */
+  listenerFailures: number;
 }
 
 export function emptyStatusCounts(): Record<PresenceStatus, number> {
@@ -38,6 +40,7 @@ export class StatisticsCounters {
   cacheMisses = 0;
   changesEmitted = 0;
   dropped = 0;
+  listenerFailures = 0;
   private readonly perPlatform = new Map<Platform, Omit<PlatformStatistics, 'records' | 'byStatus' | 'health'>>();
 
   platform(platform: Platform): Omit<PlatformStatistics, 'records' | 'byStatus' | 'health'> {
@@ -107,5 +110,6 @@ export function buildStatistics(input: StatisticsInput): PresenceStatistics {
     retries: sum((stats) => stats.health?.retries ?? 0),
     changesEmitted: counters.changesEmitted,
     dropped: counters.dropped,
+    listenerFailures: counters.listenerFailures,
   };
 }
