@@ -42,6 +42,22 @@ describe('RateBudgetRegistry', () => {
     expect(budget.tryTake()).toBe(false);
   });
 
+  it('availableInMs says when the next request fits (window or pause) without counting one', () => {
+    const budget = new RateBudgetRegistry().define({ bucket: 'b', limit: 2, windowMs: 1_000 });
+    expect(budget.availableInMs()).toBe(0);
+    expect(budget.availableInMs()).toBe(0);
+    expect(budget.use().used).toBe(0);
+    budget.tryTake();
+    jest.advanceTimersByTime(300);
+    budget.tryTake();
+    expect(budget.availableInMs()).toBe(700);
+    jest.advanceTimersByTime(700);
+    expect(budget.availableInMs()).toBe(0);
+    budget.pauseUntil(Date.now() + 4_000);
+    expect(budget.availableInMs()).toBe(4_000);
+    expect(budget.use().used).toBe(1);
+  });
+
   it('pauseUntil holds every caller until the Retry-After ends, and never shortens a pause', async () => {
     const budget = new RateBudgetRegistry().define({ bucket: 'b', limit: 100, windowMs: 1_000 });
     budget.pauseUntil(10_000 + 5_000);

@@ -11,6 +11,11 @@ export interface RateBudget {
   take(signal?: AbortSignal): Promise<void>;
   /** Counts one request if the window has room now; never waits. */
   tryTake(): boolean;
+  /**
+   * How long until one more request fits (0: it fits now), counting a Retry-After pause; never counts or waits.
+   * A planner uses it to skip a method whose next slot lies beyond its step instead of waiting for it.
+   */
+  availableInMs(): number;
   /** Retry-After: every caller of this bucket waits until `epochMs`. Later pauses extend, earlier ones never shorten. */
   pauseUntil(epochMs: number): void;
   use(): BudgetUse;
@@ -46,6 +51,10 @@ class SlidingWindowBudget implements RateBudget {
     if (this.waitMs() > 0) return false;
     this.stamps.push(this.timers.now());
     return true;
+  }
+
+  availableInMs(): number {
+    return Math.max(0, this.waitMs());
   }
 
   pauseUntil(epochMs: number): void {
