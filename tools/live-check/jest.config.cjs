@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'live-check',
+  preset: '../../jest.preset.js',
+};
