@@ -54,6 +54,9 @@ export interface CheckPlatformInput {
 // initial state (every guild, every member chunk) is in, and answer nothing but notFound.
 const NOBODY = '0';
 
+/** Reads per platform at most: enough for a few dozen ids on Slack, bounded so a check always ends. */
+const MAX_READS = 10;
+
 function errorOf(step: string, error: unknown): CheckError {
   if (isPresenceError(error)) return { step, code: error.code, message: error.message, status: error.status };
   const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
@@ -81,6 +84,23 @@ async function seenOnConnection(adapter: PresenceAdapter, limit: number): Promis
   });
   await adapter.fetchPresence([NOBODY]);
   return [...seen.values()];
+}
+
+/**
+ * Reads every id, step by step: a polled adapter reads as many as its budgets allow per call (Slack: one
+ * sweep step), so the rest come in the next calls. Stops when a call reads nobody new (budget spent for now).
+ */
+async function readAll(adapter: PresenceAdapter, ids: readonly string[], check: PlatformCheck): Promise<void> {
+  let pending = [...ids];
+  for (let round = 0; pending.length > 0 && round < MAX_READS; round++) {
+    const asked = pending;
+    const result = await timed(check.steps, `read ${asked.length} id(s)`, () => adapter.fetchPresence(asked));
+    check.records.push(...result.records);
+    check.notFound.push(...result.notFound);
+    const answered = new Set([...result.records.map((record) => record.accountId), ...result.notFound]);
+    pending = asked.filter((id) => !answered.has(id));
+    if (answered.size === 0) break;
+  }
 }
 
 /**
@@ -126,9 +146,7 @@ export async function checkPlatform(input: CheckPlatformInput): Promise<Platform
     } else if (input.ids.length > 0) {
       step = 'read';
       live.setTrackedIds?.(input.ids);
-      const result = await timed(check.steps, `read ${input.ids.length} id(s)`, () => live.fetchPresence(input.ids));
-      check.records = result.records;
-      check.notFound = result.notFound;
+      await readAll(live, input.ids, check);
     } else if (!live.capabilities.poll) {
       step = 'read';
       check.records = await timed(check.steps, 'initial state from the live connection', () => seenOnConnection(live, input.limit));

@@ -133,3 +133,67 @@ describe('live-check against the Slack and Zoom emulators', () => {
     for (const secret of secretValues(bad)) expect(out).not.toContain(secret);
   });
 });
+
+describe('live-check against the Discord and WhatsApp emulators', () => {
+  let sandbox: Sandbox;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ platforms: ['discord', 'whatsapp'], people: 6, changeEveryMs: 0 });
+    env = envFor(sandbox, ['discord', 'whatsapp']);
+  });
+  afterAll(() => sandbox.close());
+
+  it('without --people shows the members the gateway reported, and says WhatsApp has nothing to read', async () => {
+    const { code, out } = await run(['--limit', '10'], env);
+
+    expect(code).toBe(EXIT.ok);
+    expect(out).toContain('initial state from the live connection');
+    expect(out).toContain('accounts (the first the platform shows):');
+    const discord = (userId: string): string => sandbox.people.find((person) => person.userId === userId)?.accounts.discord ?? '?';
+    expect(out).toMatch(new RegExp(`${discord('alice')}\\s+online\\s+online\\s`));
+    expect(out).toMatch(new RegExp(`${discord('carol')}\\s+dnd\\s+busy\\s`));
+    expect(out).toMatch(/GET 127\.0\.0\.1:\d+\/api\/v10\/gateway\/bot|GET 127\.0\.0\.1:\d+\/.*gateway\/bot/);
+    expect(out).toMatch(/connection up|connection down/);
+    expect(out).toMatch(/== whatsapp[\s\S]*note: whatsapp has no presence API[\s\S]*nothing to read without webhooks/);
+    expect(out).toContain('== real presence read from 1 platform(s): discord');
+    for (const secret of secretValues(env)) expect(out).not.toContain(secret);
+  });
+
+  it('with --limit 2 shows two members', async () => {
+    // A fresh emulator: Discord (and its emulator) refuse a second IDENTIFY within 5 s of the first.
+    const own = await startSandbox({ platforms: ['discord'], people: 6, changeEveryMs: 0 });
+    try {
+      const { code, out } = await run(['--platform', 'discord', '--limit', '2'], envFor(own, ['discord']));
+      expect(code).toBe(EXIT.ok);
+      const section = out.slice(out.indexOf('accounts ('), out.indexOf('calls:'));
+      expect(section.split('\n').filter((line) => /^\s+\d{5,}\s/.test(line))).toHaveLength(2);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('live-check with more Slack ids than one sweep step reads', () => {
+  it('reads over several steps within the Tier 3 budget, with no 429, and says which ids the budget left unread', async () => {
+    const sandbox = await startSandbox({ platforms: ['slack'], people: 40, changeEveryMs: 0 });
+    try {
+      const ids = sandbox.people.flatMap((person) => (person.accounts.slack ? [person.accounts.slack] : [])).slice(0, 40);
+      expect(ids.length).toBeGreaterThan(25);
+      const { code, out } = await run(['--people', ids.join(',')], envFor(sandbox, ['slack']));
+
+      expect(code).toBe(EXIT.ok);
+      expect(out.match(/read \d+ id\(s\)/g)?.length).toBeGreaterThan(1);
+      const read = ids.filter((id) => new RegExp(`${id}\\s+(active|away)\\s+(online|away|busy)\\s`).test(out));
+      const unread = ids.filter((id) => new RegExp(`${id}\\s+-\\s+-\\s+-\\s+not read: the adapter had no budget left for it now`).test(out));
+      expect(read.length).toBeGreaterThan(25);
+      expect(read.length + unread.length).toBe(ids.length);
+      const presenceCalls = Number(/users\.getPresence\s+(\d+)\s/.exec(out)?.[1]);
+      expect(presenceCalls).toBe(read.length);
+      expect(presenceCalls).toBeLessThanOrEqual(50);
+      expect(out).not.toMatch(/\b429\b/);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

@@ -28,7 +28,7 @@ export function formatCheck(check: PlatformCheck, baseUrl: string | undefined): 
     }
     for (const id of check.notFound) rows.push([id, '-', '-', '-', 'not found on the platform']);
     const answered = new Set([...check.records.map((record) => record.accountId), ...check.notFound]);
-    for (const id of check.ids.filter((candidate) => !answered.has(candidate))) rows.push([id, '-', '-', '-', 'not read in this step']);
+    for (const id of check.ids.filter((candidate) => !answered.has(candidate))) rows.push([id, '-', '-', '-', 'not read: the adapter had no budget left for it now']);
     lines.push(...table(rows));
   }
   if (check.calls.length > 0) {
