@@ -1,4 +1,5 @@
 export { openStore, type PresenceStore, type StoreOptions } from './open-store';
+export { countStoredConnections } from './stored-connections';
 export { createDataSource, initializeDataSource, applySqlitePragmas, type DatabaseConfig, DEFAULT_BUSY_TIMEOUT_MS, MIGRATIONS_TABLE } from './data-source';
 export { STORE_ENTITIES } from './entities';
 export { STORE_MIGRATIONS } from './migrations';

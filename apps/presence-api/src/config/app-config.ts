@@ -55,10 +55,17 @@ export interface AppConfig {
   defaultPolicy: AggregationPolicyName;
   recencyWindowMs: number;
   consentDefault: boolean;
+  /** PRESENCE_CONSENT_DEFAULT as set; unset means "follow the mode" (denied, or granted in sandbox mode). */
+  consentFromEnv?: boolean;
   storeDetails: boolean;
   auditRetentionDays: number;
   rateLimitPerMinute: number;
   sandbox: boolean;
+  /**
+   * Sandbox mode was chosen only because the environment names no platform: stored connections (set up
+   * through the API or OAuth) still turn it off at start (see `resolveStartMode`).
+   */
+  sandboxAuto: boolean;
   /** Platforms whose credentials came from the environment: connected and monitored at start. */
   credentials: Partial<Record<Platform, CredentialRecord>>;
   /** OAuth app credentials (client id and secret) per platform, for the connect flow. */

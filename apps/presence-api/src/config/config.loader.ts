@@ -84,6 +84,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
   if (env.REDIS_URL) notes.push('REDIS_URL is reserved for the scale-out step; this version keeps its cache in memory.');
   const anyCredentials = Object.keys(credentials).length > 0;
   const sandbox = env.PRESENCE_SANDBOX ?? !anyCredentials;
+  const consentFromEnv = env.PRESENCE_CONSENT_DEFAULT === undefined ? undefined : env.PRESENCE_CONSENT_DEFAULT === 'granted';
   if (sandbox && anyCredentials) notes.push('PRESENCE_SANDBOX=true: platform credentials from the environment are ignored.');
 
   const pollIntervalsMs: AppConfig['pollIntervalsMs'] = {};
@@ -108,11 +109,13 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     apiToken: env.PRESENCE_API_TOKEN,
     defaultPolicy: env.PRESENCE_DEFAULT_POLICY as AggregationPolicyName,
     recencyWindowMs: env.PRESENCE_RECENCY_WINDOW * 1000,
-    consentDefault: env.PRESENCE_CONSENT_DEFAULT === 'granted',
+    consentDefault: consentFromEnv ?? sandbox,
+    consentFromEnv,
     storeDetails: env.PRESENCE_STORE_DETAILS ?? false,
     auditRetentionDays: env.PRESENCE_AUDIT_RETENTION_DAYS,
     rateLimitPerMinute: env.PRESENCE_RATE_LIMIT,
     sandbox,
+    sandboxAuto: env.PRESENCE_SANDBOX === undefined && sandbox,
     credentials: sandbox ? {} : credentials,
     oauthClients: oauthClientsFrom(env),
     baseUrls: {

@@ -80,7 +80,8 @@ export const envSchema = z.object({
     error: `must be one of ${AGGREGATION_POLICY_NAMES.join(', ')}`,
   }).default('highest-priority'),
   PRESENCE_RECENCY_WINDOW: seconds(300),
-  PRESENCE_CONSENT_DEFAULT: z.enum(['granted', 'denied'], { error: 'must be granted or denied' }).default('granted'),
+  // Unset: denied outside sandbox mode (people are monitored once their consent is recorded), granted in it.
+  PRESENCE_CONSENT_DEFAULT: z.enum(['granted', 'denied'], { error: 'must be granted or denied' }).optional(),
   PRESENCE_STORE_DETAILS: bool(false),
   PRESENCE_AUDIT_RETENTION_DAYS: count(7, 1, 3650),
   PRESENCE_RATE_LIMIT: count(600, 1, 1_000_000),

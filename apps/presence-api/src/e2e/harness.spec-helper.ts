@@ -53,6 +53,8 @@ export async function bootService(options: BootOptions): Promise<RunningService>
   const config = loadConfig(
     {
       PRESENCE_SANDBOX: 'false',
+      // As an operator who monitors everyone linked would set it; the denied default has its own e2e test.
+      PRESENCE_CONSENT_DEFAULT: 'granted',
       PRESENCE_API_TOKEN: ADMIN_TOKEN,
       PRESENCE_LOG_LEVEL: 'error',
       PRESENCE_DATA_DIR: options.dataDir,

@@ -9,6 +9,8 @@ export type PlatformState = 'up' | 'degraded' | 'down' | 'connecting' | 'failed'
 export interface PresenceEventMap {
   /** A person's presence on one platform really changed (status, activity or message). */
   'presence.changed': { userId: string; platform: Platform; presence: PresenceData };
+  /** Accounts were linked (or consented) and have no reading yet: "linked, no data" until the first read. */
+  'presence.awaiting': { userId: string; platforms: Platform[] };
   /** A person's aggregate (status or availability) changed. */
   'aggregate.changed': { userId: string; status: PresenceStatus; available: boolean; decidedBy: Platform | null };
   /** A platform's reported health changed. */

@@ -62,7 +62,11 @@ export class PlatformsController {
   @Post('monitoring/stop')
   @HttpCode(200)
   @RequireScope('admin')
-  @ApiOperation({ summary: "The seed's stop_monitoring: stops every polling loop (push connections stay up)" })
+  @ApiOperation({
+    summary:
+      "The seed's stop_monitoring: no platform calls, push connections closed (a Discord session kept for resume), " +
+      'webhook deliveries acknowledged but not applied; records then age and turn stale',
+  })
   async stop(): Promise<{ monitoring: Platform[] }> {
     await this.connector.stopMonitoring();
     return { monitoring: [] };

@@ -7,7 +7,8 @@ export interface PlatformPresenceView {
   activity: string | null;
   customMessage: string | null;
   lastSeen: string | null;
-  lastUpdated: string;
+  /** Null only for a linked account with no reading yet ("linked, no data"). */
+  lastUpdated: string | null;
   devices?: Record<string, string>;
   expiresAt?: string;
 }
@@ -28,6 +29,17 @@ export function presenceView(record: PresenceData): PlatformPresenceView {
   return view;
 }
 
+/** A linked account with no reading yet: status unknown, never seen, not confirmed. */
+export const AWAITING_VIEW: Readonly<PlatformPresenceView & { stale: boolean }> = Object.freeze({
+  status: 'unknown',
+  rawStatus: null,
+  activity: null,
+  customMessage: null,
+  lastSeen: null,
+  lastUpdated: null,
+  stale: true,
+});
+
 export interface PersonPresenceView {
   userId: string;
   status: string;
@@ -43,6 +55,7 @@ export function personView(explanation: PresenceExplanation): PersonPresenceView
   for (const [platform, record] of Object.entries(explanation.platforms) as [Platform, PresenceData & { stale: boolean }][]) {
     platforms[platform] = { ...presenceView(record), stale: record.stale };
   }
+  for (const platform of explanation.awaiting) platforms[platform] = { ...AWAITING_VIEW };
   return {
     userId: explanation.userId,
     status: explanation.status,

@@ -148,6 +148,7 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
         try {
           await this.store.identities.link(person.userId, platform, accountId);
           this.aggregator.directory.link(person.userId, platform, accountId);
+          await this.consentSample(person.userId);
         } catch (error) {
           // Someone relinked a sample account by hand: keep their choice, and say so.
           this.logger.warn(`sandbox: ${person.userId} not linked to ${platform} ${accountId}: ${(error as Error).message}`);
@@ -158,6 +159,14 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
     return (Object.entries(this.sandbox.credentials) as [Platform, CredentialRecord][])
       .filter(([platform]) => this.wirings.get(platform))
       .map(([platform, credentials]) => ({ platform, credentials, source: 'sandbox' as const }));
+  }
+
+  /** Sample people are consented even when the operator set the default to denied (their own database). */
+  private async consentSample(userId: string): Promise<void> {
+    if (this.config.consentDefault || this.preferences.get(userId)?.consent !== undefined) return;
+    const preferences = { ...this.preferences.get(userId), consent: true };
+    await this.store.preferences.save(userId, preferences);
+    this.preferences.set(userId, preferences);
   }
 
   private scheduleRetention(): void {

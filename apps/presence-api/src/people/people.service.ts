@@ -156,17 +156,14 @@ export class PeopleService {
     };
   }
 
-  /** A newly linked (or newly consenting) account is read once right away instead of at the next poll. */
+  /**
+   * Newly linked (or newly consenting) accounts show as "linked, no data", and join their platform's next
+   * batched sweep, brought forward: never a read of their own (10,000 links are a few batch calls, not 10,000).
+   */
   private refreshSoon(userId: string, accounts: [Platform, string][]): void {
+    const awaiting = this.aggregator.explain(userId).awaiting.filter((platform) => accounts.some(([linked]) => linked === platform));
+    if (awaiting.length > 0) this.events.emit('presence.awaiting', { userId, platforms: awaiting });
     if (!this.connector.monitoring) return;
-    const prefs = this.preferences.get(userId);
-    for (const [platform, accountId] of accounts) {
-      const adapter = this.aggregator.adapter(platform);
-      if (!adapter?.capabilities.poll || !isMonitored(prefs, platform, this.config.consentDefault)) continue;
-      adapter
-        .fetchPresence([accountId])
-        .then((result) => this.aggregator.ingest(platform, result.records))
-        .catch((error: unknown) => this.logger.debug(`${platform}: first read after linking failed: ${(error as Error).message}`));
-    }
+    for (const platform of awaiting) this.aggregator.pollSoon(platform);
   }
 }

@@ -81,7 +81,7 @@ export class PlatformConnector {
     return targets;
   }
 
-  /** Stops every polling loop (push connections stay up: they cost no API budget). */
+  /** Stops monitoring for real: polling loops, push connections, webhook deliveries applied. */
   async stopMonitoring(): Promise<void> {
     this.monitoringOn = false;
     await this.aggregator.stopMonitoring();
@@ -101,15 +101,10 @@ export class PlatformConnector {
     for (const platform of this.wirings.platforms()) this.scheduler.cancel(`presence:connect:${platform}`);
   }
 
-  /** A replaced push adapter needs its connection started: restart the loops (push starts are idempotent). */
+  /** A replaced adapter needs its loop and push started; the other platforms are left alone. */
   private async restartIfReplaced(platform: Platform, wasMonitored: boolean): Promise<void> {
-    if (!wasMonitored) {
-      await this.aggregator.startMonitoring([platform]);
-      return;
-    }
-    const monitored = this.aggregator.platforms().filter((name) => name === platform || this.aggregator.isMonitoring(name));
-    await this.aggregator.stopMonitoring();
-    await this.aggregator.startMonitoring(monitored);
+    if (wasMonitored) await this.aggregator.stopMonitoring([platform]);
+    await this.aggregator.startMonitoring([platform]);
   }
 
   private scheduleRetry(platform: Platform, credentials: Readonly<Record<string, unknown>>, options: ConnectOptions): void {

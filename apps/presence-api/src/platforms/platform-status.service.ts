@@ -26,6 +26,8 @@ export interface PlatformStatusView {
   breaker: BreakerState | null;
   breakerRetryInMs: number | null;
   rateBudgets: BudgetUse[];
+  /** How many tracked accounts are pushed and how many polled (Teams: one subscription per signed-in user, 650 ids). */
+  coverage: { pushed: number; polled: number } | null;
   lastPollAt: string | null;
   lastError: { code: string; message: string; at: string } | null;
   polls: number;
@@ -118,6 +120,7 @@ export class PlatformStatusService implements OnModuleDestroy {
       breaker: health?.breaker ?? null,
       breakerRetryInMs: health?.breakerRetryInMs ?? null,
       rateBudgets: health?.budgets ?? [],
+      coverage: health?.coverage ?? null,
       lastPollAt: lastPollAt ? lastPollAt.toISOString() : null,
       lastError,
       polls: platformStats?.polls ?? 0,

@@ -1,5 +1,5 @@
 import { type Clock, InMemoryIdentityDirectory, type MemoryPresenceCache, PresenceAggregator } from '@amo/presence-core';
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PlatformWirings } from '../platforms/platform-wirings.service';
 import { PRESENCE_CACHE } from './cache.provider';
@@ -21,8 +21,9 @@ export const aggregatorProvider: Provider<PresenceAggregator> = {
     preferences: PreferencesCache,
     wirings: PlatformWirings,
     cache: MemoryPresenceCache,
-  ) =>
-    new PresenceAggregator({
+  ) => {
+    const logger = new Logger('Aggregator');
+    return new PresenceAggregator({
       clock,
       scheduler,
       cache,
@@ -36,5 +37,7 @@ export const aggregatorProvider: Provider<PresenceAggregator> = {
       consentDefault: config.consentDefault,
       preferences: (userId) => preferences.get(userId),
       maxBatch: MAX_AVAILABILITY_BATCH,
-    }),
+      logger: { warn: (message) => logger.warn(message) },
+    });
+  },
 };

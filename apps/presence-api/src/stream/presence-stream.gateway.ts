@@ -4,7 +4,7 @@ import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } 
 import { WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PresenceEvents } from '../events/presence-events';
-import { presenceView } from '../http/presence-view';
+import { AWAITING_VIEW, presenceView } from '../http/presence-view';
 import { MetricsService } from '../metrics/metrics.service';
 import { MAX_SUBSCRIPTIONS_PER_CLIENT, parseClientFrame } from './stream-protocol';
 import type { StreamRequest } from './stream-ws.adapter';
@@ -40,6 +40,9 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
       this.events.on('presence.changed', ({ userId, platform, presence }) =>
         this.toSubscribers(userId, { type: 'presence', userId, platform, presence: presenceView(presence) }),
       ),
+      this.events.on('presence.awaiting', ({ userId, platforms }) => {
+        for (const platform of platforms) this.toSubscribers(userId, { type: 'presence', userId, platform, presence: AWAITING_VIEW });
+      }),
       this.events.on('aggregate.changed', ({ userId, status, available, decidedBy }) =>
         this.toSubscribers(userId, { type: 'aggregate', userId, status, available, decidedBy }),
       ),

@@ -39,7 +39,10 @@ export class WebhooksService {
       this.metrics.webhooks.inc({ platform, outcome: 'error' });
       throw error;
     }
-    this.metrics.webhooks.inc({ platform, outcome: output.status < 300 ? 'accepted' : 'rejected' });
+    // While monitoring is stopped, a delivery is still verified and acknowledged (so the platform keeps the
+    // endpoint enabled), but not applied: the adapter's push is stopped and core applies nothing.
+    const outcome = output.status >= 300 ? 'rejected' : this.aggregator.isMonitoring(platform) ? 'accepted' : 'ignored';
+    this.metrics.webhooks.inc({ platform, outcome });
     // Forged or unsigned deliveries are worth a warning; "not connected yet" (sandbox start-up) is not.
     if (output.status === 401 || output.status === 403) this.logger.warn(`${platform}: webhook rejected with ${output.status}`);
     else if (output.status >= 400) this.logger.debug(`${platform}: webhook answered ${output.status}`);
@@ -48,7 +51,7 @@ export class WebhooksService {
 
   /** After the answer is on its way: the platforms' deadlines (Graph: 3 s) are for the reply, not the work. */
   process(platform: Platform, output: WebhookOutput): void {
-    if (output.records.length === 0) return;
+    if (output.records.length === 0 || !this.aggregator.isMonitoring(platform)) return;
     setImmediate(() => {
       try {
         this.aggregator.ingest(platform, output.records);
