@@ -180,6 +180,20 @@ describe('createZoomAdapter against the emulator', () => {
     expect(pushed).toHaveLength(1);
   });
 
+  it('stopPush: webhooks are still answered but reach no sink until startPush again', async () => {
+    const pushed: string[] = [];
+    const sink = { presence: (record: { accountId: string; status: string }) => pushed.push(`${record.accountId}:${record.status}`), connection: () => undefined };
+    await adapter.startPush?.(sink);
+    const delivery = (status: string) => zoom.webhooks.sign(zoom.webhooks.presenceEvent({ userId: 'u1', status }));
+    adapter.handleWebhook(delivery('Away'));
+    await adapter.stopPush?.();
+    expect(adapter.handleWebhook(delivery('Presenting'))).toMatchObject({ status: 200 });
+    expect(pushed).toEqual(['u1:away']);
+    await adapter.startPush?.(sink);
+    adapter.handleWebhook(delivery('Available'));
+    expect(pushed).toEqual(['u1:away', 'u1:online']);
+  });
+
   it('refuses webhooks when the connection has no webhook secret token', () => {
     const { webhook_secret_token: _unused, ...withoutSecret } = zoom.credentials;
     const local = createZoomAdapter({ credentials: withoutSecret, apiBaseUrl: zoom.apiBaseUrl, oauthBaseUrl: zoom.oauthBaseUrl });
@@ -195,7 +209,8 @@ describe('createZoomAdapter against the emulator', () => {
 
   it('close() leaves no timers or sockets behind, push started or not', async () => {
     const local = await ZoomEmulator.start({ users: [{ id: 'u1', status: 'Away' }] });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The emulator's listening socket settles in the next turn of the event loop, not after a time.
+    await new Promise((resolve) => setImmediate(resolve));
     const baseline = activeResources();
     const subject = createZoomAdapter({ credentials: local.credentials, apiBaseUrl: local.apiBaseUrl, oauthBaseUrl: local.oauthBaseUrl });
     await subject.fetchPresence(['u1']);

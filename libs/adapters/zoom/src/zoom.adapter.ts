@@ -2,17 +2,16 @@ import {
   type AdapterCapabilities,
   type AdapterHealth,
   type FetchResult,
-  isPresenceError,
-  type PlatformPresence,
   type PresenceAdapter,
   type PushSink,
   type RateBudgetSpec,
 } from '@amo/presence-core';
-import { httpClientTuning, type RateBudgetRegistry, type TimerClock, type TokenSet } from '@amo/presence-adapter-kit';
+import { httpClientTuning, RateBudgetRegistry, type TimerClock, timersOf, type TokenSet } from '@amo/presence-adapter-kit';
 import { ZoomClient, type ZoomRateLimitInfo } from './zoom.client';
 import { parseZoomCredentials, type ZoomCredentials } from './zoom.credentials';
 import { zoomManifest } from './zoom.manifest';
 import { zoomPresenceRecord } from './zoom.presence';
+import { ZoomSweep } from './zoom.sweep';
 import { handleZoomWebhook, type ZoomWebhookRequest, type ZoomWebhookResult } from './zoom.webhook';
 
 /** Everything the Zoom adapter needs to run; the app builds it from its own configuration, never from env. */
@@ -25,7 +24,7 @@ export interface ZoomAdapterConfig {
   oauthBaseUrl?: string;
   /** Our share of the account's per-account limit (default: the manifest's 10 requests per second). */
   rateBudget?: { limit: number; windowMs: number };
-  /** How many presence reads may be in flight at once (default 4); the budget paces them either way. */
+  /** How many presence reads may be in flight at once (default 4); the budget paces them either way (see ZoomSweep). */
   concurrency?: number;
   timeoutMs?: number;
   /** The seed's PRESENCE_MAX_RETRIES (default 3). */
@@ -78,8 +77,10 @@ class ZoomPresenceAdapter implements ZoomAdapter {
   readonly capabilities: AdapterCapabilities;
   private readonly client: ZoomClient;
   private readonly clock: TimerClock;
+  private readonly sweep: ZoomSweep;
   private sink: PushSink | undefined;
   private closed = false;
+  private readonly closer = new AbortController();
 
   constructor(
     private readonly credentials: ZoomCredentials,
@@ -91,18 +92,32 @@ class ZoomPresenceAdapter implements ZoomAdapter {
     const { capabilities } = zoomManifest;
     this.capabilities = {
       ...capabilities,
-      idsPerMinute: Math.floor((budget.limit * 60_000) / budget.windowMs),
+      // One id per call, so ids per minute is the budget's calls per minute, not rounded down.
+      idsPerMinute: (budget.limit * 60_000) / budget.windowMs,
       rateBudgets: [budget],
       fields: [...capabilities.fields],
     };
     this.clock = deps.clock ?? { now: () => Date.now() };
+    // The sweep asks the same bucket the client counts in, so both need the one registry.
+    const budgets = deps.budgets ?? new RateBudgetRegistry(deps.clock);
     this.client = new ZoomClient({
       credentials,
       apiBaseUrl: config.apiBaseUrl ?? zoomManifest.baseUrls.api.default,
       oauthBaseUrl: config.oauthBaseUrl ?? zoomManifest.baseUrls.oauth.default,
       budget,
       onTokenRefresh: config.onTokenRefresh,
-      ...httpClientTuning(config, deps),
+      ...httpClientTuning(config, { ...deps, budgets }),
+    });
+    this.sweep = new ZoomSweep({
+      budget: budgets.define(budget),
+      timers: timersOf(deps.clock),
+      concurrency: Math.max(1, config.concurrency ?? 4),
+      closed: () => this.closed,
+      signal: this.closer.signal,
+      read: async (id) => {
+        const body = await this.client.presenceStatus(id);
+        return zoomPresenceRecord(id, body.status, new Date(this.clock.now()), body);
+      },
     });
   }
 
@@ -115,33 +130,23 @@ class ZoomPresenceAdapter implements ZoomAdapter {
     else await this.client.tokens.getToken();
   }
 
+  /**
+   * One step of the sweep (see {@link ZoomSweep}): the ids read longest ago first, within the budget and the
+   * steps' cadence. Ids without a slot this step get no record (core keeps their last one, with its age).
+   */
   async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
-    const ids = [...new Set(accountIds)];
-    const records: PlatformPresence[] = [];
-    const notFound: string[] = [];
-    let failure: unknown;
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (failure === undefined && next < ids.length && !this.closed) {
-        const id = ids[next++];
-        try {
-          const body = await this.client.presenceStatus(id);
-          records.push(zoomPresenceRecord(id, body.status, new Date(this.clock.now()), body));
-        } catch (error) {
-          if (isPresenceError(error) && error.code === 'NOT_FOUND') notFound.push(id);
-          else failure ??= error;
-        }
-      }
-    };
-    const workers = Math.max(1, Math.min(this.config.concurrency ?? 4, ids.length));
-    await Promise.all(Array.from({ length: workers }, worker));
-    if (failure !== undefined) throw failure;
-    return { records, notFound };
+    if (this.closed) return { records: [], notFound: [] };
+    return this.sweep.step(accountIds);
   }
 
   /** Zoom pushes through webhooks the service receives, so there is no connection to open: only a sink to keep. */
   async startPush(sink: PushSink): Promise<void> {
-    this.sink = sink;
+    if (!this.closed) this.sink = sink;
+  }
+
+  /** Drops the sink: webhooks are still verified and answered, but nothing reaches the sink until `startPush`. */
+  async stopPush(): Promise<void> {
+    this.sink = undefined;
   }
 
   handleWebhook(request: ZoomWebhookRequest): ZoomWebhookResult {
@@ -165,6 +170,7 @@ class ZoomPresenceAdapter implements ZoomAdapter {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closer.abort();
     this.sink = undefined;
     this.client.close();
   }
