@@ -130,6 +130,7 @@ describe('live-check against the Slack and Zoom emulators', () => {
     expect(out).toMatch(/== zoom[\s\S]*error: AUTH_INVALID.* at connect: /);
     expect(out).toContain('failed: slack (AUTH_INVALID), zoom (AUTH_INVALID)');
     expect(out).toContain('== real presence read from 0 platform(s)');
+    expect(out).toMatch(new RegExp(`${account('alice', 'slack')}\\s+-\\s+-\\s+-\\s+not read: see the error below`));
     for (const secret of secretValues(bad)) expect(out).not.toContain(secret);
   });
 });

@@ -28,7 +28,8 @@ export function formatCheck(check: PlatformCheck, baseUrl: string | undefined): 
     }
     for (const id of check.notFound) rows.push([id, '-', '-', '-', 'not found on the platform']);
     const answered = new Set([...check.records.map((record) => record.accountId), ...check.notFound]);
-    for (const id of check.ids.filter((candidate) => !answered.has(candidate))) rows.push([id, '-', '-', '-', 'not read: the adapter had no budget left for it now']);
+    const why = check.error ? 'not read: see the error below' : 'not read: the adapter had no budget left for it now';
+    for (const id of check.ids.filter((candidate) => !answered.has(candidate))) rows.push([id, '-', '-', '-', why]);
     lines.push(...table(rows));
   }
   if (check.calls.length > 0) {
