@@ -12,9 +12,9 @@ import { DiscordRestClient } from './discord.client';
 import type { DiscordAdapter, DiscordAdapterConfig, DiscordAdapterDeps } from './discord.config';
 import { type DiscordCredentials, parseDiscordCredentials } from './discord.credentials';
 import { discordManifest } from './discord.manifest';
-import { PresenceTracker } from './discord.tracker';
-import { GatewayMachine } from './gateway/gateway.machine';
+import { DiscordShards } from './discord.shards';
 import type { DiscordSessionState } from './gateway/gateway.protocol';
+import { loadSessions } from './gateway/gateway.sessions';
 import { WsTransport } from './gateway/gateway.transport';
 import { IdentifyThrottle } from './gateway/identify-throttle';
 
@@ -22,19 +22,16 @@ class DiscordPresenceAdapter implements DiscordAdapter {
   readonly platform = 'discord' as const;
   readonly capabilities: AdapterCapabilities;
   private readonly rest: DiscordRestClient;
-  private readonly tracker: PresenceTracker;
+  private readonly shards: DiscordShards;
   private readonly timers: Timers;
   private readonly throttle: IdentifyThrottle;
-  private machine: GatewayMachine | null = null;
   private connecting: Promise<void> | null = null;
-  private state: ConnectionState = 'down';
   private sink: PushSink | null = null;
   private readonly stateWaiters = new Set<(state: ConnectionState, error?: PresenceError) => void>();
-  private savedSession: DiscordSessionState | null;
   private closed = false;
 
   constructor(
-    private readonly credentials: DiscordCredentials,
+    credentials: DiscordCredentials,
     private readonly config: DiscordAdapterConfig,
     private readonly deps: DiscordAdapterDeps,
   ) {
@@ -42,27 +39,40 @@ class DiscordPresenceAdapter implements DiscordAdapter {
     this.capabilities = { ...capabilities, rateBudgets: [...rateBudgets], fields: [...capabilities.fields] };
     this.timers = timersOf(deps.clock);
     this.throttle = deps.identifyThrottle ?? new IdentifyThrottle(this.timers);
-    this.savedSession = config.session ?? null;
     this.rest = new DiscordRestClient({
       ...httpClientTuning(config, deps),
       botToken: credentials.botToken,
       apiBaseUrl: config.apiBaseUrl ?? discordManifest.baseUrls.api.default,
     });
-    this.tracker = new PresenceTracker({
+    this.shards = new DiscordShards({
       guildIds: new Set(credentials.guildIds),
-      largeThreshold: this.largeThreshold,
       timers: this.timers,
-      send: (payload) => this.machine?.send(payload),
+      sessions: loadSessions(config.session),
+      machine: {
+        token: credentials.botToken,
+        intents: config.intents ?? discordManifest.gateway.intents,
+        largeThreshold: Math.min(250, Math.max(50, config.largeThreshold ?? discordManifest.gateway.largeThreshold)),
+        transport: deps.transport ?? new WsTransport(),
+        throttle: this.throttle,
+        timers: this.timers,
+        random: deps.random ?? Math.random,
+        reconnect: config.reconnect,
+        resumeTimeoutMs: config.resumeTimeoutMs,
+        sessionSaveDebounceMs: config.sessionSaveDebounceMs,
+      },
+      onSessions: (sessions) => config.onSession?.(sessions),
+      onState: (state, error) => {
+        this.sink?.connection(state, error);
+        this.settleWaiters(state, error);
+      },
     });
-    if (config.trackedIds) this.tracker.setTracked(config.trackedIds);
+    if (config.trackedIds) this.shards.setTracked(config.trackedIds);
   }
 
-  /** GET /gateway/bot (proves the token), then the gateway until READY; throws AUTH_INVALID, PERMISSION_DENIED... */
+  /** GET /gateway/bot (proves the token), then every shard until READY; throws AUTH_INVALID, PERMISSION_DENIED... */
   connect(): Promise<void> {
     if (this.closed) return Promise.reject(new PresenceError('TRANSIENT', 'discord adapter is closed', { platform: 'discord' }));
-    if (this.machine && this.machine.phase !== 'failed' && this.machine.phase !== 'stopped' && !this.connecting) {
-      return Promise.resolve();
-    }
+    if (this.shards.running && !this.connecting) return Promise.resolve();
     this.connecting ??= this.open().finally(() => {
       this.connecting = null;
     });
@@ -73,11 +83,11 @@ class DiscordPresenceAdapter implements DiscordAdapter {
   async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
     if (accountIds.length === 0) return { records: [], notFound: [] };
     await this.connect();
-    await this.within(this.tracker.whenSynced(), this.config.syncTimeoutMs ?? 30_000);
+    await this.within(this.shards.whenSynced(), this.config.syncTimeoutMs ?? 30_000);
     const records: PlatformPresence[] = [];
     const notFound: string[] = [];
     for (const id of new Set(accountIds)) {
-      const record = this.tracker.resolve(id);
+      const record = this.shards.resolve(id);
       if (record) records.push({ ...record });
       else notFound.push(id);
     }
@@ -87,110 +97,78 @@ class DiscordPresenceAdapter implements DiscordAdapter {
   async startPush(sink: PushSink): Promise<void> {
     this.sink = sink;
     // A running gateway has told nobody its state yet; a starting one will, through the listener.
-    if (this.machine) sink.connection(this.state, this.machine.error);
+    if (this.shards.running) sink.connection(this.shards.state, this.shards.error);
     await this.connect();
-    this.tracker.attach((record) => this.sink?.presence(record));
+    if (this.sink === sink) this.shards.attach((record) => this.sink?.presence(record));
+  }
+
+  /** Closes every gateway connection resumably and keeps the sessions: the next `startPush` resumes them. */
+  async stopPush(): Promise<void> {
+    this.sink = null;
+    this.shards.detach();
+    await this.shards.stop();
+    this.settleWaiters('down');
   }
 
   setTrackedIds(accountIds: readonly string[]): void {
-    this.tracker.setTracked(accountIds);
+    this.shards.setTracked(accountIds);
   }
 
   health(): AdapterHealth {
     const rest = this.rest.http.health();
-    const error = this.machine?.error;
+    const error = this.shards.error;
     const gateway = discordManifest.rateBudgets[0];
     return {
       ...rest,
-      budgets: [...rest.budgets, { ...gateway, used: this.machine?.sendsInWindow() ?? 0 }],
-      connection: this.state,
+      budgets: [...rest.budgets, { ...gateway, used: this.shards.sendsInWindow() }],
+      connection: this.shards.state,
       ...(error ? { lastError: { code: error.code, message: error.message, at: new Date(this.timers.now()) } } : {}),
     };
   }
 
-  session(): DiscordSessionState | null {
-    return this.machine?.currentSession() ?? this.savedSession;
+  session(shardId = 0): DiscordSessionState | null {
+    return this.shards.session(shardId);
   }
 
   missingGuilds(): readonly string[] {
-    return this.tracker.missingGuilds;
+    return this.shards.missingGuilds();
   }
 
   stats(): Record<string, number> {
-    const m = this.machine;
-    return {
-      invalidFrames: m?.invalidFrames ?? 0,
-      ...(m?.counters ?? {}),
-      ...Object.fromEntries(Object.entries(this.tracker.resolver.counters).map(([k, v]) => [`memberRequests.${k}`, v])),
-      presencesNormalized: this.tracker.updates,
-    };
+    return this.shards.stats();
   }
 
-  /** Stops the gateway resumably and hands the session to `onSession` first. */
+  /** Stops the gateway resumably and hands the sessions to `onSession` first. */
   async close(): Promise<void> {
     this.closed = true;
-    this.tracker.close();
     this.sink = null;
-    const machine = this.machine;
-    this.machine = null;
-    await machine?.stop();
+    this.shards.close();
+    await this.shards.stop();
     this.rest.close();
     this.settleWaiters('down');
-  }
-
-  private get largeThreshold(): number {
-    return Math.min(250, Math.max(50, this.config.largeThreshold ?? discordManifest.gateway.largeThreshold));
   }
 
   private async open(): Promise<void> {
     const info = await this.rest.gatewayBot();
     if (this.closed) return;
     this.throttle.configure(info.session_start_limit);
-    const shard = this.config.shard ?? { id: 0, count: 1 };
-    const machine = new GatewayMachine({
-      token: this.credentials.botToken,
-      intents: this.config.intents ?? discordManifest.gateway.intents,
-      shard: [shard.id, shard.count],
-      largeThreshold: this.largeThreshold,
-      gatewayUrl: info.url,
-      session: this.savedSession,
-      transport: this.deps.transport ?? new WsTransport(),
-      throttle: this.throttle,
-      timers: this.timers,
-      random: this.deps.random ?? Math.random,
-      reconnect: this.config.reconnect,
-      sessionSaveDebounceMs: this.config.sessionSaveDebounceMs,
-      listener: {
-        dispatch: (type, data) => this.tracker.dispatch(type, data),
-        session: (session) => {
-          this.savedSession = session;
-          this.config.onSession?.(session);
-        },
-        connection: (state, error) => {
-          if (this.machine !== machine) return;
-          this.state = state;
-          this.sink?.connection(state, error);
-          this.settleWaiters(state, error);
-        },
-      },
-    });
-    this.machine = machine;
-    const up = this.waitForState(machine);
-    machine.start();
+    // An explicit shard runs alone (shards spread over instances); otherwise this process runs all of them.
+    const total = this.config.shard?.count ?? Math.max(1, info.shards);
+    const ids = this.config.shard ? [this.config.shard.id] : Array.from({ length: total }, (_, id) => id);
+    await this.shards.stop();
+    const up = this.waitForUp();
+    this.shards.start(ids, total, info.url);
     await this.within(up, this.config.connectTimeoutMs ?? 30_000).catch(async (error: unknown) => {
-      if (this.machine === machine && machine.phase !== 'failed') {
-        this.machine = null;
-        await machine.stop();
-      }
+      if (this.shards.state !== 'failed') await this.shards.stop();
       throw error;
     });
   }
 
-  private waitForState(machine: GatewayMachine): Promise<void> {
+  private waitForUp(): Promise<void> {
     return new Promise((resolve, reject) => {
       const waiter = (state: ConnectionState, error?: PresenceError): void => {
         if (state === 'up') resolve();
-        else if (state === 'failed' || this.machine !== machine) reject(error ?? this.closedError());
+        else if (state === 'failed' || !this.shards.running) reject(error ?? this.closedError());
         else return;
         this.stateWaiters.delete(waiter);
       };

@@ -2,6 +2,7 @@ import type { AdapterHealth, PresenceAdapter, PushSink } from '@amo/presence-cor
 import type { RateBudgetRegistry, TimerClock } from '@amo/presence-adapter-kit';
 import type { DiscordCredentials } from './discord.credentials';
 import type { DiscordSessionState } from './gateway/gateway.protocol';
+import type { DiscordSessions } from './gateway/gateway.sessions';
 import type { GatewayTransport } from './gateway/gateway.transport';
 import type { IdentifyThrottle } from './gateway/identify-throttle';
 
@@ -11,7 +12,10 @@ export interface DiscordAdapterConfig {
   credentials: DiscordCredentials | Readonly<Record<string, unknown>>;
   /** REST base, default `https://discord.com/api` (the call is `{apiBaseUrl}/v10/gateway/bot`). */
   apiBaseUrl?: string;
-  /** Which shard this instance runs, of how many (default 0 of 1). */
+  /**
+   * Run only this shard, of how many (for spreading shards over instances). Without it the process runs every
+   * shard GET /gateway/bot recommends.
+   */
   shard?: { id: number; count: number };
   /** Default 259: GUILDS | GUILD_MEMBERS | GUILD_PRESENCES. */
   intents?: number;
@@ -19,12 +23,20 @@ export interface DiscordAdapterConfig {
   largeThreshold?: number;
   /** Members to follow; without it every member the gateway mentions is delivered, and none are asked for. */
   trackedIds?: readonly string[];
-  /** A session saved by `onSession`, to resume instead of identifying after the service restarts. */
-  session?: DiscordSessionState | null;
-  /** Receives the session on READY/RESUMED, on sequence changes (debounced), null when it is invalidated. */
-  onSession?: (session: DiscordSessionState | null) => void;
+  /**
+   * What `onSession` last handed out, to resume instead of identifying after the service restarts (a single
+   * session saved by an earlier version is read as shard 0's).
+   */
+  session?: DiscordSessions | DiscordSessionState | null;
+  /**
+   * Receives every shard's session, keyed by shard id, whenever one changes: on READY/RESUMED, on sequence
+   * changes (debounced), when one is invalidated, and on close. Null once no shard holds a session.
+   */
+  onSession?: (sessions: DiscordSessions | null) => void;
   sessionSaveDebounceMs?: number;
-  /** How long `connect()` waits for READY (default 30 s). */
+  /** How long a Resume may take (socket open to RESUMED) before the shard identifies afresh (default 15 s). */
+  resumeTimeoutMs?: number;
+  /** How long `connect()` waits for every shard's READY (default 30 s). */
   connectTimeoutMs?: number;
   /** How long `fetchPresence` waits for the initial state (GUILD_CREATE and member chunks), default 30 s. */
   syncTimeoutMs?: number;
@@ -53,10 +65,12 @@ export interface DiscordAdapter extends PresenceAdapter {
   readonly platform: 'discord';
   /** Starts delivering: the sink first gets every tracked member's current record, then changes. */
   startPush(sink: PushSink): Promise<void>;
+  /** Closes the gateway connections resumably, keeping the sessions: the next `startPush` resumes. */
+  stopPush(): Promise<void>;
   setTrackedIds(accountIds: readonly string[]): void;
   health(): AdapterHealth;
-  /** The current session (for persisting on shutdown), or null before READY. */
-  session(): DiscordSessionState | null;
+  /** One shard's current session (default shard 0), or null before its READY. */
+  session(shardId?: number): DiscordSessionState | null;
   /** Configured guilds the bot is not in (READY did not list them). */
   missingGuilds(): readonly string[];
   /** Gateway statistics: frames that were not JSON, zombies detected, resumes, identifies, op 8 use. */

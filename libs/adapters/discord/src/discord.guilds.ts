@@ -18,7 +18,11 @@ export class GuildDirectory {
   /** Configured guilds READY did not list: the bot is not in them (on this shard). */
   missing: string[] = [];
 
-  constructor(private readonly configured: ReadonlySet<string> | null) {}
+  constructor(
+    private readonly configured: ReadonlySet<string> | null,
+    /** Whether a guild is routed to this session's shard. */
+    private readonly onShard: (guildId: string) => boolean = () => true,
+  ) {}
 
   accepts(guildId: unknown): guildId is string {
     return typeof guildId === 'string' && (this.configured === null || this.configured.has(guildId));
@@ -31,10 +35,13 @@ export class GuildDirectory {
     this.missing = this.configured ? [...this.configured].filter((id) => !ready.has(id)) : [];
   }
 
-  /** Without GUILD_CREATE (a resumed session): treat each configured guild as large, membership unknown. */
+  /**
+   * Without GUILD_CREATE (a resumed session): treat each configured guild on this shard as large, membership
+   * unknown.
+   */
   assumeAll(): void {
     this.awaiting.clear();
-    for (const id of this.configured ?? []) if (!this.guilds.has(id)) this.created(id, true, 0);
+    for (const id of this.configured ?? []) if (!this.guilds.has(id) && this.onShard(id)) this.created(id, true, 0);
   }
 
   created(id: string, large: boolean, memberCount: number): GuildInfo {

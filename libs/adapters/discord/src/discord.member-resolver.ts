@@ -1,5 +1,5 @@
 import type { GuildDirectory } from './discord.guilds';
-import { GatewayOp, type GatewayPayload } from './gateway/gateway.protocol';
+import { GatewayOpcodes, type GatewaySendPayload } from 'discord-api-types/v10';
 import type { Timers } from '@amo/presence-adapter-kit';
 import { TimerSlots } from './gateway/timers';
 
@@ -29,7 +29,7 @@ interface Pass {
 export interface MemberResolverOptions {
   directory: GuildDirectory;
   timers: Timers;
-  send(payload: GatewayPayload): void;
+  send(payload: GatewaySendPayload): void;
   /** Whether an id already has a presence (then no guild needs asking). */
   isResolved(id: string): boolean;
   /** Called when a pass has asked every large guild; `busy` is false by then if nothing else is queued. */
@@ -85,7 +85,7 @@ export class MemberResolver {
 
   /** `RATE_LIMITED` dispatch `{opcode: 8, retry_after (s), meta: {guild_id, nonce}}`: ask again later. */
   onRateLimited(d: { opcode?: unknown; retry_after?: unknown; meta?: { nonce?: unknown } } | null): void {
-    if (d?.opcode !== GatewayOp.RequestGuildMembers) return;
+    if (d?.opcode !== GatewayOpcodes.RequestGuildMembers) return;
     this.counters.rateLimited += 1;
     const waitMs = typeof d.retry_after === 'number' ? Math.ceil(d.retry_after * 1000) : 1_000;
     const nonce = d.meta?.nonce;
@@ -146,7 +146,7 @@ export class MemberResolver {
     batch.tries += 1;
     this.counters.requests += 1;
     this.o.send({
-      op: GatewayOp.RequestGuildMembers,
+      op: GatewayOpcodes.RequestGuildMembers,
       d: { guild_id: batch.guildId, user_ids: batch.ids, presences: true, nonce },
     });
     this.slots.set(nonce, ANSWER_TIMEOUT_MS, () => this.request(nonce));

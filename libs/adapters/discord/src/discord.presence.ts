@@ -4,15 +4,15 @@ import {
   normalizeDiscordDevices,
   type PlatformPresence,
 } from '@amo/presence-core';
+import type { GatewayPresenceUpdateDispatchData } from 'discord-api-types/v10';
 
-/** A presence as the gateway sends it (PRESENCE_UPDATE, GUILD_CREATE.presences, chunk presences). */
-export interface RawDiscordPresence {
-  user?: { id?: unknown } | null;
-  guild_id?: unknown;
-  status?: unknown;
-  activities?: unknown;
-  client_status?: unknown;
-}
+/**
+ * A presence as the gateway sends it (PRESENCE_UPDATE, GUILD_CREATE.presences, chunk presences): the fields of
+ * discord-api-types' `GatewayPresenceUpdateDispatchData`, each checked before use (`user` may be partial).
+ */
+export type RawDiscordPresence = {
+  [K in Exclude<keyof GatewayPresenceUpdateDispatchData, 'user'>]?: unknown;
+} & { user?: { id?: unknown } | null };
 
 /** The user id of a raw presence; `user` may be partial, only `id` is guaranteed. */
 export function presenceUserId(raw: RawDiscordPresence | null | undefined): string | undefined {

@@ -8,31 +8,36 @@ import {
   type RawDiscordPresence,
   toPlatformPresence,
 } from './discord.presence';
-import type { GatewayPayload } from './gateway/gateway.protocol';
+import {
+  GatewayDispatchEvents,
+  type GatewayDispatchPayload,
+  type GatewayGuildCreateDispatchData,
+  type GatewayGuildMembersChunkDispatchData,
+  type GatewayReadyDispatchData,
+  type GatewaySendPayload,
+} from 'discord-api-types/v10';
+import { shardOf } from './gateway/gateway.protocol';
 import type { Timers } from '@amo/presence-adapter-kit';
 
-interface GuildCreate {
-  id?: unknown;
-  unavailable?: unknown;
-  large?: unknown;
-  member_count?: unknown;
-  members?: Array<{ user?: { id?: unknown } | null }> | null;
-  presences?: RawDiscordPresence[] | null;
-}
-
-interface MembersChunk extends GuildCreate {
-  guild_id?: unknown;
-  nonce?: unknown;
-  chunk_index?: unknown;
-  chunk_count?: unknown;
-}
+/** What is read of a dispatch: the published shape, every field checked, since a peer may send less. */
+type Received<T> = { [K in keyof T]?: unknown } | null;
+type GuildCreate = Received<GatewayGuildCreateDispatchData>;
+type MembersChunk = Received<GatewayGuildMembersChunkDispatchData>;
+type MemberList = Array<{ user?: { id?: unknown } | null } | null> | null | undefined;
 
 export interface PresenceTrackerOptions {
   /** Guilds to listen to; null listens to every guild the bot is in. */
   guildIds: ReadonlySet<string> | null;
   largeThreshold: number;
   timers: Timers;
-  send(payload: GatewayPayload): void;
+  send(payload: GatewaySendPayload): void;
+  /** The shard this tracker's session runs, `[id, count]`: a cold resume asks only its own guilds. */
+  shard?: [number, number];
+  /**
+   * What listeners were last given per user. Shared by the trackers of one bot's shards, so a user seen on two
+   * shards reaches the sink once per change.
+   */
+  delivered?: Map<string, string>;
 }
 
 /**
@@ -42,7 +47,7 @@ export interface PresenceTrackerOptions {
  */
 export class PresenceTracker {
   private readonly records = new Map<string, PlatformPresence>();
-  private readonly delivered = new Map<string, string>();
+  private readonly delivered: Map<string, string>;
   private tracked: Set<string> | null = null;
   private sink: ((record: PlatformPresence) => void) | null = null;
   private readonly directory: GuildDirectory;
@@ -55,7 +60,9 @@ export class PresenceTracker {
   updates = 0;
 
   constructor(private readonly o: PresenceTrackerOptions) {
-    this.directory = new GuildDirectory(o.guildIds);
+    this.delivered = o.delivered ?? new Map();
+    const [shardId, shardCount] = o.shard ?? [0, 1];
+    this.directory = new GuildDirectory(o.guildIds, (guildId) => shardOf(guildId, shardCount) === shardId);
     this.resolver = new MemberResolver({
       directory: this.directory,
       timers: o.timers,
@@ -106,19 +113,19 @@ export class PresenceTracker {
     return this.records.get(id);
   }
 
-  dispatch(type: string, d: unknown): void {
-    switch (type) {
-      case 'PRESENCE_UPDATE':
-        return this.onPresence(d as RawDiscordPresence);
-      case 'GUILD_CREATE':
-        return this.onGuildCreate(d as GuildCreate);
-      case 'GUILD_MEMBERS_CHUNK':
-        return this.onChunk(d as MembersChunk);
-      case 'RATE_LIMITED':
-        return this.resolver.onRateLimited(d as Parameters<MemberResolver['onRateLimited']>[0]);
-      case 'READY':
-        return this.onReady(d as Parameters<PresenceTracker['onReady']>[0]);
-      case 'RESUMED':
+  dispatch(payload: GatewayDispatchPayload): void {
+    switch (payload.t) {
+      case GatewayDispatchEvents.PresenceUpdate:
+        return this.onPresence(payload.d as RawDiscordPresence | null);
+      case GatewayDispatchEvents.GuildCreate:
+        return this.onGuildCreate(payload.d as GuildCreate);
+      case GatewayDispatchEvents.GuildMembersChunk:
+        return this.onChunk(payload.d as MembersChunk);
+      case GatewayDispatchEvents.RateLimited:
+        return this.resolver.onRateLimited(payload.d as Parameters<MemberResolver['onRateLimited']>[0]);
+      case GatewayDispatchEvents.Ready:
+        return this.onReady(payload.d as Received<GatewayReadyDispatchData>);
+      case GatewayDispatchEvents.Resumed:
         return this.sessionReady ? this.resolver.onResumed() : this.onColdResume();
     }
   }
@@ -129,12 +136,14 @@ export class PresenceTracker {
     this.syncWaiters = [];
   }
 
-  private onReady(d: { guilds?: Array<{ id?: unknown }>; user?: { id?: unknown } } | null): void {
+  private onReady(d: Received<GatewayReadyDispatchData>): void {
     // A new session resends every guild: rebuild from it, but remember what listeners already have.
     this.records.clear();
     this.resolver.reset();
-    this.botUserId = typeof d?.user?.id === 'string' ? d.user.id : undefined;
-    const ids = (d?.guilds ?? []).map((g) => g?.id).filter((id): id is string => typeof id === 'string');
+    const user = d?.user as { id?: unknown } | undefined;
+    this.botUserId = typeof user?.id === 'string' ? user.id : undefined;
+    const guilds = Array.isArray(d?.guilds) ? (d.guilds as Array<{ id?: unknown } | null>) : [];
+    const ids = guilds.map((g) => g?.id).filter((id): id is string => typeof id === 'string');
     this.directory.reset(ids);
     this.sessionReady = true;
     if (this.tracked) this.resolver.enqueue(this.tracked);
@@ -163,32 +172,28 @@ export class PresenceTracker {
     const memberCount = typeof d.member_count === 'number' ? d.member_count : 0;
     const large = d.large === true || memberCount > this.o.largeThreshold;
     this.directory.created(d.id, large, memberCount);
-    this.applyMembers(d.id, d.members, d.presences);
+    this.applyMembers(d.id, d.members as MemberList, d.presences);
     this.resolver.startPass();
     this.checkSynced();
   }
 
   private onChunk(d: MembersChunk | null): void {
     if (d === null || typeof d !== 'object' || !this.directory.accepts(d.guild_id)) return;
-    this.applyMembers(d.guild_id, d.members, d.presences);
+    this.applyMembers(d.guild_id, d.members as MemberList, d.presences);
     this.resolver.onChunk(d.nonce, d.chunk_index, d.chunk_count);
   }
 
   /** Presences first; then listed members without one are offline, unless another guild says otherwise. */
-  private applyMembers(
-    guildId: string,
-    members: GuildCreate['members'],
-    presences: GuildCreate['presences'],
-  ): void {
+  private applyMembers(guildId: string, members: MemberList, presences: unknown): void {
     const observedAt = new Date(this.o.timers.now());
-    for (const raw of Array.isArray(presences) ? presences : []) {
+    for (const raw of Array.isArray(presences) ? (presences as Array<RawDiscordPresence | null>) : []) {
       const record = raw && toPlatformPresence(raw, observedAt);
       if (!record) continue;
       this.directory.addMember(guildId, record.accountId);
       this.store(record);
     }
     for (const member of Array.isArray(members) ? members : []) {
-      const id = presenceUserId(member);
+      const id = presenceUserId(member ?? undefined);
       if (id === undefined) continue;
       this.directory.addMember(guildId, id);
       if (!this.records.has(id)) this.store(offlinePresence(id, observedAt));

@@ -9,16 +9,16 @@ export { PresenceTracker, type PresenceTrackerOptions } from './discord.tracker'
 export { MEMBER_BATCH_SIZE } from './discord.member-resolver';
 export {
   GATEWAY_CLOSE_RULES,
-  GatewayOp,
-  Intents,
   PRESENCE_INTENTS,
   closeRule,
+  shardOf,
   type CloseAction,
   type CloseRule,
   type DiscordSessionState,
-  type GatewayPayload,
 } from './gateway/gateway.protocol';
-export { GatewayMachine, type GatewayListener, type GatewayMachineOptions, type GatewayPhase } from './gateway/gateway.machine';
+export { type DiscordSessions, loadSessions } from './gateway/gateway.sessions';
+export { DiscordShards } from './discord.shards';
+export { GatewayMachine, type GatewayListener, type GatewayMachineOptions, type GatewayPhase, MAX_RESUME_FAILURES } from './gateway/gateway.machine';
 export { WsTransport, type GatewayTransport, type TransportConnection, type TransportHandlers } from './gateway/gateway.transport';
 export { IdentifyThrottle, type SessionStartLimit } from './gateway/identify-throttle';
 export { GATEWAY_SEND_LIMIT } from './gateway/send-limiter';

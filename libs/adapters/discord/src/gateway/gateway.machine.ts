@@ -1,14 +1,14 @@
 import type { ConnectionState, PresenceError } from '@amo/presence-core';
+import {
+  GatewayDispatchEvents,
+  type GatewayDispatchPayload,
+  type GatewayHelloData,
+  GatewayOpcodes,
+  type GatewaySendPayload,
+} from 'discord-api-types/v10';
 import type { IdentifyThrottle } from './identify-throttle';
 import { parseDiscordCloseCode } from '../discord.errors';
-import {
-  closeRule,
-  type DiscordSessionState,
-  GatewayOp,
-  type GatewayPayload,
-  gatewayUrl,
-  RESUMABLE_CLOSE_CODE,
-} from './gateway.protocol';
+import { closeRule, type DiscordSessionState, gatewayUrl, parseFrame, RESUMABLE_CLOSE_CODE } from './gateway.protocol';
 import type { GatewayTransport, TransportConnection } from './gateway.transport';
 import { SendLimiter } from './send-limiter';
 import type { Timers } from '@amo/presence-adapter-kit';
@@ -16,7 +16,7 @@ import { TimerSlots } from './timers';
 
 /** What the machine tells its owner. */
 export interface GatewayListener {
-  dispatch(type: string, data: unknown): void;
+  dispatch(payload: GatewayDispatchPayload): void;
   connection(state: ConnectionState, error?: PresenceError): void;
   session(state: DiscordSessionState | null): void;
 }
@@ -38,9 +38,14 @@ export interface GatewayMachineOptions {
   reconnect?: { baseMs?: number; maxMs?: number };
   helloTimeoutMs?: number;
   readyTimeoutMs?: number;
+  /** How long a Resume may take, from opening the socket to RESUMED, before a fresh Identify (default 15 s). */
+  resumeTimeoutMs?: number;
   sessionSaveDebounceMs?: number;
   sendLimit?: { limit: number; windowMs: number };
 }
+
+/** Resume attempts that may end before RESUMED (the socket closed or dropped) before identifying afresh. */
+export const MAX_RESUME_FAILURES = 3;
 
 export type GatewayPhase = 'idle' | 'connecting' | 'handshaking' | 'ready' | 'waiting' | 'failed' | 'stopped';
 
@@ -53,8 +58,11 @@ export class GatewayMachine {
   phase: GatewayPhase = 'idle';
   /** Frames that were not JSON or had no numeric op: counted, never fatal. */
   invalidFrames = 0;
-  readonly counters = { identifies: 0, resumes: 0, zombies: 0, reconnects: 0, heartbeats: 0, acks: 0 };
+  readonly counters = { identifies: 0, resumes: 0, resumeFallbacks: 0, zombies: 0, reconnects: 0, heartbeats: 0, acks: 0 };
   private session: DiscordSessionState | null;
+  /** The current connection: whether it was opened to resume, and whether the socket ever opened. */
+  private attempt = { resuming: false, opened: false };
+  private resumeFailures = 0;
   private connection: TransportConnection | null = null;
   private generation = 0;
   private interval = 0;
@@ -84,7 +92,7 @@ export class GatewayMachine {
   }
 
   /** Queues a payload (op 8) behind the send limit; dropped if the connection goes away first. */
-  send(payload: GatewayPayload): void {
+  send(payload: GatewaySendPayload): void {
     if (this.phase === 'ready') this.limiter.send(JSON.stringify(payload), false);
   }
 
@@ -119,11 +127,17 @@ export class GatewayMachine {
     const generation = ++this.generation;
     const url = gatewayUrl(this.session?.resumeGatewayUrl ?? this.o.gatewayUrl);
     this.phase = 'connecting';
+    this.attempt = { resuming: this.session !== null, opened: false };
     this.limiter.reset();
     this.o.listener.connection('connecting');
     this.slots.set('hello', this.o.helloTimeoutMs ?? 30_000, () => this.reconnect('hello timeout'));
+    if (this.attempt.resuming) {
+      this.slots.set('resume', this.o.resumeTimeoutMs ?? 15_000, () => this.resumeFailed('no RESUMED in time', true));
+    }
     this.connection = this.o.transport.connect(url, {
-      open: () => undefined,
+      open: () => {
+        if (generation === this.generation) this.attempt.opened = true;
+      },
       message: (text) => {
         if (generation === this.generation) this.onFrame(text);
       },
@@ -134,38 +148,32 @@ export class GatewayMachine {
   }
 
   private onFrame(text: string): void {
-    let payload: GatewayPayload;
-    try {
-      payload = JSON.parse(text) as GatewayPayload;
-    } catch {
-      this.invalidFrames += 1;
-      return;
-    }
-    if (payload === null || typeof payload !== 'object' || typeof payload.op !== 'number') {
+    const payload = parseFrame(text);
+    if (payload === null) {
       this.invalidFrames += 1;
       return;
     }
     switch (payload.op) {
-      case GatewayOp.Dispatch:
+      case GatewayOpcodes.Dispatch:
         return this.onDispatch(payload);
-      case GatewayOp.HeartbeatAck:
+      case GatewayOpcodes.HeartbeatAck:
         this.acked = true;
         this.counters.acks += 1;
         return;
-      case GatewayOp.Heartbeat:
+      case GatewayOpcodes.Heartbeat:
         return this.beat();
-      case GatewayOp.Hello:
-        return this.onHello(payload.d as { heartbeat_interval?: unknown } | null);
-      case GatewayOp.Reconnect:
+      case GatewayOpcodes.Hello:
+        return this.onHello(payload.d as Partial<GatewayHelloData> | null);
+      case GatewayOpcodes.Reconnect:
         return this.reconnect('reconnect requested (op 7)', 0);
-      case GatewayOp.InvalidSession:
+      case GatewayOpcodes.InvalidSession:
         if (payload.d !== true) this.dropSession();
         // The docs ask for a random 1-5 s wait before identifying again.
         return this.reconnect('invalid session (op 9)', payload.d === true ? 0 : 1_000 + this.o.random() * 4_000);
     }
   }
 
-  private onHello(d: { heartbeat_interval?: unknown } | null): void {
+  private onHello(d: Partial<GatewayHelloData> | null): void {
     const interval = d?.heartbeat_interval;
     if (typeof interval !== 'number' || !(interval > 0)) {
       this.invalidFrames += 1;
@@ -182,14 +190,14 @@ export class GatewayMachine {
     if (this.session) {
       this.counters.resumes += 1;
       const { sessionId, sequence } = this.session;
-      this.sendNow({ op: GatewayOp.Resume, d: { token: this.o.token, session_id: sessionId, seq: sequence } });
+      this.sendNow({ op: GatewayOpcodes.Resume, d: { token: this.o.token, session_id: sessionId, seq: sequence ?? 0 } });
       return;
     }
     this.cancelIdentify = this.o.throttle.acquire(this.o.shard[0], () => {
       if (generation !== this.generation) return;
       this.counters.identifies += 1;
       this.sendNow({
-        op: GatewayOp.Identify,
+        op: GatewayOpcodes.Identify,
         d: {
           token: this.o.token,
           intents: this.o.intents,
@@ -201,7 +209,7 @@ export class GatewayMachine {
     });
   }
 
-  private onDispatch(payload: GatewayPayload): void {
+  private onDispatch(payload: GatewayDispatchPayload): void {
     if (typeof payload.s === 'number' && this.session) {
       this.session.sequence = payload.s;
       if (!this.slots.has('save')) {
@@ -210,9 +218,8 @@ export class GatewayMachine {
         );
       }
     }
-    const type = typeof payload.t === 'string' ? payload.t : '';
-    if (type === 'READY') {
-      const d = payload.d as { session_id?: unknown; resume_gateway_url?: unknown } | null;
+    if (payload.t === GatewayDispatchEvents.Ready) {
+      const d = payload.d as Partial<typeof payload.d> | null;
       if (typeof d?.session_id !== 'string' || typeof d.resume_gateway_url !== 'string') {
         this.invalidFrames += 1;
         return this.reconnect('READY without a session', undefined, 'identify');
@@ -224,17 +231,19 @@ export class GatewayMachine {
         shard: [...this.o.shard],
       };
       this.becomeReady();
-    } else if (type === 'RESUMED') {
+    } else if (payload.t === GatewayDispatchEvents.Resumed) {
       this.becomeReady();
     }
-    this.o.listener.dispatch(type, payload.d);
+    this.o.listener.dispatch(payload);
   }
 
   private becomeReady(): void {
     this.phase = 'ready';
     this.attempts = 0;
+    this.resumeFailures = 0;
     this.lastError = undefined;
     this.slots.clear('ready');
+    this.slots.clear('resume');
     this.o.listener.session(this.currentSession());
     this.o.listener.connection('up');
   }
@@ -251,10 +260,10 @@ export class GatewayMachine {
   private beat(): void {
     this.acked = false;
     this.counters.heartbeats += 1;
-    this.sendNow({ op: GatewayOp.Heartbeat, d: this.session?.sequence ?? null });
+    this.sendNow({ op: GatewayOpcodes.Heartbeat, d: this.session?.sequence ?? null });
   }
 
-  private sendNow(payload: GatewayPayload): void {
+  private sendNow(payload: GatewaySendPayload): void {
     this.limiter.send(JSON.stringify(payload), true);
   }
 
@@ -262,7 +271,22 @@ export class GatewayMachine {
     const error = parseDiscordCloseCode(code);
     if (error) return this.fail(error);
     const rule = closeRule(code);
+    if (rule.action === 'resume' && this.attempt.resuming && this.phase !== 'ready') {
+      // A resume URL that cannot even be reached (a previous run's gateway, a rotated host) will not come back.
+      return this.resumeFailed(`closed ${code} before RESUMED`, !this.attempt.opened);
+    }
     this.reconnect(`closed ${code}: ${rule.reason}`, undefined, rule.action === 'reidentify' ? 'identify' : 'resume', 'down');
+  }
+
+  /**
+   * A Resume did not reach RESUMED. After {@link MAX_RESUME_FAILURES} in a row, or at once when `giveUp`, the
+   * session is dropped and a fresh Identify goes to the URL from GET /gateway/bot.
+   */
+  private resumeFailed(reason: string, giveUp: boolean): void {
+    this.resumeFailures += 1;
+    if (!giveUp && this.resumeFailures < MAX_RESUME_FAILURES) return this.reconnect(reason, undefined, 'resume', 'down');
+    this.counters.resumeFallbacks += 1;
+    this.reconnect(`${reason}: identifying afresh`, 0, 'identify', 'down');
   }
 
   private fail(error: PresenceError): void {
@@ -294,6 +318,7 @@ export class GatewayMachine {
     this.slots.clear('heartbeat');
     this.slots.clear('hello');
     this.slots.clear('ready');
+    this.slots.clear('resume');
     void this.abandon(RESUMABLE_CLOSE_CODE);
     this.phase = 'waiting';
     this.o.listener.connection(state);
@@ -311,6 +336,7 @@ export class GatewayMachine {
   }
 
   private dropSession(): void {
+    this.resumeFailures = 0;
     if (this.session === null) return;
     this.session = null;
     this.slots.clear('save');

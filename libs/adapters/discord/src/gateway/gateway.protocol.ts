@@ -1,32 +1,18 @@
 import type { PresenceErrorCode } from '@amo/presence-core';
+import {
+  GatewayCloseCodes,
+  GatewayIntentBits,
+  type GatewayReceivePayload,
+  type GatewaySendPayload,
+} from 'discord-api-types/v10';
 
-/** Gateway opcodes this library speaks (DDOCS opcodes-and-status-codes.mdx). */
-export const GatewayOp = {
-  Dispatch: 0,
-  Heartbeat: 1,
-  Identify: 2,
-  PresenceUpdate: 3,
-  Resume: 6,
-  Reconnect: 7,
-  RequestGuildMembers: 8,
-  InvalidSession: 9,
-  Hello: 10,
-  HeartbeatAck: 11,
-} as const;
+/** The gateway's payloads come from `discord-api-types` (v10): a misread field is a compile error. */
+export type { GatewayReceivePayload, GatewaySendPayload };
 
-/** GUILDS | GUILD_MEMBERS | GUILD_PRESENCES: the presence tracker's intents. */
-export const Intents = { Guilds: 1, GuildMembers: 2, GuildPresences: 256 } as const;
-export const PRESENCE_INTENTS = Intents.Guilds | Intents.GuildMembers | Intents.GuildPresences;
+/** GUILDS | GUILD_MEMBERS | GUILD_PRESENCES: the presence tracker's intents (259). */
+export const PRESENCE_INTENTS = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences;
 
-/** The payload envelope: `s` and `t` are null unless `op` is 0. */
-export interface GatewayPayload<D = unknown> {
-  op: number;
-  d: D;
-  s?: number | null;
-  t?: string | null;
-}
-
-/** What the service persists to resume after its own restart (and what READY gives us). */
+/** What the service persists to resume one shard after its own restart (and what READY gives us). */
 export interface DiscordSessionState {
   sessionId: string;
   /** Last sequence number received; the Resume `seq`. */
@@ -50,25 +36,33 @@ export interface CloseRule {
  * 4004 and 4010-4014 must not reconnect. Codes not listed (including a dropped TCP connection) resume.
  */
 export const GATEWAY_CLOSE_RULES = {
-  4000: { action: 'resume', reason: 'unknown error' },
-  4001: { action: 'resume', reason: 'unknown opcode' },
-  4002: { action: 'resume', reason: 'decode error' },
-  4003: { action: 'reidentify', reason: 'not authenticated' },
-  4004: { action: 'fatal', reason: 'authentication failed: the bot token is invalid', error: 'AUTH_INVALID' },
-  4005: { action: 'reidentify', reason: 'already authenticated' },
-  4007: { action: 'reidentify', reason: 'invalid seq' },
-  4008: { action: 'resume', reason: 'rate limited' },
-  4009: { action: 'reidentify', reason: 'session timed out' },
-  4010: { action: 'fatal', reason: 'invalid shard', error: 'PROTOCOL' },
-  4011: { action: 'fatal', reason: 'sharding required', error: 'PROTOCOL' },
-  4012: { action: 'fatal', reason: 'invalid API version', error: 'PROTOCOL' },
-  4013: { action: 'fatal', reason: 'invalid intents', error: 'PROTOCOL' },
-  4014: {
+  [GatewayCloseCodes.UnknownError]: { action: 'resume', reason: 'unknown error' },
+  [GatewayCloseCodes.UnknownOpcode]: { action: 'resume', reason: 'unknown opcode' },
+  [GatewayCloseCodes.DecodeError]: { action: 'resume', reason: 'decode error' },
+  [GatewayCloseCodes.NotAuthenticated]: { action: 'reidentify', reason: 'not authenticated' },
+  [GatewayCloseCodes.AuthenticationFailed]: {
+    action: 'fatal',
+    reason: 'authentication failed: the bot token is invalid',
+    error: 'AUTH_INVALID',
+  },
+  [GatewayCloseCodes.AlreadyAuthenticated]: { action: 'reidentify', reason: 'already authenticated' },
+  [GatewayCloseCodes.InvalidSeq]: { action: 'reidentify', reason: 'invalid seq' },
+  [GatewayCloseCodes.RateLimited]: { action: 'resume', reason: 'rate limited' },
+  [GatewayCloseCodes.SessionTimedOut]: { action: 'reidentify', reason: 'session timed out' },
+  [GatewayCloseCodes.InvalidShard]: { action: 'fatal', reason: 'invalid shard', error: 'PROTOCOL' },
+  [GatewayCloseCodes.ShardingRequired]: {
+    action: 'fatal',
+    reason: 'sharding required: run the shards GET /gateway/bot recommends',
+    error: 'PROTOCOL',
+  },
+  [GatewayCloseCodes.InvalidAPIVersion]: { action: 'fatal', reason: 'invalid API version', error: 'PROTOCOL' },
+  [GatewayCloseCodes.InvalidIntents]: { action: 'fatal', reason: 'invalid intents', error: 'PROTOCOL' },
+  [GatewayCloseCodes.DisallowedIntents]: {
     action: 'fatal',
     reason: 'disallowed intents: enable the Server Members and Presence intents in the Developer Portal',
     error: 'PERMISSION_DENIED',
   },
-} as const satisfies Record<number, CloseRule>;
+} as const satisfies Record<GatewayCloseCodes, CloseRule>;
 
 const RESUME_UNLISTED: CloseRule = { action: 'resume', reason: 'connection closed' };
 
@@ -89,4 +83,30 @@ export function gatewayUrl(base: string): string {
   url.searchParams.set('v', '10');
   url.searchParams.set('encoding', 'json');
   return url.toString();
+}
+
+/**
+ * Parses one text frame: null when it is not JSON or has no numeric op (counted, never fatal). The shape past
+ * `op` is what discord-api-types says Discord sends; fields are still checked where a wrong value would hurt.
+ */
+export function parseFrame(text: string): GatewayReceivePayload | null {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (payload === null || typeof payload !== 'object' || typeof (payload as { op?: unknown }).op !== 'number') {
+    return null;
+  }
+  return payload as GatewayReceivePayload;
+}
+
+/** Discord's shard routing: `(guild_id >> 22) % num_shards` (DDOCS "Sharding Formula"). */
+export function shardOf(guildId: string, shardCount: number): number {
+  try {
+    return Number((BigInt(guildId) >> 22n) % BigInt(Math.max(1, shardCount)));
+  } catch {
+    return 0;
+  }
 }

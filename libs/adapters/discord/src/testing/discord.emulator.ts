@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@amo/presence-core';
 import { EmulatorServer } from '@amo/presence-adapter-kit/testing';
+import {
+  GatewayCloseCodes,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  GatewayOpcodes,
+  type RESTGetAPIGatewayBotResult,
+} from 'discord-api-types/v10';
 import { EmulatorConnection } from './emulator-connection';
 import { GatewayLimits } from './emulator-limits';
 import { DiscordOAuthApp } from './emulator-oauth';
@@ -26,8 +33,10 @@ export interface DiscordEmulatorOptions {
   /** Privileged intents enabled "in the Developer Portal"; a disabled one asked for closes with 4014. */
   allowPresencesIntent?: boolean;
   allowMembersIntent?: boolean;
-  /** GET /gateway/bot's `shards` and `session_start_limit`. */
+  /** GET /gateway/bot's `shards` (default: one per 1,000 guilds, as Discord recommends) and `session_start_limit`. */
   recommendedShards?: number;
+  /** More guilds than this on one shard: Identify is closed with 4011 Sharding required (Discord's 2,500). */
+  maxGuildsPerShard?: number;
   maxConcurrency?: number;
   sessionStartRemaining?: number;
   /** Per connection; Discord's is 120 per 60 s, excess closes with 4008. */
@@ -61,6 +70,9 @@ export class DiscordGatewayEmulator {
   private readonly listeners = new Set<(event: EmulatorEvent) => void>();
   private readonly limits: GatewayLimits;
   private refuseConnections = 0;
+  /** Live resume_gateway_url nodes; a connection to any other `/resume/...` path is refused. */
+  private readonly resumeNodes = new Set<string>();
+  private swallowResumes = 0;
   private nextConnectionId = 0;
   private readonly ctx: EmulatorContext;
 
@@ -78,7 +90,13 @@ export class DiscordGatewayEmulator {
       allowed: { members: options.allowMembersIntent ?? true, presences: options.allowPresencesIntent ?? true },
       sendLimit: options.sendLimit ?? { limit: 120, windowMs: 60_000 },
       replayCapacity: options.replayCapacity ?? 100_000,
-      resumeUrl: `${server.wsUrl}/resume`,
+      resumeUrlFor: () => {
+        const node = randomBytes(6).toString('hex');
+        this.resumeNodes.add(node);
+        return `${server.wsUrl}/resume/${node}`;
+      },
+      swallowResume: () => this.swallowResumes > 0 && (this.swallowResumes -= 1) >= 0,
+      maxGuildsPerShard: options.maxGuildsPerShard ?? 2_500,
       world: this.world,
       sessions: this.sessions,
       counters: this.counters,
@@ -139,9 +157,11 @@ export class DiscordGatewayEmulator {
     const presence = presenceOf(status, activities, clientStatus);
     this.world.setPresence(guildId, userId, presence);
     for (const session of this.sessions.values()) {
-      if ((session.intents & 256) === 0 || shardOf(guildId, session.shard[1]) !== session.shard[0]) continue;
+      if ((session.intents & GatewayIntentBits.GuildPresences) === 0 || shardOf(guildId, session.shard[1]) !== session.shard[0]) {
+        continue;
+      }
       this.counters.presenceUpdates += 1;
-      session.dispatch('PRESENCE_UPDATE', presenceJson(userId, presence, guildId));
+      session.dispatch(GatewayDispatchEvents.PresenceUpdate, presenceJson(userId, presence, guildId));
     }
   }
 
@@ -181,7 +201,7 @@ export class DiscordGatewayEmulator {
 
   /** Asks every open connection to reconnect and resume (op 7). */
   sendReconnect(): void {
-    for (const connection of this.connections) connection.sendOp(7, null);
+    for (const connection of this.connections) connection.sendOp(GatewayOpcodes.Reconnect, null);
   }
 
   /** op 9 to every open connection; `resumable: false` also forgets their sessions. */
@@ -189,7 +209,7 @@ export class DiscordGatewayEmulator {
     for (const connection of this.connections) {
       if (!resumable && connection.session) this.sessions.delete(connection.session.id);
       this.counters.invalidSessions += 1;
-      connection.sendOp(9, resumable);
+      connection.sendOp(GatewayOpcodes.InvalidSession, resumable);
     }
   }
 
@@ -208,6 +228,19 @@ export class DiscordGatewayEmulator {
     this.refuseConnections = n;
   }
 
+  /**
+   * The resume_gateway_urls handed out so far go away (Discord rotates them; a new run of a gateway has new
+   * ones): connections to them are destroyed at once. Sessions stay; READYs from now on name new URLs.
+   */
+  retireResumeUrls(): void {
+    this.resumeNodes.clear();
+  }
+
+  /** The next `n` Resume payloads are read and never answered (no RESUMED, no op 9). */
+  ignoreNextResumes(n: number): void {
+    this.swallowResumes = n;
+  }
+
   /** Flips the privileged intents "in the Developer Portal" (affects the next Identify). */
   setPrivilegedIntents(allowed: { presences?: boolean; members?: boolean }): void {
     const ctx = this.ctx as { allowed: { members: boolean; presences: boolean } };
@@ -216,7 +249,7 @@ export class DiscordGatewayEmulator {
 
   /** Asks for an immediate heartbeat (op 1). */
   requestHeartbeat(): void {
-    for (const connection of this.connections) connection.sendOp(1, null);
+    for (const connection of this.connections) connection.sendOp(GatewayOpcodes.Heartbeat, null);
   }
 
   /** Sends a raw text frame (invalid JSON, unknown ops) to every open connection. */
@@ -278,19 +311,17 @@ export class DiscordGatewayEmulator {
       if (req.headers.authorization !== `Bot ${this.token}`) {
         return { status: 401, json: { message: '401: Unauthorized', code: 0 } };
       }
-      return {
-        status: 200,
-        json: {
-          url: this.server.wsUrl,
-          shards: this.options.recommendedShards ?? 1,
-          session_start_limit: {
-            total: 1000,
-            remaining: this.limits.identifiesRemaining,
-            reset_after: 86_400_000,
-            max_concurrency: this.options.maxConcurrency ?? 1,
-          },
+      const json: RESTGetAPIGatewayBotResult = {
+        url: this.server.wsUrl,
+        shards: this.options.recommendedShards ?? Math.max(1, Math.ceil(this.world.guilds.size / 1_000)),
+        session_start_limit: {
+          total: 1000,
+          remaining: this.limits.identifiesRemaining,
+          reset_after: 86_400_000,
+          max_concurrency: this.options.maxConcurrency ?? 1,
         },
       };
+      return { status: 200, json };
     });
     this.server.onOverBudget((_req, info) => ({
       status: 429,
@@ -305,12 +336,18 @@ export class DiscordGatewayEmulator {
         socket.terminate();
         return;
       }
+      if (url.pathname.startsWith('/resume/') && !this.resumeNodes.has(url.pathname.slice('/resume/'.length))) {
+        this.counters.connections += 1;
+        this.counters.resumeUrlRefused += 1;
+        socket.terminate();
+        return;
+      }
       const connection = new EmulatorConnection((this.nextConnectionId += 1), socket, this.ctx, req.socket);
       this.connections.add(connection);
       this.counters.connections += 1;
       if (url.pathname.startsWith('/resume')) this.counters.resumeUrlConnections += 1;
       socket.on('message', (data, isBinary) => {
-        if (isBinary) connection.close(4002, 'Decode error');
+        if (isBinary) connection.close(GatewayCloseCodes.DecodeError, 'Decode error');
         else connection.onMessage(data.toString());
       });
       socket.on('close', (code) => {

@@ -5,6 +5,8 @@ export interface EmulatorCounters {
   gatewayBotRequests: number;
   connections: number;
   resumeUrlConnections: number;
+  /** Connections to a resume_gateway_url that was retired: destroyed at once. */
+  resumeUrlRefused: number;
   identifies: number;
   resumes: number;
   heartbeats: number;
@@ -38,7 +40,12 @@ export interface EmulatorContext {
   allowed: { members: boolean; presences: boolean };
   readonly sendLimit: { limit: number; windowMs: number };
   readonly replayCapacity: number;
-  readonly resumeUrl: string;
+  /** A resume_gateway_url for a new session: each READY names its own, and a retired one refuses connections. */
+  resumeUrlFor(sessionId: string): string;
+  /** True when this Resume should go unanswered (scripted). */
+  swallowResume(): boolean;
+  /** More guilds than this on one shard closes the Identify with 4011 (Sharding required). */
+  readonly maxGuildsPerShard: number;
   readonly world: EmulatorWorld;
   readonly sessions: Map<string, EmulatedSession>;
   readonly counters: EmulatorCounters;
@@ -56,6 +63,7 @@ export function emptyCounters(): EmulatorCounters {
     gatewayBotRequests: 0,
     connections: 0,
     resumeUrlConnections: 0,
+    resumeUrlRefused: 0,
     identifies: 0,
     resumes: 0,
     heartbeats: 0,

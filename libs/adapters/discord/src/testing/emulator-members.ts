@@ -1,8 +1,8 @@
+import { GatewayCloseCodes, GatewayDispatchEvents, GatewayIntentBits } from 'discord-api-types/v10';
 import type { EmulatorContext } from './emulator-context';
 import type { EmulatedSession } from './emulator-session';
 import { type EmulatedPresence, member, presenceJson, shardOf } from './emulator-world';
 
-const PRESENCES_INTENT = 256;
 
 /**
  * Request Guild Members (op 8) as Discord answers it: GUILD_MEMBERS_CHUNK dispatches of up to 1000 members with
@@ -17,8 +17,8 @@ export function answerMemberRequest(
   const guild = ctx.world.guilds.get(guildId);
   const userIds = d?.['user_ids'];
   const wantsPresences = d?.['presences'] === true;
-  if (Array.isArray(userIds) && userIds.length > 100) return { code: 4002, reason: 'Decode error' };
-  if (wantsPresences && (session.intents & PRESENCES_INTENT) === 0) return { code: 4013, reason: 'Invalid intent(s).' };
+  if (Array.isArray(userIds) && userIds.length > 100) return { code: GatewayCloseCodes.DecodeError, reason: 'Decode error' };
+  if (wantsPresences && (session.intents & GatewayIntentBits.GuildPresences) === 0) return { code: GatewayCloseCodes.InvalidIntents, reason: 'Invalid intent(s).' };
   if (!guild || shardOf(guildId, session.shard[1]) !== session.shard[0]) return undefined;
   ctx.counters.memberRequests += 1;
   const nonce = typeof d?.['nonce'] === 'string' ? d['nonce'] : undefined;
@@ -26,7 +26,7 @@ export function answerMemberRequest(
   const retryAfter = ctx.memberRequestRetryAfter(guildId, !Array.isArray(userIds) && query === '');
   if (retryAfter > 0) {
     ctx.counters.memberRequestsRateLimited += 1;
-    session.dispatch('RATE_LIMITED', { opcode: 8, retry_after: retryAfter, meta: { guild_id: guildId, nonce } });
+    session.dispatch(GatewayDispatchEvents.RateLimited, { opcode: 8, retry_after: retryAfter, meta: { guild_id: guildId, nonce } });
     return undefined;
   }
   let found: string[];
@@ -55,7 +55,7 @@ export function answerMemberRequest(
         .map((id) => presenceJson(id, guild.members.get(id) as EmulatedPresence));
     }
     if (nonce !== undefined) chunk['nonce'] = nonce;
-    session.dispatch('GUILD_MEMBERS_CHUNK', chunk);
+    session.dispatch(GatewayDispatchEvents.GuildMembersChunk, chunk);
   }
   return undefined;
 }

@@ -1,3 +1,5 @@
+import type { GatewayDispatchEvents } from 'discord-api-types/v10';
+
 /** Where a session's dispatches go while it has a live connection. */
 export interface SessionSink {
   deliver(frame: string): void;
@@ -25,7 +27,7 @@ export class EmulatedSession {
   }
 
   /** Numbers a dispatch, keeps it for replay and sends it if a connection is attached. */
-  dispatch(type: string, data: unknown): string {
+  dispatch(type: GatewayDispatchEvents, data: unknown): string {
     this.seq += 1;
     const frame = `{"op":0,"t":"${type}","s":${this.seq},"d":${JSON.stringify(data)}}`;
     this.ring[(this.seq - 1) % this.capacity] = frame;

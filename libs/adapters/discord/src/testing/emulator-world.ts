@@ -1,3 +1,8 @@
+import type { GatewayPresenceUpdateDispatchData } from 'discord-api-types/v10';
+import { shardOf } from '../gateway/gateway.protocol';
+
+export { shardOf };
+
 /** A presence status a member can have in the emulator (what PRESENCE_UPDATE carries). */
 export type EmulatedStatus = 'online' | 'idle' | 'dnd' | 'offline' | (string & {});
 
@@ -101,22 +106,25 @@ export function member(id: string): object {
   return { user: { id, username: `user${id}` }, roles: [], joined_at: '2024-01-01T00:00:00.000000+00:00' };
 }
 
-export function presenceJson(id: string, presence: EmulatedPresence, guildId?: string): object {
-  const json: Record<string, unknown> = {
+/**
+ * A presence as Discord sends it: discord-api-types' shape, except that the status and activities may be
+ * anything a test scripts (a status Discord may add later, a partial activity).
+ */
+export type PresenceJson = Omit<GatewayPresenceUpdateDispatchData, 'status' | 'activities' | 'guild_id' | 'client_status'> & {
+  status: EmulatedStatus;
+  activities: EmulatedActivity[];
+  client_status: EmulatedClientStatus;
+  guild_id?: string;
+};
+
+export function presenceJson(id: string, presence: EmulatedPresence, guildId?: string): PresenceJson {
+  const json: PresenceJson = {
     user: { id },
     status: presence.status,
     activities: presence.activities,
     client_status: presence.client_status,
   };
-  if (guildId !== undefined) json['guild_id'] = guildId;
+  if (guildId !== undefined) json.guild_id = guildId;
   return json;
 }
 
-/** Discord's shard routing: `(guild_id >> 22) % num_shards`. */
-export function shardOf(guildId: string, shardCount: number): number {
-  try {
-    return Number((BigInt(guildId) >> 22n) % BigInt(Math.max(1, shardCount)));
-  } catch {
-    return 0;
-  }
-}
