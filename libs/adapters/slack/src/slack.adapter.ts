@@ -11,17 +11,21 @@ import {
   type RateBudgetSpec,
 } from '@amo/presence-core';
 import { type BackoffOptions, type BreakerOptions, httpClientTuning, RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
+import { NonBlockingBudgets, roomNow } from './slack.budgets';
 import { SlackWebClient } from './slack.client';
 import { parseSlackCredentials, parseSlackBaseUrl, type SlackCredentials } from './slack.credentials';
 import { handleSlackEvent, type SlackEventRequest, type SlackEventResult } from './slack.events';
-import { SLACK_BUCKETS, SLACK_BUDGET_SPECS, SLACK_DEFAULT_BASE_URL, SLACK_DEFAULT_INTERVAL_MS } from './slack.manifest';
-import { buildSlackRecord, mergeSlackState, type SlackUserState, type SlackUserUpdate } from './slack.state';
-import { idsPerStep, roomNow, slackCapabilities, type SlackSweepBudgets, type SlackSweepOptions, stepAllowance, sweepOrder } from './slack.sweep';
-import { readStep } from './slack.step';
+import { SLACK_BUDGET_SPECS, SLACK_DEFAULT_BASE_URL, SLACK_DEFAULT_INTERVAL_MS } from './slack.manifest';
+import { buildSlackRecord, mergeSlackState, partsBehindPresence, type SlackUserState, type SlackUserUpdate } from './slack.state';
+import { type SlackMethodKey, slackCapabilities, type SlackSweepBudgets, SlackSweepPacer, type SlackSweepOptions, sweepOrder } from './slack.sweep';
+import { type SlackPhaseOptions, type SlackPhaseResult, readDndPhase, readPresencePhase, readProfilePhase } from './slack.step';
 
 /** Configuration of one Slack workspace connection. Never read from the environment: the app passes it in. */
 export interface SlackAdapterConfig extends SlackCredentials {
-  /** The interval the monitor polls at (default 30 s); each fetch reads as many people as fit in it. */
+  /**
+   * The interval the monitor polls at (default 30 s). Only the first steps use it: after that the planner sizes
+   * each step by the time it really sees between steps, so a runtime interval change needs no reconfiguration.
+   */
   pollIntervalMs?: number;
   /** Read DND windows with dnd.teamInfo (default true; needs `dnd:read`). */
   readDnd?: boolean;
@@ -33,6 +37,11 @@ export interface SlackAdapterConfig extends SlackCredentials {
   timeoutMs?: number;
   /** Retries of a transient or rate-limited call (kit default 3, the seed's PRESENCE_MAX_RETRIES). */
   maxRetries?: number;
+  /**
+   * The longest Retry-After one request waits before its retry (default 5 s). A longer one pauses the method's
+   * budget and the sweep skips that method until it ends, so a 429 never holds the other methods' reads.
+   */
+  maxRetryWaitMs?: number;
   /** Full-jitter backoff between retries (kit defaults). */
   backoff?: BackoffOptions;
   /** Circuit breaker: failures before it opens, and how long it stays open (kit defaults 5 and 30 s). */
@@ -43,7 +52,7 @@ export interface SlackAdapterConfig extends SlackCredentials {
   eventToleranceSec?: number;
 }
 
-/** A pino-compatible sink for the few things worth a warning; secrets never reach it. */
+/** A sink for the few things worth a warning (`warn(context, message)`, as pino has); secrets never reach it. */
 export interface SlackLogger {
   warn(context: Record<string, unknown>, message: string): void;
 }
@@ -57,10 +66,16 @@ export interface SlackAdapterDeps {
   random?: () => number;
 }
 
+/** A short Retry-After is waited inside the request (the kit's retry); a longer one makes the sweep skip the method. */
+const SLACK_MAX_RETRY_WAIT_MS = 5_000;
+
 /**
- * Slack presence for one workspace. Polling is a round-robin sweep: each `fetchPresence` reads the people read
- * least recently, as many as the Tier budgets allow within one poll interval, and reports only what it read, so
- * every record's `observedAt` is its real age. Events API pushes (status text, DND) arrive through
+ * Slack presence for one workspace. Polling is a round-robin sweep planned per method: each `fetchPresence`
+ * reads presence for the people read least recently, as many as users.getPresence earns over one poll interval,
+ * then, side by side, DND (dnd.teamInfo, 50 people a call) and custom status (users.profile.get) for the people
+ * whose DND or status is older than their presence, each within its own tier. A method with no budget right now
+ * is skipped for this step and never delays another; no request ever waits for a budget. Only what was read is
+ * reported, so every record's `observedAt` is its real age. Events API pushes (status text, DND) arrive through
  * {@link SlackAdapter.handleEvent} and are merged with the last known presence.
  */
 export class SlackAdapter implements PresenceAdapter {
@@ -71,6 +86,7 @@ export class SlackAdapter implements PresenceAdapter {
   private readonly budgets: RateBudgetRegistry;
   private readonly specs: SlackSweepBudgets;
   private readonly options: SlackSweepOptions;
+  private readonly pacer: SlackSweepPacer;
   private readonly state = new Map<string, SlackUserState>();
   private readonly lastRead = new Map<string, number>();
   private tracked: Set<string> | undefined;
@@ -90,13 +106,14 @@ export class SlackAdapter implements PresenceAdapter {
     const intervalMs = config.pollIntervalMs ?? SLACK_DEFAULT_INTERVAL_MS;
     if (!(intervalMs > 0)) throw new InvalidInputError('slack: pollIntervalMs must be positive');
     this.options = { intervalMs, readDnd: config.readDnd ?? true, readProfiles: config.readProfiles ?? true };
+    this.pacer = new SlackSweepPacer(this.specs, intervalMs);
     const declared = [this.specs.presence, this.specs.dnd, this.specs.profile, define(SLACK_BUDGET_SPECS.auth)];
     this.capabilities = slackCapabilities(this.specs, this.options, config.signingSecret !== undefined, declared);
     this.client = new SlackWebClient({
       baseUrl: parseSlackBaseUrl(config.baseUrl ?? SLACK_DEFAULT_BASE_URL),
       botToken: config.botToken,
-      ...httpClientTuning(config, deps),
-      budgets: this.budgets,
+      ...httpClientTuning({ ...config, maxRetryWaitMs: config.maxRetryWaitMs ?? SLACK_MAX_RETRY_WAIT_MS }, deps),
+      budgets: new NonBlockingBudgets(this.budgets),
       teamId: config.teamId,
     });
   }
@@ -108,47 +125,45 @@ export class SlackAdapter implements PresenceAdapter {
   }
 
   /**
-   * One sweep step over `accountIds`: the least recently read first, as many as the budgets allow now and within
-   * one interval. Ids not read this time are left out of the result (their last record keeps its age); unknown
-   * ids go to `notFound`. Throws only when nothing could be read, or the token or a scope is bad.
+   * One sweep step over `accountIds` (see the class comment). Ids not read this time are left out of the result
+   * (their last record keeps its age); unknown ids go to `notFound`. Throws only when nothing could be read for a
+   * reason other than budget, or the token or a scope is bad.
    */
   async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
     this.assertOpen();
+    const start = this.clock.now();
+    const intervalMs = this.pacer.beginStep(start);
     const order = sweepOrder(accountIds, this.lastRead);
-    const rooms = {
-      presence: roomNow(this.budgets.get(SLACK_BUCKETS.presence)),
-      dnd: roomNow(this.budgets.get(SLACK_BUCKETS.dnd)),
-      profile: roomNow(this.budgets.get(SLACK_BUCKETS.profile)),
-    };
-    const slice = order.slice(0, stepAllowance(idsPerStep(this.specs, this.options), rooms, this.options));
-    if (slice.length === 0) return { records: [], notFound: [] };
-    const step = await readStep(this.client, slice, {
-      ...this.options,
+    const phase = (method: SlackMethodKey): SlackPhaseOptions => ({
+      calls: this.pacer.allowance(method),
+      room: () => roomNow(this.budgets.get(this.specs[method].bucket)),
       concurrency: Math.max(1, this.config.concurrency ?? 4),
-      deadline: this.clock.now() + this.options.intervalMs,
+      deadline: start + intervalMs,
       now: () => this.clock.now(),
     });
-    for (const id of step.notFound) {
+    const presence = await readPresencePhase(this.client, order, phase('presence'));
+    this.pacer.spent('presence', presence.calls);
+    for (const id of presence.notFound) {
       this.state.delete(id);
-      this.lastRead.set(id, step.readAt.get(id) ?? this.clock.now());
+      this.lastRead.set(id, presence.readAt.get(id) ?? this.clock.now());
     }
-    for (const update of step.updates) this.apply(update);
-    for (const [id, at] of step.readAt) this.lastRead.set(id, at);
-    for (const warning of step.warnings) this.deps.logger?.warn({ platform: 'slack', code: warning.code }, warning.message);
-    if (step.fatal) throw step.fatal;
+    this.settle(presence);
+    for (const [id, at] of presence.readAt) this.lastRead.set(id, at);
+    if (presence.fatal) throw presence.fatal;
+    await this.readDetails(order, phase);
     const now = this.clock.now();
     const records: PlatformPresence[] = [];
-    for (const id of step.read) {
+    for (const id of presence.read) {
       const state = this.state.get(id);
       const record = state && buildSlackRecord(id, state, now, state.presenceAt ?? now);
       if (record) records.push(record);
     }
-    if (step.failure) {
-      if (records.length === 0 && step.notFound.length === 0) throw step.failure;
+    if (presence.failure) {
+      if (records.length === 0 && presence.notFound.length === 0) throw presence.failure;
       // What was read is still worth reporting; the rest comes first in the next step.
-      this.deps.logger?.warn({ platform: 'slack', code: step.failure.code }, `sweep step stopped early: ${step.failure.message}`);
+      this.deps.logger?.warn({ platform: 'slack', code: presence.failure.code }, `sweep step stopped early: ${presence.failure.message}`);
     }
-    return { records, notFound: step.notFound };
+    return { records, notFound: presence.notFound };
   }
 
   /** Keeps memory to the people the service tracks; events about anyone else are acknowledged and dropped. */
@@ -165,10 +180,19 @@ export class SlackAdapter implements PresenceAdapter {
   }
 
   /**
+   * Stops delivering Events API updates to the sink. Slack keeps posting to the Request URL (the app's event
+   * subscription is configured in Slack, not by us), and {@link handleEvent} keeps acknowledging and merging them
+   * so the next poll's records stay complete; they just reach no sink until a later `startPush`.
+   */
+  async stopPush(): Promise<void> {
+    this.sink = undefined;
+  }
+
+  /**
    * Handles one Events API request for this workspace (the service's controller calls it with the raw body):
    * verifies it with the configured signing secret, answers `url_verification`, merges status and DND into the
-   * last known state, delivers complete records to the push sink, and returns them too (for a caller without
-   * a sink). A request that does not verify changes nothing.
+   * last known state, delivers complete records to the push sink (while push is started), and returns them too
+   * (for a caller without a sink). A request that does not verify changes nothing.
    */
   handleEvent(request: SlackEventRequest): SlackEventResult {
     const secret = this.config.signingSecret;
@@ -193,6 +217,25 @@ export class SlackAdapter implements PresenceAdapter {
     this.closed = true;
     this.sink = undefined;
     this.client.close();
+  }
+
+  /** DND and status, side by side, for the people whose DND or status is older than their presence. */
+  private async readDetails(order: readonly string[], phase: (method: SlackMethodKey) => SlackPhaseOptions): Promise<void> {
+    const none = Promise.resolve(undefined);
+    const [dnd, profile] = await Promise.all([
+      this.options.readDnd ? readDndPhase(this.client, partsBehindPresence(order, this.state, 'dnd'), phase('dnd')) : none,
+      this.options.readProfiles ? readProfilePhase(this.client, partsBehindPresence(order, this.state, 'status'), phase('profile')) : none,
+    ]);
+    if (dnd) this.pacer.spent('dnd', dnd.calls);
+    if (profile) this.pacer.spent('profile', profile.calls);
+    for (const result of [dnd, profile]) if (result) this.settle(result);
+    const fatal = dnd?.fatal ?? profile?.fatal;
+    if (fatal) throw fatal;
+  }
+
+  private settle(result: SlackPhaseResult): void {
+    for (const update of result.updates) this.apply(update);
+    for (const warning of result.warnings) this.deps.logger?.warn({ platform: 'slack', code: warning.code }, warning.message);
   }
 
   private apply(update: SlackUserUpdate): void {

@@ -66,7 +66,8 @@ describe('slackManifest', () => {
 
   it('derives idsPerMinute from the budgets actually in force and the interval', () => {
     expect(createSlackAdapter({ botToken: 'x', pollIntervalMs: 60_000 }).capabilities.idsPerMinute).toBe(50);
-    expect(createSlackAdapter({ botToken: 'x', pollIntervalMs: 45_000 }).capabilities.idsPerMinute).toBe(49);
+    // Steps carry the fraction of a read to the next one, so a 45 s interval reads 37, 38, 37... = 50 a minute.
+    expect(createSlackAdapter({ botToken: 'x', pollIntervalMs: 45_000 }).capabilities.idsPerMinute).toBe(50);
     const budgets = new RateBudgetRegistry();
     budgets.define({ bucket: 'slack:users.getPresence', limit: 20, windowMs: 60_000 });
     expect(createSlackAdapter({ botToken: 'x' }, { budgets }).capabilities.idsPerMinute).toBe(20);

@@ -89,6 +89,19 @@ describe('Events API pushes through the adapter', () => {
     expect(pushed).toEqual([]);
   });
 
+  it('stopPush: deliveries are still acknowledged but reach no sink until push starts again', async () => {
+    emulator.subscribe(eventsUrl);
+    await adapter.fetchPresence(['U1', 'U2']);
+    await adapter.stopPush();
+    // Slack must keep getting 2xx, or it disables the Request URL.
+    expect(await emulator.setStatus('U1', { status_text: 'Stopped' })).toMatchObject({ status: 200 });
+    expect(pushed).toEqual([]);
+    await adapter.startPush({ presence: (record) => pushed.push(record), connection: () => undefined });
+    await emulator.setDnd('U2', { dnd_enabled: true, next_dnd_start_ts: sec(T0), next_dnd_end_ts: sec(T0) + 3600 });
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]).toMatchObject({ accountId: 'U2', status: 'busy' });
+  });
+
   it('stops accepting events once closed', async () => {
     await adapter.fetchPresence(['U1']);
     emulator.subscribe(eventsUrl);

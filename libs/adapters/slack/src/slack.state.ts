@@ -107,3 +107,20 @@ export function buildSlackRecord(accountId: string, state: SlackUserState, nowMs
   if (!normalized.recognized) record.unrecognized = true;
   return record;
 }
+
+/**
+ * Of `ids` (in sweep order), those whose `part` (DND or status) is older than their presence reading, the oldest
+ * part first: what the DND and status phases of a sweep step should refresh. People with no presence yet are left
+ * out (a record needs presence first). Pure.
+ */
+export function partsBehindPresence(ids: readonly string[], states: ReadonlyMap<string, SlackUserState>, part: 'dnd' | 'status'): string[] {
+  const behind: { id: string; index: number; at: number; presenceAt: number }[] = [];
+  ids.forEach((id, index) => {
+    const state = states.get(id);
+    if (state?.presenceAt === undefined) return;
+    const at = (part === 'dnd' ? state.dndAt : state.statusAt) ?? -Infinity;
+    if (at < state.presenceAt) behind.push({ id, index, at, presenceAt: state.presenceAt });
+  });
+  // Among equally old parts, whoever's presence was read first has waited longest.
+  return behind.sort((a, b) => a.at - b.at || a.presenceAt - b.presenceAt || a.index - b.index).map((entry) => entry.id);
+}

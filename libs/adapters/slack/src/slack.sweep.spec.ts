@@ -3,27 +3,10 @@ import { effectiveTtlMs, PresenceAggregator } from '@amo/presence-core';
 import { RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import { createSlackAdapter, type SlackAdapter } from './slack.adapter';
 import { SLACK_BUCKETS } from './slack.manifest';
-import { callsPerInterval, stepAllowance, sweepOrder } from './slack.sweep';
+import { callsPerInterval, SlackSweepPacer, sweepOrder } from './slack.sweep';
 import { type SlackEmulatorMethod, SlackEmulator } from './testing';
 
 const T0 = Date.UTC(2025, 5, 2, 9, 0, 0);
-/**
- * Lets fake time pass one second per real millisecond or two until `promise` settles, so requests on the real
- * network land before the clock jumps past the waits they cause.
- */
-async function drive<T>(promise: Promise<T>): Promise<T> {
-  let settled = false;
-  promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  while (!settled) {
-    await realDelay(2);
-    if (!settled) await jest.advanceTimersByTimeAsync(1_000);
-  }
-  return promise;
-}
-
 const METHODS: SlackEmulatorMethod[] = ['users.getPresence', 'dnd.teamInfo', 'users.profile.get', 'auth.test'];
 
 describe('sweep planning', () => {
@@ -35,17 +18,31 @@ describe('sweep planning', () => {
     expect(sweepOrder(['a', 'b', 'c', 'b', 'd'], lastRead)).toEqual(['c', 'd', 'b', 'a']);
   });
 
-  it('spends an interval-sized share of each window, cut to the room left now', () => {
+  it('earns each method its tier rate over the interval, carrying the fraction, and follows the interval seen', () => {
     const spec = { bucket: 'x', limit: 50, windowMs: 60_000 };
     expect(callsPerInterval(spec, 30_000)).toBe(25);
-    expect(callsPerInterval(spec, 1_000)).toBe(1);
     expect(callsPerInterval(spec, 600_000)).toBe(50);
-    const options = { readDnd: true, readProfiles: true };
-    expect(stepAllowance(25, { presence: 50, dnd: 20, profile: 100 }, options)).toBe(25);
-    expect(stepAllowance(25, { presence: 10, dnd: 20, profile: 100 }, options)).toBe(10);
-    expect(stepAllowance(25, { presence: 50, dnd: 20, profile: 3 }, options)).toBe(3);
-    expect(stepAllowance(25, { presence: 50, dnd: 0, profile: 100 }, options)).toBe(0);
-    expect(stepAllowance(25, { presence: 50, dnd: 0, profile: 0 }, { readDnd: false, readProfiles: false })).toBe(25);
+    const pacer = new SlackSweepPacer({ presence: spec, dnd: { bucket: 'd', limit: 20, windowMs: 60_000 }, profile: { bucket: 'p', limit: 100, windowMs: 60_000 } }, 2_000);
+    const reads: number[] = [];
+    for (let step = 0; step < 6; step++) {
+      pacer.beginStep(step * 2_000);
+      reads.push(pacer.allowance('presence'));
+      pacer.spent('presence', pacer.allowance('presence'));
+    }
+    // 50 a minute at a 2 s interval: 1, 2, 2 per three steps, never 1 per step (30 a minute) as whole-read steps gave.
+    expect(reads).toEqual([1, 2, 2, 1, 2, 2]);
+    expect(pacer.allowance('dnd')).toBe(0);
+    // The monitor slows to 30 s: taken once seen twice (one long gap may be a pause), then steps are 30 s sized.
+    pacer.beginStep(10_000 + 30_000);
+    expect(pacer.interval()).toBe(2_000);
+    pacer.spent('presence', 0);
+    pacer.beginStep(10_000 + 60_000);
+    expect(pacer.interval()).toBe(30_000);
+    expect(pacer.allowance('presence')).toBe(25);
+    expect(pacer.allowance('dnd')).toBe(10);
+    // And speeds up to 2 s again at once.
+    pacer.beginStep(10_000 + 62_000);
+    expect(pacer.allowance('presence')).toBe(1);
   });
 });
 
@@ -95,19 +92,22 @@ describe('a 500-person sweep', () => {
     expect(effectiveTtlMs(300_000, 500, adapter.capabilities.idsPerMinute)).toBe(20 * 60_000);
   }, 20_000);
 
-  it('sizes a step by the tightest budget: a 10/min status budget makes steps of 5 people', async () => {
+  it('a tight status budget slows only status reads: presence keeps its own 25 per step', async () => {
+    // Before issue 12 the tightest budget sized the whole step (5 people per step here, idsPerMinute 10).
     await adapter.close();
     const budgets = new RateBudgetRegistry();
     budgets.define({ bucket: SLACK_BUCKETS.profile, limit: 10, windowMs: 60_000 });
     emulator.server.budget('tight-profile', 10, 60_000, '/api/users.profile.get');
     adapter = createSlackAdapter({ botToken: emulator.botToken, baseUrl: emulator.baseUrl }, { budgets });
-    expect(adapter.capabilities.idsPerMinute).toBe(10);
+    expect(adapter.capabilities.idsPerMinute).toBe(50);
     for (let step = 0; step < 4; step++) {
       const { records } = await adapter.fetchPresence(ids);
-      expect(records.map((r) => r.accountId)).toEqual(ids.slice(step * 5, step * 5 + 5));
+      expect(records.map((r) => r.accountId)).toEqual(ids.slice(step * 25, step * 25 + 25));
       await jest.advanceTimersByTimeAsync(30_000);
     }
-    expect(emulator.calls('users.profile.get')).toHaveLength(20);
+    // Status reads go round-robin at their own 5 per 30 s, the oldest status first.
+    expect(emulator.calls('users.profile.get').map((req) => req.query.user)).toEqual(ids.slice(0, 20));
+    expect(emulator.calls('dnd.teamInfo')).toHaveLength(4);
     expect(emulator.overBudgetCount()).toBe(0);
   });
 
@@ -120,18 +120,26 @@ describe('a 500-person sweep', () => {
     expect(adapter.health().budgets.find((b) => b.bucket === SLACK_BUCKETS.presence)).toMatchObject({ used: 50, limit: 50 });
   });
 
-  it('pauses the whole method on a 429 Retry-After and retries once, instead of a storm', async () => {
-    // A long request timeout: fake time moves on while requests are in flight on the real network.
-    await adapter.close();
-    adapter = createSlackAdapter({ botToken: emulator.botToken, baseUrl: emulator.baseUrl, timeoutMs: 600_000 });
+  it('skips presence while a Retry-After holds it, without holding the step or the other methods', async () => {
+    // Before issue 12 the step waited the 20 s out inside the request (and every worker behind it); now a
+    // Retry-After longer than maxRetryWaitMs (5 s) pauses the method and the sweep goes on without it.
     emulator.server.faults.rateLimitNext(1, 20, '/api/users.getPresence');
-    const { records } = await drive(adapter.fetchPresence(ids));
-    expect(records).toHaveLength(25);
-    const presenceCalls = emulator.calls('users.getPresence');
-    expect(presenceCalls).toHaveLength(26);
-    // Only the requests already on the wire when the 429 arrived went out before Retry-After had passed.
-    const early = presenceCalls.filter((req) => req.at < T0 + 20_000);
-    expect(early.length).toBeLessThanOrEqual(4);
+    const first = await adapter.fetchPresence(ids);
+    // Only the requests already on the wire when the 429 arrived were read; the step did not wait.
+    expect(first.records.length).toBeLessThanOrEqual(3);
+    expect(first.records.map((r) => r.observedAt.getTime())).toEqual(first.records.map(() => T0));
+    const readFirst = first.records.map((r) => r.accountId);
+    expect(emulator.calls('dnd.teamInfo').map((req) => req.query.users)).toEqual([readFirst.join(',')]);
+    expect(emulator.calls('users.profile.get').map((req) => req.query.user).sort()).toEqual([...readFirst].sort());
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect((await adapter.fetchPresence(ids)).records).toEqual([]);
+    const during = emulator.calls('users.getPresence').length;
+    await jest.advanceTimersByTimeAsync(10_000);
+    const after = await adapter.fetchPresence(ids);
+    // The person the 429 hit comes first once the pause is over.
+    expect(after.records[0].accountId).toBe(ids[0]);
+    expect(after.records.length).toBeGreaterThan(0);
+    expect(emulator.calls('users.getPresence').length).toBeGreaterThan(during);
     expect(emulator.overBudgetCount()).toBe(0);
   });
 

@@ -1,8 +1,6 @@
 import type { AdapterCapabilities, PresenceField, RateBudgetSpec } from '@amo/presence-core';
-import type { RateBudget } from '@amo/presence-adapter-kit';
-import { SLACK_DND_BATCH } from './slack.manifest';
 
-/** The three budgets one sweep step spends, as the registry actually holds them (an operator may tighten them). */
+/** The three budgets a sweep spends, as the registry actually holds them (an operator may tighten them). */
 export interface SlackSweepBudgets {
   presence: RateBudgetSpec;
   dnd: RateBudgetSpec;
@@ -10,10 +8,13 @@ export interface SlackSweepBudgets {
 }
 
 export interface SlackSweepOptions {
+  /** The poll interval the adapter was configured with; the planner uses it until it has seen two steps. */
   intervalMs: number;
   readDnd: boolean;
   readProfiles: boolean;
 }
+
+export type SlackMethodKey = keyof SlackSweepBudgets;
 
 /** Ids in the order the sweep should read them: never read first, then least recently read; duplicates dropped. */
 export function sweepOrder(ids: readonly string[], lastRead: ReadonlyMap<string, number>): string[] {
@@ -24,54 +25,88 @@ export function sweepOrder(ids: readonly string[], lastRead: ReadonlyMap<string,
     .map((entry) => entry.id);
 }
 
-/**
- * Calls of one bucket a step may make so that steps one interval apart never outrun the window:
- * `limit * interval / window`, at least 1 and at most the whole window's limit.
- */
+/** A method's calls per `intervalMs` at its tier's steady rate, fractional: `limit × interval ÷ window`, at most `limit`. */
 export function callsPerInterval(spec: RateBudgetSpec, intervalMs: number): number {
-  return Math.min(spec.limit, Math.max(1, Math.floor((spec.limit * intervalMs) / spec.windowMs)));
+  return Math.min(spec.limit, (spec.limit * Math.max(0, intervalMs)) / spec.windowMs);
 }
 
-/** How many people one step reads: each of them gets presence, and DND and status when those are read. */
-export function idsPerStep(budgets: SlackSweepBudgets, options: SlackSweepOptions): number {
-  let ids = callsPerInterval(budgets.presence, options.intervalMs);
-  if (options.readProfiles) ids = Math.min(ids, callsPerInterval(budgets.profile, options.intervalMs));
-  if (options.readDnd) ids = Math.min(ids, callsPerInterval(budgets.dnd, options.intervalMs) * SLACK_DND_BATCH);
-  return ids;
-}
+/** The shortest gap between two steps taken for the monitor's poll interval. */
+export const MIN_POLL_INTERVAL_MS = 1_000;
 
-/** Requests a bucket can take right now without waiting (0 while a Retry-After pause holds it). */
-export function roomNow(budget: RateBudget | undefined): number {
-  if (!budget) return Infinity;
-  if (budget.pausedUntil() !== undefined) return 0;
-  const use = budget.use();
-  return Math.max(0, use.limit - use.used);
+/** Whole calls in a fractional share; the epsilon keeps 0.333… + 1.666… from flooring to 1 by rounding error. */
+function wholeCalls(share: number): number {
+  return Math.floor(share + 1e-9);
 }
 
 /**
- * What this step may read: its share of the interval, cut to what every bucket has room for now, so a step never
- * waits on the budget and a budget shared with someone else (or paused by a Retry-After) slows the sweep instead
- * of queueing requests into a 429.
+ * Plans each method at its own cadence, by time: a step may make the calls its method earns over one poll
+ * interval at the tier's steady rate, the fraction carried to the next step (50/min at a 2 s interval is 1, 2, 2,
+ * 1, 2, 2... reads, exactly 50 a minute). The interval is the time really seen between steps (the configured one
+ * until two steps were seen; calls less than a second apart reuse the last), so a runtime interval change resizes steps.
  */
-export function stepAllowance(
-  share: number,
-  rooms: { presence: number; dnd: number; profile: number },
-  options: Pick<SlackSweepOptions, 'readDnd' | 'readProfiles'>,
-): number {
-  let allowance = Math.min(share, rooms.presence);
-  if (options.readProfiles) allowance = Math.min(allowance, rooms.profile);
-  if (options.readDnd) allowance = Math.min(allowance, rooms.dnd * SLACK_DND_BATCH);
-  return Math.max(0, allowance);
+export class SlackSweepPacer {
+  private intervalMs: number;
+  private lastGapMs: number;
+  private lastStepAt: number | undefined;
+  private readonly carry: Record<SlackMethodKey, number> = { presence: 0, dnd: 0, profile: 0 };
+
+  constructor(
+    private readonly budgets: SlackSweepBudgets,
+    configuredIntervalMs: number,
+  ) {
+    this.intervalMs = configuredIntervalMs;
+    this.lastGapMs = configuredIntervalMs;
+  }
+
+  /** Starts a step at `now`; returns the interval the step is planned for. */
+  beginStep(now: number): number {
+    const gap = this.lastStepAt === undefined ? 0 : now - this.lastStepAt;
+    // A gap under a second is no poll interval (a burst of calls from a caller of its own): it leaves the estimate be.
+    // The smaller of the last two gaps: one long gap (a paused monitor, an open breaker) must not make the next step
+    // burst the window; a slower interval is taken once seen twice, a faster one at once.
+    if (gap >= MIN_POLL_INTERVAL_MS) {
+      this.intervalMs = Math.min(gap, this.lastGapMs);
+      this.lastGapMs = gap;
+    }
+    this.lastStepAt = now;
+    return this.intervalMs;
+  }
+
+  /** The interval the planner currently assumes (ms). */
+  interval(): number {
+    return this.intervalMs;
+  }
+
+  /** Whole calls `method` may make in this step. */
+  allowance(method: SlackMethodKey): number {
+    return wholeCalls(this.share(method));
+  }
+
+  /** Records what a step spent: a full allowance carries its fraction on; a cut one (no room, no ids) carries nothing. */
+  spent(method: SlackMethodKey, calls: number): void {
+    const share = this.share(method);
+    const allowed = wholeCalls(share);
+    this.carry[method] = calls >= allowed ? Math.max(0, share - allowed) : 0;
+  }
+
+  private share(method: SlackMethodKey): number {
+    const spec = this.budgets[method];
+    return Math.min(spec.limit, this.carry[method] + callsPerInterval(spec, this.intervalMs));
+  }
 }
 
-/** Capabilities that tell the truth about this configuration: the sweep's real rate sets core's TTL floor. */
+/** Presence reads per minute the presence budget allows: the rate of a full sweep, whatever the interval. */
+export function presenceIdsPerMinute(budgets: SlackSweepBudgets): number {
+  return (budgets.presence.limit * 60_000) / budgets.presence.windowMs;
+}
+
+/** Capabilities that tell the truth about this configuration: the presence rate sets core's TTL floor. */
 export function slackCapabilities(
   budgets: SlackSweepBudgets,
   options: SlackSweepOptions,
   push: boolean,
   rateBudgets: readonly RateBudgetSpec[],
 ): AdapterCapabilities {
-  const perStep = idsPerStep(budgets, options);
   const fields: PresenceField[] = ['activity'];
   if (options.readProfiles || push) fields.push('customMessage');
   fields.push('expiresAt');
@@ -81,7 +116,7 @@ export function slackCapabilities(
     push,
     inferred: false,
     batchSize: 1,
-    idsPerMinute: Math.max(1, Math.floor((perStep * 60_000) / options.intervalMs)),
+    idsPerMinute: presenceIdsPerMinute(budgets),
     rateBudgets,
     fields,
   };
