@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ClientCredentialsTokenProvider, httpClientTuning, RateBudgetRegistry, timersOf, type Timers } from '@amo/presence-adapter-kit';
 import {
   type AdapterCapabilities,
@@ -15,7 +16,7 @@ import { resolveTeamsConfig, type ResolvedTeamsConfig, type TeamsAdapterConfig, 
 import { isEntraObjectId } from './teams.credentials';
 import { certificateBase64Der } from './teams.crypto';
 import { PresenceLedger } from './teams.ledger';
-import { teamsManifest, teamsPresenceBudget } from './teams.manifest';
+import { TEAMS_MAX_IDS_PER_REQUEST, teamsManifest, teamsPresenceBudget } from './teams.manifest';
 import { TeamsPoller } from './teams.poller';
 import { type GraphNotificationRequest, type GraphNotificationResult, handleGraphNotification } from './teams.notifications';
 import { type SavedTeamsSubscription, TeamsSubscriptionManager } from './teams.subscriptions';
@@ -41,6 +42,14 @@ export class TeamsAdapter implements PresenceAdapter {
   private tracked = new Set<string>();
   private sink?: PushSink;
   private closed = false;
+  /**
+   * Where this adapter's Graph sequence numbers count from: one scope per adapter instance (one run). Polls and
+   * notifications carry the same `sequenceNumber` of the same presence resource, so within a run they must be
+   * compared with each other (a poll that left before a notification and lands after it has to lose; a scope per
+   * subscription would hand that race to arrival times). Across runs they must not be: a restored snapshot may
+   * come from a Graph (or emulator) whose numbering has since started again, so there times decide.
+   */
+  private readonly sequenceScope = `teams:${randomUUID()}`;
 
   constructor(
     private readonly options: TeamsAdapterConfig,
@@ -51,7 +60,7 @@ export class TeamsAdapter implements PresenceAdapter {
     const { credentials } = this.config;
     const budgets = deps.budgets ?? new RateBudgetRegistry(deps.clock);
     const budget = teamsPresenceBudget(credentials.tenantId);
-    budgets.define(budget);
+    const bucket = budgets.define(budget);
     const common = { ...httpClientTuning(options, deps), graphBaseUrl: this.config.graphBaseUrl, tenantId: credentials.tenantId, budgets };
     const auth = new ClientCredentialsTokenProvider({
       platform: 'teams',
@@ -65,7 +74,7 @@ export class TeamsAdapter implements PresenceAdapter {
       timeoutMs: options.timeoutMs,
     });
     this.app = new GraphClient({ ...common, auth });
-    this.poller = new TeamsPoller(this.app, this.ledger, this.timers, this.config.concurrency);
+    this.poller = new TeamsPoller({ client: this.app, ledger: this.ledger, timers: this.timers, concurrency: this.config.concurrency, budget: bucket, sequenceScope: this.sequenceScope });
     const push = options.push;
     if (push && this.config.notificationUrl && this.config.lifecycleNotificationUrl) {
       this.delegated = new GraphClient({ ...common, auth: push.delegatedAuth });
@@ -83,7 +92,10 @@ export class TeamsAdapter implements PresenceAdapter {
         onChange: (error) => this.reportConnection(error),
       });
     }
-    if (this.subscriptions) this.startPush = (sink) => this.beginPush(sink);
+    if (this.subscriptions) {
+      this.startPush = (sink) => this.beginPush(sink);
+      this.stopPush = () => this.endPush();
+    }
     const { capabilities } = teamsManifest;
     this.capabilities = { ...capabilities, push: this.subscriptions !== undefined, rateBudgets: [budget], fields: [...capabilities.fields] };
   }
@@ -98,10 +110,13 @@ export class TeamsAdapter implements PresenceAdapter {
   }
 
   /**
-   * Reads presence for any number of ids in batches of 650, several in flight, paced by the tenant budget.
-   * Ids a live subscription covers, with state held since coverage began, are answered without a call.
-   * Non-GUIDs and ids Graph does not know are `notFound`. If some batches fail and others succeed, the
-   * successes are returned (the failure is in `health().lastError`); if all fail, the first error is thrown.
+   * Reads presence for any number of ids in batches of 650, several in flight, within the tenant budget.
+   * Reads of the same tick share batches (a sweep and newly linked ids alike), and a batch without budget right
+   * now is skipped, not waited for: its ids are left out and keep their last values. Ids the live subscription
+   * covers, with state held since coverage began, are answered without a call. Non-GUIDs and ids Graph does not
+   * know are `notFound`. If some batches fail or are skipped and others succeed, the successes are returned (a
+   * failure is in `health().lastError`); if nothing could be read, the first error is thrown (RATE_LIMITED for
+   * a skip).
    */
   async fetchPresence(accountIds: readonly string[]): Promise<FetchResult> {
     const spellings = new Map<string, string>();
@@ -119,12 +134,18 @@ export class TeamsAdapter implements PresenceAdapter {
       }
     }
     const polled = await this.poller.read(toRead);
-    if (polled.batches > 0 && polled.failures.length === polled.batches) throw polled.failures[0];
+    if (polled.failures.length > 0 && polled.records.length === 0 && polled.notFound.length === 0) throw polled.failures[0];
     return { records: [...records, ...polled.records], notFound: [...notFound, ...polled.notFound] };
   }
 
   /** Present only with a delegated token: subscribes the tracked ids and reports coverage as the connection state. */
   readonly startPush?: (sink: PushSink) => Promise<void>;
+
+  /**
+   * Present only with a delegated token: deletes the subscription, stops renewing it, and delivers nothing more to
+   * the sink (notifications still in flight are answered but not applied). A later `startPush` subscribes again.
+   */
+  readonly stopPush?: () => Promise<void>;
 
   setTrackedIds(accountIds: readonly string[]): void {
     const valid = [...new Set(accountIds.filter(isEntraObjectId))];
@@ -148,7 +169,7 @@ export class TeamsAdapter implements PresenceAdapter {
   handleWebhook(request: GraphNotificationRequest): GraphNotificationResult {
     const push = this.options.push;
     const keys = push?.encryption ? [{ certificateId: push.encryption.certificateId, privateKey: push.encryption.privateKey }] : undefined;
-    const result = handleGraphNotification(request, { clientStates: this.clientStateOf, decryptionKeys: keys, clock: this.timers });
+    const result = handleGraphNotification(request, { clientStates: this.clientStateOf, decryptionKeys: keys, clock: this.timers, sequenceScope: this.sequenceScope });
     void this.receive(result).catch(() => undefined);
     return result;
   }
@@ -158,7 +179,7 @@ export class TeamsAdapter implements PresenceAdapter {
    * push sink; basic notifications' ids are re-read; lifecycle events go to the subscription manager.
    */
   async receive(result: GraphNotificationResult): Promise<void> {
-    if (result.status !== 202 || this.closed) return;
+    if (result.status !== 202 || this.closed || !this.sink) return;
     for (const record of result.records) this.deliver(record);
     const changed = result.changedIds.filter((id) => this.tracked.has(id.toLowerCase()));
     if (changed.length > 0) {
@@ -172,9 +193,14 @@ export class TeamsAdapter implements PresenceAdapter {
     if (result.lifecycle.length > 0) await this.subscriptions?.handleLifecycle(result.lifecycle);
   }
 
+  /**
+   * The kit's health of the app client, plus `coverage`: how many tracked people the live subscription pushes
+   * (at most 650, Graph's one subscription per signed-in user) and how many are polled.
+   */
   health(): AdapterHealth {
     const app = this.app.health();
-    const health: AdapterHealth = { ...app };
+    const pushed = this.pushedCount();
+    const health: AdapterHealth = { ...app, coverage: { pushed, polled: this.tracked.size - pushed } };
     if (this.subscriptions) {
       health.connection = this.connectionState();
       const subError = this.subscriptions.error();
@@ -196,6 +222,19 @@ export class TeamsAdapter implements PresenceAdapter {
     this.sink = sink;
     sink.connection('connecting');
     await this.subscriptions?.start();
+  }
+
+  private async endPush(): Promise<void> {
+    this.sink = undefined;
+    await this.subscriptions?.stop();
+  }
+
+  private pushedCount(): number {
+    const covered = this.subscriptions?.coveredIds();
+    if (!covered) return 0;
+    let pushed = 0;
+    for (const id of this.tracked) if (covered.has(id)) pushed += 1;
+    return pushed;
   }
 
   private heldIfCovered(id: string): PlatformPresence | undefined {
@@ -220,8 +259,8 @@ export class TeamsAdapter implements PresenceAdapter {
   private connectionState(): 'connecting' | 'up' | 'down' | 'failed' {
     const error = this.subscriptions?.error();
     if (error && (error.code === 'AUTH_INVALID' || error.code === 'PERMISSION_DENIED')) return 'failed';
-    const covered = this.subscriptions?.coveredIds().size ?? 0;
-    return covered >= this.tracked.size ? 'up' : 'down';
+    // Up when the one subscription covers all it can: every tracked id, or 650 of them (the rest are polled).
+    return this.pushedCount() >= Math.min(this.tracked.size, TEAMS_MAX_IDS_PER_REQUEST) ? 'up' : 'down';
   }
 
   private reportConnection(error?: PresenceError): void {

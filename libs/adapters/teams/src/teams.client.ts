@@ -1,5 +1,6 @@
 import { type HttpClientTuning, httpClientTuning, PlatformHttpClient, type RateBudgetRegistry, type TokenProvider } from '@amo/presence-adapter-kit';
 import { isPresenceError } from '@amo/presence-core';
+import type { Subscription } from '@microsoft/microsoft-graph-types';
 import { parseTeamsError } from './teams.errors';
 import { teamsPresenceBucket } from './teams.manifest';
 import type { GraphPresence } from './teams.presence';
@@ -11,15 +12,8 @@ export interface GraphClientOptions extends HttpClientTuning {
   budgets: RateBudgetRegistry;
 }
 
-/** A presence subscription as Graph returns it. */
-export interface GraphSubscription {
-  id: string;
-  resource: string;
-  expirationDateTime: string;
-  clientState?: string | null;
-  notificationUrl?: string;
-  lifecycleNotificationUrl?: string | null;
-}
+/** A subscription as Graph returns it (id, resource and expiry are always present in its answers). */
+export type GraphSubscription = Subscription & { id: string; resource: string; expirationDateTime: string };
 
 export interface CreateSubscriptionRequest {
   resource: string;
@@ -63,16 +57,16 @@ export class GraphClient {
   }
 
   async createSubscription(request: CreateSubscriptionRequest): Promise<GraphSubscription> {
-    const json: Record<string, unknown> = {
+    const json: Subscription = {
       changeType: 'updated',
       resource: request.resource,
       notificationUrl: request.notificationUrl,
       expirationDateTime: request.expirationDateTime,
       clientState: request.clientState,
     };
-    if (request.lifecycleNotificationUrl) json['lifecycleNotificationUrl'] = request.lifecycleNotificationUrl;
+    if (request.lifecycleNotificationUrl) json.lifecycleNotificationUrl = request.lifecycleNotificationUrl;
     if (request.encryption) {
-      Object.assign(json, { includeResourceData: true, encryptionCertificate: request.encryption.certificate, encryptionCertificateId: request.encryption.certificateId });
+      Object.assign(json, { includeResourceData: true, encryptionCertificate: request.encryption.certificate, encryptionCertificateId: request.encryption.certificateId } satisfies Subscription);
     }
     // Creation makes Graph run the validation handshake against our webhook, which may take up to 10 s.
     const response = await this.http.request<GraphSubscription>({ method: 'POST', path: '/subscriptions', json, timeoutMs: 30_000, retry: false });
@@ -80,8 +74,16 @@ export class GraphClient {
   }
 
   async renewSubscription(id: string, expirationDateTime: string): Promise<GraphSubscription> {
-    const response = await this.http.request<GraphSubscription>({ method: 'PATCH', path: `/subscriptions/${encodeURIComponent(id)}`, json: { expirationDateTime } });
+    const json: Subscription = { expirationDateTime };
+    const response = await this.http.request<GraphSubscription>({ method: 'PATCH', path: `/subscriptions/${encodeURIComponent(id)}`, json });
     return response.body;
+  }
+
+  /** GET /subscriptions: the ones this app holds for the signed-in user (delegated), first page. */
+  async listSubscriptions(): Promise<GraphSubscription[]> {
+    const response = await this.http.request<{ value?: GraphSubscription[] }>({ method: 'GET', path: '/subscriptions' });
+    const value = response.body?.value;
+    return Array.isArray(value) ? value.filter((sub) => typeof sub?.id === 'string') : [];
   }
 
   async reauthorizeSubscription(id: string): Promise<void> {

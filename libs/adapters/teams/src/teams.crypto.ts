@@ -1,13 +1,8 @@
 import { constants, createDecipheriv, createHmac, createPrivateKey, type KeyObject, privateDecrypt, timingSafeEqual, X509Certificate } from 'node:crypto';
+import type { ChangeNotificationEncryptedContent } from '@microsoft/microsoft-graph-types';
 
-/** Graph's `encryptedContent` of a rich notification (includeResourceData). */
-export interface GraphEncryptedContent {
-  data: string;
-  dataSignature: string;
-  dataKey: string;
-  encryptionCertificateId?: string;
-  encryptionCertificateThumbprint?: string;
-}
+/** Graph's `encryptedContent` of a rich notification (includeResourceData), with the parts decryption needs. */
+export type GraphEncryptedContent = ChangeNotificationEncryptedContent & { data: string; dataSignature: string; dataKey: string };
 
 /** The private key matching the certificate given when subscribing, by `encryptionCertificateId`. */
 export interface GraphDecryptionKey {

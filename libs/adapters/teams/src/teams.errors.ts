@@ -16,7 +16,7 @@ export function isGraphErrorBody(body: unknown): body is GraphErrorBody {
  * status at a time. Refines the kit's generic mapping with Graph's codes:
  * 401 -> AUTH_INVALID (the kit refreshes the token once); 403 Authorization_RequestDenied -> PERMISSION_DENIED;
  * 404 in Graph's shape -> NOT_FOUND (unknown ids), 404 in any other shape -> PROTOCOL (a wrong base URL must
- * not read as "everyone unknown"); 429 and 503 carry Retry-After; 400 -> PROTOCOL.
+ * not read as "everyone unknown"); 429 and 503 carry Retry-After; 400 and 409 -> PROTOCOL (status kept).
  * (Token endpoint answers are mapped by the kit's token provider.)
  */
 export function parseTeamsError(outcome: HttpOutcome, clock: Clock = systemClock): PresenceError | null {
@@ -40,6 +40,9 @@ export function parseTeamsError(outcome: HttpOutcome, clock: Clock = systemClock
       return new PresenceError('RATE_LIMITED', `Graph throttled the request (${detail})`, options);
     case status === 400:
       return new PresenceError('PROTOCOL', `Graph refused the request (${detail})`, options);
+    case status === 409:
+      // Presence: one subscription per signed-in user per application; the caller deletes the old one first.
+      return new PresenceError('PROTOCOL', `Graph reports a conflict (${detail})`, options);
     case status === 408 || status >= 500:
       return new PresenceError('TRANSIENT', `Graph is unavailable (${detail})`, options);
     default:

@@ -1,5 +1,6 @@
 import { graphValidationToken, verifyGraphClientState } from '@amo/presence-adapter-kit';
 import { type Clock, type PlatformPresence, systemClock } from '@amo/presence-core';
+import type { ChangeNotification, ChangeNotificationCollection, LifecycleEventType } from '@microsoft/microsoft-graph-types';
 import { decryptGraphContent, findDecryptionKey, GraphDecryptionError, type GraphDecryptionKey, type GraphEncryptedContent } from './teams.crypto';
 import { type GraphPresence, toTeamsPresence } from './teams.presence';
 
@@ -22,9 +23,11 @@ export interface GraphNotificationOptions {
   clock?: Clock;
   /** Bodies above this are refused with 413 (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Stamped on the records' sequence numbers (see `toTeamsPresence`); the adapter passes its run's scope. */
+  sequenceScope?: string;
 }
 
-export type GraphLifecycleEventName = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
+export type GraphLifecycleEventName = LifecycleEventType;
 
 export interface GraphLifecycleEvent {
   subscriptionId: string;
@@ -67,15 +70,26 @@ function expectedClientState(lookup: ClientStateLookup, subscriptionId: string):
 
 const RESOURCE_ID = /(?:communications\/presences\/|users\/)([^/'()?]+)/i;
 
-function resourceId(item: Record<string, unknown>): string | undefined {
-  const data = item['resourceData'] as Record<string, unknown> | undefined;
-  if (data && typeof data['id'] === 'string' && data['id'].length > 0) return data['id'];
-  const match = typeof item['resource'] === 'string' ? RESOURCE_ID.exec(item['resource']) : null;
+/** A presence notification's `resourceData` (Graph types it as an open `resourceData`). */
+interface PresenceResourceData {
+  id?: string;
+  '@odata.id'?: string;
+  '@odata.type'?: string;
+}
+
+function resourceId(item: ChangeNotification): string | undefined {
+  const data = item.resourceData as PresenceResourceData | null | undefined;
+  if (data && typeof data.id === 'string' && data.id.length > 0) return data.id;
+  const match = typeof item.resource === 'string' ? RESOURCE_ID.exec(item.resource) : null;
   return match?.[1];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEncryptedContent(value: unknown): value is GraphEncryptedContent {
+  return isObject(value) && typeof value['data'] === 'string' && typeof value['dataKey'] === 'string' && typeof value['dataSignature'] === 'string';
 }
 
 interface Accepted {
@@ -85,22 +99,22 @@ interface Accepted {
   subscriptionIds: Set<string>;
 }
 
-function acceptItem(item: Record<string, unknown>, options: GraphNotificationOptions, observedAt: Date, into: Accepted): void {
-  const subscriptionId = item['subscriptionId'] as string;
+function acceptItem(item: ChangeNotification & { subscriptionId: string }, options: GraphNotificationOptions, observedAt: Date, into: Accepted): void {
+  const subscriptionId = item.subscriptionId;
   into.subscriptionIds.add(subscriptionId);
-  if (typeof item['lifecycleEvent'] === 'string') {
-    const event: GraphLifecycleEvent = { subscriptionId, lifecycleEvent: item['lifecycleEvent'] };
-    if (typeof item['resource'] === 'string') event.resource = item['resource'];
-    if (typeof item['subscriptionExpirationDateTime'] === 'string') event.subscriptionExpirationDateTime = item['subscriptionExpirationDateTime'];
+  if (typeof item.lifecycleEvent === 'string') {
+    const event: GraphLifecycleEvent = { subscriptionId, lifecycleEvent: item.lifecycleEvent };
+    if (typeof item.resource === 'string') event.resource = item.resource;
+    if (typeof item.subscriptionExpirationDateTime === 'string') event.subscriptionExpirationDateTime = item.subscriptionExpirationDateTime;
     into.lifecycle.push(event);
     return;
   }
-  const encrypted = item['encryptedContent'];
-  const key = isObject(encrypted) ? findDecryptionKey(options.decryptionKeys, encrypted as unknown as GraphEncryptedContent) : undefined;
-  if (isObject(encrypted) && key) {
-    const content = decryptGraphContent(encrypted as unknown as GraphEncryptedContent, key);
+  const encrypted = item.encryptedContent;
+  const key = isEncryptedContent(encrypted) ? findDecryptionKey(options.decryptionKeys, encrypted) : undefined;
+  if (isEncryptedContent(encrypted) && key) {
+    const content = decryptGraphContent(encrypted, key);
     if (!isObject(content) || typeof content['id'] !== 'string') throw new GraphDecryptionError('decrypted content is not a presence');
-    into.records.push(toTeamsPresence(content as unknown as GraphPresence, observedAt));
+    into.records.push(toTeamsPresence(content as unknown as GraphPresence, observedAt, options.sequenceScope));
     return;
   }
   const id = resourceId(item);
@@ -132,11 +146,11 @@ export function handleGraphNotification(request: GraphNotificationRequest, optio
     return reject(400, 'BadRequest', 'notification body is not JSON');
   }
   if (!isObject(parsed) || !Array.isArray(parsed['value'])) return reject(400, 'BadRequest', 'notification body has no value array');
-  const items = parsed['value'] as unknown[];
+  const items = (parsed as ChangeNotificationCollection).value as unknown[];
   for (const item of items) {
     if (!isObject(item) || typeof item['subscriptionId'] !== 'string') return reject(400, 'BadRequest', 'notification without subscriptionId');
     const expected = expectedClientState(options.clientStates, item['subscriptionId']);
-    const presented = item['clientState'];
+    const presented = (item as ChangeNotification).clientState;
     if (expected === undefined || !verifyGraphClientState(presented, expected)) {
       return reject(403, 'Forbidden', 'clientState does not match the subscription');
     }
@@ -144,7 +158,7 @@ export function handleGraphNotification(request: GraphNotificationRequest, optio
   const observedAt = new Date((options.clock ?? systemClock).now());
   const accepted: Accepted = { records: [], lifecycle: [], changedIds: [], subscriptionIds: new Set() };
   try {
-    for (const item of items as Record<string, unknown>[]) acceptItem(item, options, observedAt, accepted);
+    for (const item of items as Array<ChangeNotification & { subscriptionId: string }>) acceptItem(item, options, observedAt, accepted);
   } catch (error) {
     if (error instanceof GraphDecryptionError) return reject(400, 'BadRequest', error.message);
     throw error;

@@ -55,8 +55,8 @@ describe('htmlToText', () => {
 });
 
 describe('PresenceLedger', () => {
-  const record = (sequence: string | undefined, minute: number, accountId = 'AbC') => ({
-    ...toTeamsPresence({ id: accountId, availability: 'Busy', activity: 'Busy', sequenceNumber: sequence }, new Date(at.getTime() + minute * 60_000)),
+  const record = (sequence: string | undefined, minute: number, accountId = 'AbC', scope = 'run-1') => ({
+    ...toTeamsPresence({ id: accountId, availability: 'Busy', activity: 'Busy', sequenceNumber: sequence }, new Date(at.getTime() + minute * 60_000), scope),
   });
 
   it('never lets an older sequence number overwrite a newer one, whichever arrives last', () => {
@@ -66,6 +66,23 @@ describe('PresenceLedger', () => {
     expect(stale).toMatchObject({ accepted: false, current: { sequence: '0000000000000002' } });
     expect(ledger.offer(record('0000000000000002', 6)).accepted).toBe(true);
     expect(ledger.get('abc')?.sequence).toBe('0000000000000002');
+  });
+
+  it('compares sequence numbers only within one scope: a high sequence held from another run never blocks a newer reading', () => {
+    const ledger = new PresenceLedger();
+    // A reading restored from an earlier run, whose Graph numbering was far ahead of this run's.
+    expect(ledger.offer(record('00000000000000FF', 1, 'AbC', 'run-0')).accepted).toBe(true);
+    const newer = ledger.offer(record('0000000000000002', 2, 'AbC', 'run-1'));
+    expect(newer).toMatchObject({ accepted: true, current: { sequence: '0000000000000002', sequenceScope: 'run-1' } });
+    // Across scopes time decides, both ways: an older observation from another scope does not win either.
+    expect(ledger.offer(record('00000000000000FF', 1, 'AbC', 'run-0')).accepted).toBe(false);
+    // Within the new scope, sequence numbers order again, whatever the times say.
+    expect(ledger.offer(record('0000000000000001', 9, 'AbC', 'run-1')).accepted).toBe(false);
+  });
+
+  it('stamps the scope only on records that carry a sequence number', () => {
+    expect(toTeamsPresence({ id: 'u1', availability: 'Busy', sequenceNumber: '01' }, at, 'run-1')).toMatchObject({ sequence: '01', sequenceScope: 'run-1' });
+    expect(toTeamsPresence({ id: 'u1', availability: 'Busy' }, at, 'run-1').sequenceScope).toBeUndefined();
   });
 
   it('falls back to observation time without sequence numbers, and forgets untracked ids', () => {

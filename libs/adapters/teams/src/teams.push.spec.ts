@@ -60,17 +60,110 @@ describe('TeamsAdapter push: Graph presence subscriptions', () => {
 
   const batchCalls = () => emulator.presenceBatchRequests().length;
 
-  it('subscribes tracked ids 650 per filter after the validation handshake, each with its own clientState, and saves them', async () => {
+  it('holds one subscription (Graph allows one per signed-in user per app) on the first 650 tracked ids and polls the rest', async () => {
     const ids = emulator.addUsers(700);
     const built = await subscribe(ids);
     const subs = emulator.subscriptions();
-    expect(subs.map((sub) => sub.userIds.size).sort((a, b) => a - b)).toEqual([50, 650]);
+    expect(subs.map((sub) => sub.userIds.size)).toEqual([650]);
     expect(subs[0].notificationUrl).toBe(`${receiver.publicUrl}/v1/webhooks/teams`);
-    expect(subs[0].clientState).not.toBe(subs[1].clientState);
-    expect(emulator.deliveries.filter((d) => d.kind === 'validation').map((d) => d.status)).toEqual([200, 200]);
-    expect(saved.map((s) => s.id).sort()).toEqual(subs.map((s) => s.id).sort());
+    expect(subs[0].clientState).toEqual(expect.any(String));
+    expect(emulator.deliveries.filter((d) => d.kind === 'validation').map((d) => d.status)).toEqual([200]);
+    expect(saved.map((s) => s.id)).toEqual(subs.map((s) => s.id));
     expect(built.capabilities).toMatchObject({ push: true, freshness: 'poll' });
+    expect(built.health()).toMatchObject({ coverage: { pushed: 650, polled: 50 } });
+    expect(built.health().lastError).toBeUndefined();
     expect(states.at(-1)).toBe('up');
+    // After one read of everyone, a sweep costs one call: the 50 beyond the subscription.
+    await built.fetchPresence(ids);
+    const calls = batchCalls();
+    const sweep = await built.fetchPresence(ids);
+    expect(sweep.records).toHaveLength(700);
+    expect(emulator.presenceBatchRequests().slice(calls).map((req) => (req.body as { ids: string[] }).ids.length)).toEqual([50]);
+  });
+
+  it('replaces the subscription when people are added: deletes the old one, then creates one on all of them, never two', async () => {
+    const ids = emulator.addUsers(5);
+    const built = await subscribe(ids.slice(0, 3));
+    const [before] = emulator.subscriptions();
+    built.setTrackedIds(ids);
+    await eventually(() => emulator.subscriptions().length === 1 && emulator.subscriptions()[0].id !== before.id);
+    const [after] = emulator.subscriptions();
+    expect([...after.userIds].sort()).toEqual(ids.map((id) => id.toLowerCase()).sort());
+    const calls = emulator.server.requests.filter((req) => req.path.startsWith('/v1.0/subscriptions')).map((req) => req.method);
+    expect(calls).toEqual(['POST', 'DELETE', 'POST']);
+    await eventually(() => built.health().coverage?.pushed === 5);
+    expect(built.health()).toMatchObject({ coverage: { pushed: 5, polled: 0 } });
+    expect(built.health().lastError).toBeUndefined();
+    expect(saved.map((s) => s.id)).toEqual([after.id]);
+    // The held state predates the new subscription: the first read after the replacement goes to Graph.
+    const before2 = batchCalls();
+    await built.fetchPresence(ids);
+    expect(batchCalls()).toBe(before2 + 1);
+    emulator.setPresence(ids[4], { availability: 'Away', activity: 'Away' });
+    await emulator.flushDeliveries();
+    await eventually(() => pushed.some((record) => record.accountId === ids[4] && record.status === 'away'));
+  });
+
+  it('deletes a presence subscription it no longer knows (state lost) when Graph answers 409, then subscribes', async () => {
+    const ids = emulator.addUsers(2);
+    const token = emulator.issueDelegatedToken({ lifetimeSec: 24 * 3600 }).accessToken;
+    const built = build({ delegatedAuth: new StaticTokenProvider(token) });
+    const stray = await fetch(`${emulator.url}/v1.0/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ changeType: 'updated', resource: `/communications/presences?$filter=id in ('${ids[0]}')`, notificationUrl: `${receiver.publicUrl}/v1/webhooks/teams`, expirationDateTime: new Date(clock.now() + 30 * MINUTE).toISOString(), clientState: 'lost' }),
+    });
+    expect(stray.status).toBe(201);
+    const strayId = ((await stray.json()) as { id: string }).id;
+    built.setTrackedIds(ids);
+    await built.startPush?.(sink);
+    const subs = emulator.subscriptions();
+    expect(subs).toHaveLength(1);
+    expect(subs[0].id).not.toBe(strayId);
+    expect(subs[0].userIds.size).toBe(2);
+    expect(built.health()).toMatchObject({ coverage: { pushed: 2, polled: 0 } });
+  });
+
+  it('stopPush deletes the subscription, stops renewing and delivers nothing more; startPush subscribes again', async () => {
+    const [alice] = emulator.addUsers(1);
+    const built = await subscribe([alice]);
+    expect(emulator.subscriptions()).toHaveLength(1);
+    await built.stopPush?.();
+    expect(emulator.subscriptions()).toEqual([]);
+    expect(saved).toEqual([]);
+    expect(clock.pending()).toBe(0);
+    expect(built.health()).toMatchObject({ coverage: { pushed: 0, polled: 1 } });
+    const statesAtStop = states.length;
+    emulator.setPresence(alice, { availability: 'Busy', activity: 'InACall' });
+    await emulator.flushDeliveries();
+    await clock.advance(70 * MINUTE);
+    expect(emulator.server.requestsTo('/v1.0/subscriptions/:id', 'PATCH')).toHaveLength(0);
+    expect(emulator.server.requestsTo('/v1.0/subscriptions', 'POST')).toHaveLength(1);
+    expect(pushed).toEqual([]);
+    expect(states).toHaveLength(statesAtStop);
+    // Polling still works while push is stopped.
+    expect((await built.fetchPresence([alice])).records[0]).toMatchObject({ status: 'busy' });
+    await built.startPush?.(sink);
+    expect(emulator.subscriptions()).toHaveLength(1);
+    emulator.setPresence(alice, { availability: 'Away', activity: 'Away' });
+    await emulator.flushDeliveries();
+    await eventually(() => pushed.some((record) => record.status === 'away'));
+  });
+
+  it('stamps one sequence scope per adapter run on polled and pushed records alike', async () => {
+    const [alice] = emulator.addUsers(1);
+    const built = await subscribe([alice]);
+    const polled = (await built.fetchPresence([alice])).records[0];
+    emulator.setPresence(alice, { availability: 'Busy', activity: 'InAMeeting' });
+    await emulator.flushDeliveries();
+    await eventually(() => pushed.length === 1);
+    expect(polled.sequenceScope).toEqual(expect.stringMatching(/^teams:/));
+    expect(pushed[0].sequenceScope).toBe(polled.sequenceScope);
+    const other = createTeamsAdapter({ credentials: emulator.credentials() }, { clock });
+    const again = (await other.fetchPresence([alice])).records[0];
+    await other.close();
+    expect(again.sequenceScope).toEqual(expect.stringMatching(/^teams:/));
+    expect(again.sequenceScope).not.toBe(polled.sequenceScope);
   });
 
   it('pushes rich notifications and answers covered ids from subscription-held state without a call', async () => {

@@ -1,5 +1,6 @@
 import type { EmulatorReply, EmulatorRequest, EmulatorServer } from '@amo/presence-adapter-kit/testing';
 import type { Clock } from '@amo/presence-core';
+import type { Subscription } from '@microsoft/microsoft-graph-types';
 import { TEAMS_MAX_IDS_PER_REQUEST, TEAMS_MAX_SUBSCRIPTION_MS } from '../teams.manifest';
 import { readCertificate } from '../teams.crypto';
 import { graphError, unauthenticated } from './graph-replies';
@@ -53,7 +54,7 @@ function owned(deps: Deps, req: EmulatorRequest): { sub: EmulatedSubscription; t
 async function create(deps: Deps, req: EmulatorRequest): Promise<EmulatorReply> {
   const token = delegated(deps, req);
   if (!('kind' in token)) return token;
-  const body = (req.body ?? {}) as Record<string, unknown>;
+  const body = (req.body ?? {}) as Subscription & Record<string, unknown>;
   if (body['changeType'] !== 'updated') return graphError(400, 'InvalidRequest', "Presence subscriptions support changeType 'updated' only.");
   const ids = typeof body['resource'] === 'string' ? parsePresenceResource(body['resource']) : undefined;
   if (!ids || ids.length === 0) return graphError(400, 'InvalidRequest', 'Resource is not a supported presence resource.');
@@ -65,6 +66,11 @@ async function create(deps: Deps, req: EmulatorRequest): Promise<EmulatorReply> 
   if (clientState !== undefined && (typeof clientState !== 'string' || clientState.length > 128)) return graphError(400, 'InvalidRequest', 'clientState must be at most 128 characters.');
   const expiresAt = expiry(body['expirationDateTime'], deps.clock.now());
   if (typeof expiresAt !== 'number') return expiresAt;
+  // Graph's rule for presence: one subscription per signed-in user per application, whatever ids it names
+  // (microsoftgraph/microsoft-graph-docs-contrib#2219, msgraph-beta-sdk-dotnet#174 quote this answer).
+  if (deps.store.presenceHeldBy(token.tenantId, token.clientId, token.userId ?? '')) {
+    return graphError(409, 'ExtensionError', 'Operation: Create; Exception: [Status Code: Conflict; Reason: A subscription already exists. It must be deleted before another can be made.]');
+  }
   const includeResourceData = body['includeResourceData'] === true;
   let certificate;
   if (includeResourceData) {
@@ -108,7 +114,7 @@ export function mountSubscriptionRoutes(deps: Deps): void {
   server.route('GET', '/v1.0/subscriptions', (req) => {
     const token = delegated(deps, req);
     if (!('kind' in token)) return token;
-    return { json: { value: store.list().filter((sub) => sub.creatorId === token.userId).map(subscriptionJson) } };
+    return { json: { value: store.list().filter((sub) => sub.creatorId === token.userId && sub.applicationId === token.clientId).map(subscriptionJson) } };
   });
   server.route('GET', '/v1.0/subscriptions/:id', (req) => {
     const found = owned(deps, req);

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID, type X509Certificate } from 'node:crypto';
 import type { Clock } from '@amo/presence-core';
+import type { ChangeNotification, ChangeNotificationCollection, LifecycleEventType, Subscription } from '@microsoft/microsoft-graph-types';
 import type { GraphPresence } from '../teams.presence';
 import { encryptForCertificate } from './graph-crypto';
 
@@ -47,7 +48,7 @@ export function parsePresenceResource(resource: string): string[] | undefined {
   return ids.every((id): id is string => id !== undefined) ? ids : undefined;
 }
 
-export function subscriptionJson(sub: EmulatedSubscription): Record<string, unknown> {
+export function subscriptionJson(sub: EmulatedSubscription): Subscription & { '@odata.context': string } {
   return {
     '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity',
     id: sub.id,
@@ -97,6 +98,14 @@ export class GraphSubscriptionStore {
     return this.subscriptions.delete(id);
   }
 
+  /**
+   * The live presence subscription this user already holds for this application, if any: Graph allows one
+   * (a second create answers 409 Conflict until the first is deleted or expires).
+   */
+  presenceHeldBy(tenantId: string, applicationId: string, creatorId: string): EmulatedSubscription | undefined {
+    return this.list().find((sub) => sub.tenantId === tenantId && sub.applicationId === applicationId && sub.creatorId === creatorId);
+  }
+
   clear(): void {
     this.subscriptions.clear();
   }
@@ -106,17 +115,17 @@ export class GraphSubscriptionStore {
     for (const sub of this.list()) {
       const mine = changed.filter((presence) => sub.userIds.has(presence.id.toLowerCase()));
       if (mine.length === 0 || sub.reauthorizationRequired) continue;
-      const value = mine.map((presence) => this.notification(sub, presence));
-      this.post('notification', sub.notificationUrl, { value }, sub.id);
+      const body: ChangeNotificationCollection = { value: mine.map((presence) => this.notification(sub, presence)) };
+      this.post('notification', sub.notificationUrl, body, sub.id);
     }
   }
 
   /** Sends a lifecycle event (to the lifecycle URL; Graph sends none when a subscription has no such URL). */
-  lifecycle(sub: EmulatedSubscription, lifecycleEvent: string): boolean {
+  lifecycle(sub: EmulatedSubscription, lifecycleEvent: LifecycleEventType): boolean {
     if (lifecycleEvent === 'reauthorizationRequired') sub.reauthorizationRequired = true;
     if (lifecycleEvent === 'subscriptionRemoved') this.subscriptions.delete(sub.id);
     if (!sub.lifecycleNotificationUrl) return false;
-    const value = [{
+    const event: ChangeNotification & { organizationId: string } = {
       subscriptionId: sub.id,
       subscriptionExpirationDateTime: new Date(sub.expiresAt).toISOString(),
       tenantId: sub.tenantId,
@@ -124,8 +133,9 @@ export class GraphSubscriptionStore {
       lifecycleEvent,
       resource: sub.resource,
       organizationId: sub.tenantId,
-    }];
-    this.post('lifecycle', sub.lifecycleNotificationUrl, { value }, sub.id);
+    };
+    const body: ChangeNotificationCollection = { value: [event] };
+    this.post('lifecycle', sub.lifecycleNotificationUrl, body, sub.id);
     return true;
   }
 
@@ -150,9 +160,9 @@ export class GraphSubscriptionStore {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  private notification(sub: EmulatedSubscription, presence: GraphPresence): Record<string, unknown> {
+  private notification(sub: EmulatedSubscription, presence: GraphPresence): ChangeNotification {
     const resource = `communications/presences/${presence.id}`;
-    const item: Record<string, unknown> = {
+    const item: ChangeNotification & { organizationId: string } = {
       subscriptionId: sub.id,
       clientState: sub.clientState,
       changeType: 'updated',
@@ -164,7 +174,7 @@ export class GraphSubscriptionStore {
     };
     if (sub.includeResourceData && sub.certificate) {
       const rich = { '@odata.type': '#microsoft.graph.presence', '@odata.id': resource, ...presence };
-      item['encryptedContent'] = encryptForCertificate(rich, sub.certificate, sub.encryptionCertificateId ?? '');
+      item.encryptedContent = encryptForCertificate(rich, sub.certificate, sub.encryptionCertificateId ?? '');
     }
     return item;
   }

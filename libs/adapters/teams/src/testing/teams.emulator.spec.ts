@@ -104,4 +104,29 @@ describe('GraphEmulator', () => {
     expect(emulator.subscriptions()).toHaveLength(0);
     expect((await graph(emulator, user.accessToken, 'PATCH', `/subscriptions/${sub.id}`, { expirationDateTime: new Date(clock.now() + 10 * 60_000).toISOString() })).status).toBe(404);
   });
+
+  it('allows one presence subscription per signed-in user per application: a second answers 409 Conflict until the first is deleted', async () => {
+    const [alice, bob] = emulator.addUsers(2);
+    emulator.server.route('POST', '/echo', (req) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: req.query['validationToken'] ?? '' }));
+    const body = (id: string) => ({
+      changeType: 'updated',
+      resource: `/communications/presences?$filter=id in ('${id}')`,
+      notificationUrl: `${emulator.url}/echo`,
+      expirationDateTime: new Date(clock.now() + 30 * 60_000).toISOString(),
+      clientState: 'secret',
+    });
+    const user = emulator.issueDelegatedToken();
+    const first = await graph(emulator, user.accessToken, 'POST', '/subscriptions', body(alice));
+    expect(first.status).toBe(201);
+    // Other ids do not help: the rule is per user and application, not per resource.
+    const second = await graph(emulator, user.accessToken, 'POST', '/subscriptions', body(bob));
+    expect(second.status).toBe(409);
+    expect(await second.json()).toMatchObject({ error: { code: 'ExtensionError', message: expect.stringContaining('A subscription already exists. It must be deleted before another can be made') } });
+    // Another signed-in user of the same application may hold their own.
+    expect((await graph(emulator, emulator.issueDelegatedToken().accessToken, 'POST', '/subscriptions', body(bob))).status).toBe(201);
+    const listed = (await (await graph(emulator, user.accessToken, 'GET', '/subscriptions')).json()) as { value: Array<{ id: string }> };
+    expect(listed.value).toHaveLength(1);
+    expect((await graph(emulator, user.accessToken, 'DELETE', `/subscriptions/${listed.value[0].id}`)).status).toBe(204);
+    expect((await graph(emulator, user.accessToken, 'POST', '/subscriptions', body(bob))).status).toBe(201);
+  });
 });

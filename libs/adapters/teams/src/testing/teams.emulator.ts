@@ -229,6 +229,6 @@ export class GraphEmulator {
   }
 }
 
-function presenceJson(presence: GraphPresence): Record<string, unknown> {
+function presenceJson(presence: GraphPresence): GraphPresence & { '@odata.type': string } {
   return { '@odata.type': '#microsoft.graph.presence', ...presence };
 }
