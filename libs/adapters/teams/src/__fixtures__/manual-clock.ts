@@ -1,4 +1,5 @@
 import type { TimerClock } from '@amo/presence-adapter-kit';
+import type { Scheduler } from '@amo/presence-core';
 
 interface Pending {
   at: number;
@@ -50,6 +51,26 @@ export class ManualClock implements TimerClock {
     }
     this.nowMs = target;
     await settle();
+  }
+}
+
+/** Core's named one-shot timers on the manual clock, so the aggregator's poll loop runs on fake time. */
+export class ManualScheduler implements Scheduler {
+  private readonly handles = new Map<string, unknown>();
+
+  constructor(private readonly clock: ManualClock) {}
+
+  schedule(name: string, delayMs: number, task: () => void): void {
+    this.cancel(name);
+    this.handles.set(name, this.clock.setTimeout(() => {
+      this.handles.delete(name);
+      task();
+    }, delayMs));
+  }
+
+  cancel(name: string): void {
+    if (this.handles.has(name)) this.clock.clearTimeout(this.handles.get(name));
+    this.handles.delete(name);
   }
 }
 
