@@ -8,6 +8,12 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging';
 export * from './repositories/connection.repository';
 export * from './repositories/identity.repository';
 export {
+  IdentityBatchConflictError,
+  type IdentityBatchConflict,
+  type IdentityBatchEntry,
+  type IdentityBatchResult,
+} from './repositories/identity-batch';
+export {
   PreferencesRepository,
   type PreferencesSaveResult,
   normalizePreferences,

@@ -7,7 +7,9 @@ import {
 } from '@amo/presence-core';
 import { IdentityLinkEntity, type IdentityLinkRow } from '../entities/identity-link.entity';
 import { SnapshotEntity } from '../entities/snapshot.entity';
+import { qualifiedTable, runSql } from '../sql';
 import type { StoreContext } from '../store-context';
+import { type IdentityBatchEntry, type IdentityBatchResult, replaceIdentities } from './identity-batch';
 
 /** One person's account on one platform. */
 export interface IdentityLink {
@@ -25,6 +27,15 @@ export interface IdentityReplacement {
   added: [Platform, string][];
   /** Platforms whose previous account is gone (removed or replaced); their snapshot rows went with it. */
   dropped: Platform[];
+}
+
+const LOAD_PAGE = 10_000;
+
+interface RawLinkRow {
+  user_id: string;
+  platform: string;
+  account_id: string;
+  linked_at: string | number;
 }
 
 function toLink(row: IdentityLinkRow): IdentityLink {
@@ -114,6 +125,14 @@ export class IdentityRepository {
     }
   }
 
+  /**
+   * {@link replace} for up to thousands of people in one transaction, all or nothing: any conflict throws
+   * `IdentityBatchConflictError` naming every failing person. Results come in request order.
+   */
+  replaceMany(people: readonly IdentityBatchEntry[]): Promise<IdentityBatchResult[]> {
+    return replaceIdentities(this.context, people);
+  }
+
   /** Removes one platform's link, or all of the person's links. Returns how many were removed. */
   async unlink(userId: string, platform?: Platform): Promise<number> {
     const where = platform === undefined ? { userId } : { userId, platform: parsePlatform(platform) };
@@ -144,16 +163,38 @@ export class IdentityRepository {
   }
 
   async all(): Promise<IdentityLink[]> {
-    const rows = await this.context.db.read((manager) =>
-      manager.find(IdentityLinkEntity, { order: { userId: 'ASC', platform: 'ASC' } }),
-    );
-    return rows.map(toLink);
+    const links: IdentityLink[] = [];
+    for await (const page of this.pages()) for (const row of page) links.push(toLink(row));
+    return links;
   }
 
-  /** Loads every stored link into core's in-memory directory (at start). Returns how many. */
+  /**
+   * Keyset pages of raw rows in (user_id, platform) order: no entity hydration, and a page at a time, so a
+   * start with 600,000 links neither builds TypeORM entities nor holds every row twice.
+   */
+  async *pages(pageSize = LOAD_PAGE): AsyncGenerator<IdentityLinkRow[]> {
+    let after: { userId: string; platform: string } | undefined;
+    for (;;) {
+      const cursor = after;
+      const rows = await this.context.db.read((manager) => {
+        const where = cursor ? 'WHERE (user_id > :userId OR (user_id = :userId AND platform > :platform)) ' : '';
+        const sql = `SELECT user_id, platform, account_id, linked_at FROM ${qualifiedTable(manager, IdentityLinkEntity)} ${where}ORDER BY user_id, platform LIMIT ${pageSize}`;
+        return runSql<RawLinkRow[]>(manager, sql, cursor ?? {});
+      });
+      if (rows.length === 0) return;
+      yield rows.map((raw) => ({ userId: raw.user_id, platform: raw.platform, accountId: raw.account_id, linkedAt: Number(raw.linked_at) }));
+      if (rows.length < pageSize) return;
+      after = { userId: rows[rows.length - 1].user_id, platform: rows[rows.length - 1].platform };
+    }
+  }
+
+  /** Loads every stored link into core's in-memory directory (at start), a page at a time. Returns how many. */
   async loadInto(directory: IdentityDirectory): Promise<number> {
-    const links = await this.all();
-    for (const link of links) directory.link(link.userId, link.platform, link.accountId);
-    return links.length;
+    let count = 0;
+    for await (const page of this.pages()) {
+      for (const row of page) directory.link(row.userId, row.platform as Platform, row.accountId);
+      count += page.length;
+    }
+    return count;
   }
 }

@@ -62,23 +62,22 @@ interface RawSnapshotRow {
   devices: string | null;
 }
 
-const num = (value: string | number | null): number | null => (value === null ? null : Number(value));
-
+/** Builds the entry straight from the raw row: 600,000 of these at start, so no intermediate objects. */
 function fromRaw(raw: RawSnapshotRow): SnapshotEntry {
-  return toEntry({
+  const record: PresenceData = {
     userId: raw.user_id,
-    platform: raw.platform,
-    status: raw.status,
-    lastSeen: num(raw.last_seen),
-    lastUpdated: Number(raw.last_updated),
-    confirmedAt: Number(raw.confirmed_at),
-    expiresAt: num(raw.expires_at),
-    sequence: raw.sequence,
-    rawStatus: raw.raw_status,
-    activity: raw.activity,
-    customMessage: raw.custom_message,
-    devices: raw.devices === null ? null : (JSON.parse(raw.devices) as Record<string, string>),
-  });
+    platform: raw.platform as Platform,
+    status: raw.status as PresenceStatus,
+    lastUpdated: new Date(Number(raw.last_updated)),
+  };
+  if (raw.last_seen !== null) record.lastSeen = new Date(Number(raw.last_seen));
+  if (raw.expires_at !== null) record.expiresAt = new Date(Number(raw.expires_at));
+  if (raw.sequence !== null) record.sequence = raw.sequence;
+  if (raw.raw_status !== null) record.rawStatus = raw.raw_status;
+  if (raw.activity !== null) record.activity = raw.activity;
+  if (raw.custom_message !== null) record.customMessage = raw.custom_message;
+  if (raw.devices !== null) record.devices = JSON.parse(raw.devices) as DeviceStatuses;
+  return { userId: raw.user_id, record, confirmedAt: Number(raw.confirmed_at) };
 }
 
 function toEntry(row: SnapshotRow): SnapshotEntry {
