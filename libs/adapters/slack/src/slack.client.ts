@@ -1,4 +1,6 @@
 import { PresenceError, type AdapterHealth, type SlackDndWindow } from '@amo/presence-core';
+// Types only (erased at compile time): the published shapes of the four responses; the client itself is the kit's.
+import type { AuthTestResponse, DndTeamInfoResponse, UsersGetPresenceResponse, UsersProfileGetResponse } from '@slack/web-api';
 import { type HttpClientTuning, httpClientTuning, PlatformHttpClient, type RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
 import { parseSlackError } from './slack.errors';
 import { SLACK_BUCKETS } from './slack.manifest';
@@ -16,8 +18,6 @@ export interface SlackAuthIdentity {
   teamId?: string;
   userId?: string;
 }
-
-type Body = Record<string, unknown>;
 
 function protocol(message: string): PresenceError {
   return new PresenceError('PROTOCOL', `Slack: ${message}`, { platform: 'slack' });
@@ -45,7 +45,7 @@ export class SlackWebClient {
 
   /** auth.test: checks the token and says whose it is. */
   async authTest(): Promise<SlackAuthIdentity> {
-    const body = await this.call('auth.test', SLACK_BUCKETS.auth, {});
+    const body = await this.call<AuthTestResponse>('auth.test', SLACK_BUCKETS.auth, {});
     return {
       teamId: typeof body.team_id === 'string' ? body.team_id : undefined,
       userId: typeof body.user_id === 'string' ? body.user_id : undefined,
@@ -54,7 +54,7 @@ export class SlackWebClient {
 
   /** users.getPresence for another user: `active` or `away` (returned raw, for core's table to judge). */
   async getPresence(user: string): Promise<string> {
-    const body = await this.call('users.getPresence', SLACK_BUCKETS.presence, { user });
+    const body = await this.call<UsersGetPresenceResponse>('users.getPresence', SLACK_BUCKETS.presence, { user });
     if (typeof body.presence !== 'string') throw protocol('users.getPresence answered without presence');
     return body.presence;
   }
@@ -63,12 +63,11 @@ export class SlackWebClient {
   async dndTeamInfo(users: readonly string[]): Promise<Map<string, SlackDndWindow>> {
     const query: Record<string, string> = { users: users.join(',') };
     if (this.options.teamId) query.team_id = this.options.teamId;
-    const body = await this.call('dnd.teamInfo', SLACK_BUCKETS.dnd, query);
-    const entries = typeof body.users === 'object' && body.users !== null ? (body.users as Record<string, unknown>) : {};
+    const body = await this.call<DndTeamInfoResponse>('dnd.teamInfo', SLACK_BUCKETS.dnd, query);
+    const entries = typeof body.users === 'object' && body.users !== null ? body.users : {};
     const windows = new Map<string, SlackDndWindow>();
-    for (const [id, raw] of Object.entries(entries)) {
-      if (typeof raw !== 'object' || raw === null) continue;
-      const dnd = raw as Record<string, unknown>;
+    for (const [id, dnd] of Object.entries(entries)) {
+      if (typeof dnd !== 'object' || dnd === null) continue;
       windows.set(id, {
         dnd_enabled: dnd.dnd_enabled === true,
         next_dnd_start_ts: typeof dnd.next_dnd_start_ts === 'number' ? dnd.next_dnd_start_ts : undefined,
@@ -80,8 +79,8 @@ export class SlackWebClient {
 
   /** users.profile.get: only the custom-status fields are kept. */
   async profileStatus(user: string): Promise<SlackStatusFields> {
-    const body = await this.call('users.profile.get', SLACK_BUCKETS.profile, { user });
-    const profile = typeof body.profile === 'object' && body.profile !== null ? (body.profile as Record<string, unknown>) : undefined;
+    const body = await this.call<UsersProfileGetResponse>('users.profile.get', SLACK_BUCKETS.profile, { user });
+    const profile = typeof body.profile === 'object' && body.profile !== null ? body.profile : undefined;
     if (!profile) throw protocol('users.profile.get answered without a profile');
     return {
       status_text: typeof profile.status_text === 'string' ? profile.status_text : '',
@@ -98,9 +97,13 @@ export class SlackWebClient {
     this.http.close();
   }
 
-  private async call(method: string, bucket: string, query: Record<string, string>): Promise<Body> {
+  /**
+   * One GET; the body is typed as Slack publishes it, but every field is still checked before use, because a
+   * published type is what Slack promises, not what a proxy or an outage may send.
+   */
+  private async call<T extends object>(method: string, bucket: string, query: Record<string, string>): Promise<Partial<T>> {
     const response = await this.http.request<unknown>({ method: 'GET', path: method, query, bucket });
     if (typeof response.body !== 'object' || response.body === null) throw protocol(`${method} answered without a JSON body`);
-    return response.body as Body;
+    return response.body as Partial<T>;
   }
 }

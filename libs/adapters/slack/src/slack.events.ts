@@ -1,6 +1,32 @@
 import type { Clock, PlatformPresence, SlackDndWindow } from '@amo/presence-core';
 import { headerValue, verifySlackSignature, type WebhookHeaders } from '@amo/presence-adapter-kit';
+import type { DNDUpdatedUserEvent, UserChangeEvent, UserStatusChangedEvent } from '@slack/types';
 import { buildSlackRecord, mergeSlackState, type SlackStatusFields, type SlackUserState, type SlackUserUpdate } from './slack.state';
+
+/** The inner events the adapter uses, as @slack/types publishes them. */
+export type SlackPresenceEvent = DNDUpdatedUserEvent | UserChangeEvent | UserStatusChangedEvent;
+
+/**
+ * The Events API outer envelope (`event_callback`) around one inner event. @slack/types has no envelope type
+ * (Bolt declares its own), so this follows docs.slack.dev/apis/events-api ("Callback field overview").
+ */
+export interface SlackEventCallback<E = SlackPresenceEvent> {
+  type: 'event_callback';
+  token: string;
+  team_id: string;
+  api_app_id: string;
+  event: E;
+  event_id: string;
+  /** Unix seconds. */
+  event_time: number;
+}
+
+/** The Request URL handshake (docs.slack.dev/reference/events/url_verification); no published type exists. */
+export interface SlackUrlVerification {
+  type: 'url_verification';
+  token: string;
+  challenge: string;
+}
 
 /** The kit's `WebhookHeaders`: Node's IncomingHttpHeaders, a fetch Headers, or any plain map of names to values. */
 export type SlackEventHeaders = WebhookHeaders;
@@ -65,15 +91,17 @@ function dndWindow(value: unknown): SlackDndWindow | undefined {
 /** The presence-relevant facts of one inner event; undefined for events we do not use. */
 export function slackEventUpdate(event: unknown, at: number): SlackUserUpdate | undefined {
   if (!isObject(event)) return undefined;
+  // Published types, read as Partial: a field Slack promises is still checked before it is trusted.
   if (event.type === 'user_status_changed' || event.type === 'user_change') {
-    const user = event.user;
+    const user: unknown = (event as Partial<UserChangeEvent | UserStatusChangedEvent>).user;
     if (!isObject(user) || typeof user.id !== 'string' || user.deleted === true) return undefined;
     const status = statusFields(user.profile);
     return status ? { accountId: user.id, at, status } : undefined;
   }
   if (event.type === 'dnd_updated_user') {
-    const dnd = dndWindow(event.dnd_status);
-    return typeof event.user === 'string' && dnd ? { accountId: event.user, at, dnd } : undefined;
+    const typed = event as Partial<DNDUpdatedUserEvent>;
+    const dnd = dndWindow(typed.dnd_status);
+    return typeof typed.user === 'string' && dnd ? { accountId: typed.user, at, dnd } : undefined;
   }
   return undefined;
 }

@@ -1,6 +1,13 @@
 import type { SlackDndWindow } from '@amo/presence-core';
 import { signSlack } from '@amo/presence-adapter-kit';
+import type { DNDUpdatedUserEvent, UserChangeEvent, UserStatusChangedEvent } from '@slack/types';
+import type { DndTeamInfoResponse, UsersProfileGetResponse } from '@slack/web-api';
+import type { SlackEventCallback, SlackPresenceEvent } from '../slack.events';
 import type { SlackStatusFields } from '../slack.state';
+
+type SlackProfile = NonNullable<UsersProfileGetResponse['profile']>;
+type SlackDndEntry = NonNullable<DndTeamInfoResponse['users']>[string];
+type SlackEventUser = UserChangeEvent['user'];
 
 // `string & {}` keeps editor completion for the two real values while allowing a scripted unknown one.
 export type SlackEmulatorPresence = 'active' | 'away' | (string & {});
@@ -31,8 +38,23 @@ export interface SlackDeliveryOptions {
 }
 
 /** The profile fields Slack sends in users.profile.get and in user_change events. */
-export function profileOf(user: SlackEmulatorUser): Record<string, unknown> {
+export function profileOf(user: SlackEmulatorUser): SlackProfile & SlackEventUser['profile'] {
   return {
+    title: '',
+    phone: '',
+    skype: '',
+    first_name: user.name,
+    last_name: '',
+    avatar_hash: 'g0000000000',
+    status_text_canonical: '',
+    image_24: '',
+    image_32: '',
+    image_48: '',
+    image_72: '',
+    image_192: '',
+    image_512: '',
+    team: 'T0EMULATOR',
+    fields: {},
     real_name: user.name,
     display_name: user.name,
     real_name_normalized: user.name,
@@ -45,7 +67,7 @@ export function profileOf(user: SlackEmulatorUser): Record<string, unknown> {
 }
 
 /** The `dnd.teamInfo` entry for a user; Slack answers `1`/`1` for someone with no schedule. */
-export function dndOf(user: SlackEmulatorUser): Record<string, unknown> {
+export function dndOf(user: SlackEmulatorUser): Required<SlackDndEntry> {
   return {
     dnd_enabled: user.dnd.dnd_enabled === true,
     next_dnd_start_ts: user.dnd.next_dnd_start_ts ?? 1,
@@ -54,7 +76,13 @@ export function dndOf(user: SlackEmulatorUser): Record<string, unknown> {
 }
 
 /** The Events API envelope around one inner event. */
-export function eventEnvelope(teamId: string, appId: string, event: Record<string, unknown>, nowMs: number, seq: number): Record<string, unknown> {
+export function eventEnvelope<E extends object = SlackPresenceEvent>(
+  teamId: string,
+  appId: string,
+  event: E,
+  nowMs: number,
+  seq: number,
+): SlackEventCallback<E & { event_ts: string }> {
   const eventTime = Math.floor(nowMs / 1000);
   return {
     token: 'emulator-verification-token',
@@ -68,15 +96,40 @@ export function eventEnvelope(teamId: string, appId: string, event: Record<strin
 }
 
 /** `user_change` or `user_status_changed`: the whole user object with its profile, as Slack sends it. */
-export function userEvent(type: 'user_change' | 'user_status_changed', teamId: string, user: SlackEmulatorUser, nowMs: number): Record<string, unknown> {
-  return {
-    type,
-    user: { id: user.id, team_id: teamId, name: user.name, deleted: false, profile: profileOf(user), updated: Math.floor(nowMs / 1000) },
-    cache_ts: Math.floor(nowMs / 1000),
+export function userEvent(
+  type: 'user_change' | 'user_status_changed',
+  teamId: string,
+  user: SlackEmulatorUser,
+  nowMs: number,
+): Omit<UserChangeEvent, 'type' | 'event_ts'> & { type: typeof type } & Omit<UserStatusChangedEvent, 'type' | 'event_ts'> {
+  const nowSec = Math.floor(nowMs / 1000);
+  const eventUser: SlackEventUser & UserStatusChangedEvent['user'] = {
+    id: user.id,
+    team_id: teamId,
+    name: user.name,
+    deleted: false,
+    color: '9f69e7',
+    real_name: user.name,
+    tz: 'Europe/Berlin',
+    tz_label: 'Central European Summer Time',
+    tz_offset: 7200,
+    profile: { ...profileOf(user), team: teamId },
+    is_admin: false,
+    is_owner: false,
+    is_primary_owner: false,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    is_bot: false,
+    updated: nowSec,
+    is_email_confirmed: true,
+    is_app_user: false,
+    who_can_share_contact_card: 'EVERYONE',
+    locale: 'en-US',
   };
+  return { type, user: eventUser, cache_ts: nowSec };
 }
 
-export function dndEvent(user: SlackEmulatorUser): Record<string, unknown> {
+export function dndEvent(user: SlackEmulatorUser): Omit<DNDUpdatedUserEvent, 'event_ts'> {
   return { type: 'dnd_updated_user', user: user.id, dnd_status: dndOf(user) };
 }
 

@@ -1,6 +1,15 @@
 import type { Clock } from '@amo/presence-core';
 import type { EmulatorReply } from '@amo/presence-adapter-kit/testing';
+import type { AuthTestResponse, DndTeamInfoResponse, UsersGetPresenceResponse, UsersProfileGetResponse } from '@slack/web-api';
 import { dndOf, profileOf, type SlackEmulatorUser } from './slack.emulator-events';
+
+/** What each method answers beside `ok: true`, in the response types @slack/web-api publishes (types only). */
+interface SlackMethodResponses {
+  'auth.test': AuthTestResponse;
+  'users.getPresence': UsersGetPresenceResponse;
+  'dnd.teamInfo': DndTeamInfoResponse;
+  'users.profile.get': UsersProfileGetResponse;
+}
 
 /** The Web API methods the emulator serves. */
 export type SlackEmulatorMethod = 'auth.test' | 'users.getPresence' | 'dnd.teamInfo' | 'users.profile.get';
@@ -27,7 +36,7 @@ interface MethodContext {
 }
 
 /** The four methods over the emulator's users, in the shapes docs.slack.dev shows. */
-export function slackMethodHandlers(ctx: MethodContext): Record<SlackEmulatorMethod, SlackMethodHandler> {
+export function slackMethodHandlers(ctx: MethodContext): { [M in SlackEmulatorMethod]: SlackMethodHandler & ((args: Record<string, string>) => Omit<SlackMethodResponses[M], 'ok'>) } {
   const known = (id: string | undefined): SlackEmulatorUser => {
     const user = ctx.users.get(id ?? '');
     if (!user) throw new SlackApiError('user_not_found');
