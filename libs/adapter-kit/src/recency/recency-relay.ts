@@ -19,23 +19,26 @@ export interface RecencyRelayOptions {
   maxRemembered?: number;
 }
 
-/** Webhook counters: deliveries accepted, and refused by reason. */
+/** Webhook counters: deliveries accepted, refused by reason, and (of the accepted) ignored while push was stopped. */
 export interface RecencyRelayCounts<R extends string> {
   accepted: number;
   rejected: Partial<Record<R, number>>;
+  ignored: number;
 }
 
 /**
  * The state of an adapter that infers presence from signed webhooks (WhatsApp, LinkedIn): webhooks are received
  * by the service, not opened by the adapter, so "push" means forwarding what arrives. It remembers signals in a
  * {@link RecencyLedger}, answers `fetchPresence` from it without a network call, pushes only records whose
- * lastSeen moved forward, counts refusals, and refuses everything once closed.
+ * lastSeen moved forward, counts refusals, and refuses everything once closed. Between `stopPush` and the next
+ * `startPush` (monitoring stopped) genuine deliveries are acknowledged but not applied, only counted as ignored.
  */
 export class RecencyRelay<R extends string = string> {
   private readonly ledger: RecencyLedger;
   private readonly windowMs: number;
-  private readonly counters: RecencyRelayCounts<R> = { accepted: 0, rejected: {} };
+  private readonly counters: RecencyRelayCounts<R> = { accepted: 0, rejected: {}, ignored: 0 };
   private sink?: PushSink;
+  private stopped = false;
   private lastRejection?: { code: string; message: string; at: Date };
   private closed = false;
 
@@ -67,12 +70,24 @@ export class RecencyRelay<R extends string = string> {
   startPush(sink: PushSink): void {
     this.assertOpen();
     this.sink = sink;
+    this.stopped = false;
     sink.connection('up');
     const now = this.options.clock.now();
     for (const accountId of this.ledger.accountIds()) {
       const record = this.ledger.record(accountId, now, this.windowMs);
       if (record) sink.presence(record);
     }
+  }
+
+  /**
+   * Stops forwarding until the next `startPush`: the sink hears `down`, then nothing more, and deliveries that
+   * arrive meanwhile are not applied (not remembered either, so a later start does not hand them over).
+   */
+  stopPush(): void {
+    if (this.closed) return;
+    this.stopped = true;
+    this.sink?.connection('down');
+    this.sink = undefined;
   }
 
   /** Counts a refused request; health() reports the newest refusal as lastError. */
@@ -82,16 +97,22 @@ export class RecencyRelay<R extends string = string> {
   }
 
   /**
-   * Counts an accepted delivery and, unless closed, remembers its signals and pushes those of `records` (the
-   * delivery's own, one per account) whose account's lastSeen moved forward: late or repeated ones are not pushed.
+   * Counts an accepted delivery and, unless closed or stopped, remembers its signals and pushes those of `records`
+   * (the delivery's own, one per account) whose account's lastSeen moved forward: late or repeated ones are not
+   * pushed. Returns false when the delivery was ignored (push stopped or closed).
    */
-  received(signals: readonly RecencySignal[], records: readonly PlatformPresence[]): void {
+  received(signals: readonly RecencySignal[], records: readonly PlatformPresence[]): boolean {
     this.counters.accepted++;
-    if (this.closed) return;
+    if (this.closed) return false;
+    if (this.stopped) {
+      this.counters.ignored++;
+      return false;
+    }
     const advanced = new Set(this.ledger.apply(signals, this.options.clock.now()));
     for (const record of records) {
       if (advanced.has(record.accountId)) this.sink?.presence(record);
     }
+    return true;
   }
 
   /** What is remembered about one account (see {@link RecencyLedger.state}). */
@@ -100,7 +121,7 @@ export class RecencyRelay<R extends string = string> {
   }
 
   counts(): RecencyRelayCounts<R> {
-    return { accepted: this.counters.accepted, rejected: { ...this.counters.rejected } };
+    return { accepted: this.counters.accepted, rejected: { ...this.counters.rejected }, ignored: this.counters.ignored };
   }
 
   /** The client's health with the relay's connection state and the newer of the two last errors. */
@@ -108,7 +129,8 @@ export class RecencyRelay<R extends string = string> {
     const lastError = [client.lastError, this.lastRejection]
       .filter((error): error is NonNullable<typeof error> => error !== undefined)
       .sort((a, b) => b.at.getTime() - a.at.getTime())[0];
-    return { ...client, connection: this.closed ? 'down' : this.sink ? 'up' : client.connection, lastError };
+    const connection = this.closed || this.stopped ? 'down' : this.sink ? 'up' : client.connection;
+    return { ...client, connection, lastError };
   }
 
   /** Reports the push connection down; false when it was already closed (close() may be called twice). */

@@ -94,7 +94,7 @@ describe('RecencyRelay', () => {
   let now = T0;
   const clock = { now: () => now };
   const record = (signal: RecencySignal): PlatformPresence => recencyRecords('linkedin', [signal], now)[0] as PlatformPresence;
-  const deliver = (relay: RecencyRelay, signals: RecencySignal[]): void => relay.received(signals, recencyRecords('linkedin', signals, now));
+  const deliver = (relay: RecencyRelay, signals: RecencySignal[]): boolean => relay.received(signals, recencyRecords('linkedin', signals, now));
 
   beforeEach(() => {
     now = T0;
@@ -120,7 +120,7 @@ describe('RecencyRelay', () => {
     deliver(relay, [seen('a', 0), reachable('b', 0)]);
     expect(pushed.map((r) => r.lastSeen)).toEqual([new Date(T0 - MIN), new Date(T0)]);
     expect(states).toEqual(['up']);
-    expect(relay.counts()).toEqual({ accepted: 4, rejected: {} });
+    expect(relay.counts()).toEqual({ accepted: 4, rejected: {}, ignored: 0 });
   });
 
   it('hands over what it heard before push started, so early webhooks are not lost', () => {
@@ -131,6 +131,27 @@ describe('RecencyRelay', () => {
     expect(pushed).toEqual([record(seen('a', MIN))]);
   });
 
+  it('stopPush: the sink hears down then nothing; deliveries meanwhile are acknowledged, counted as ignored, never applied', () => {
+    const relay = new RecencyRelay({ platform: 'whatsapp', clock });
+    const pushed: PlatformPresence[] = [];
+    const states: string[] = [];
+    const sink = { presence: (r: PlatformPresence) => pushed.push(r), connection: (state: string) => states.push(state) };
+    relay.startPush(sink);
+    deliver(relay, [seen('a', 2 * MIN)]);
+    relay.stopPush();
+    expect(relay.received([seen('a', MIN), seen('b', MIN)], recencyRecords('whatsapp', [seen('a', MIN), seen('b', MIN)], now))).toBe(false);
+    expect(pushed.map((r) => r.accountId)).toEqual(['a']);
+    expect(states).toEqual(['up', 'down']);
+    expect(relay.state('a')?.lastSeen).toEqual(new Date(T0 - 2 * MIN));
+    expect(relay.state('b')).toBeUndefined();
+    expect(relay.counts()).toEqual({ accepted: 2, rejected: {}, ignored: 1 });
+    expect(relay.health({ breaker: 'closed', budgets: [], retries: 0 }).connection).toBe('down');
+    relay.startPush(sink);
+    deliver(relay, [seen('b', 0)]);
+    expect(pushed.map((r) => r.accountId)).toEqual(['a', 'a', 'b']);
+    expect(states).toEqual(['up', 'down', 'up']);
+  });
+
   it('counts refusals by reason and reports the newer of its own and the client\'s last error', () => {
     const relay = new RecencyRelay<'unsigned' | 'bad-signature'>({ platform: 'whatsapp', clock });
     const client = { breaker: 'closed' as const, budgets: [], retries: 0, lastError: { code: 'TRANSIENT', message: 'outage', at: new Date(T0 - MIN) } };
@@ -138,7 +159,7 @@ describe('RecencyRelay', () => {
     relay.refused('unsigned');
     relay.refused('bad-signature');
     relay.refused('bad-signature');
-    expect(relay.counts()).toEqual({ accepted: 0, rejected: { unsigned: 1, 'bad-signature': 2 } });
+    expect(relay.counts()).toEqual({ accepted: 0, rejected: { unsigned: 1, 'bad-signature': 2 }, ignored: 0 });
     expect(relay.health(client).lastError).toEqual({ code: 'PROTOCOL', message: 'webhook rejected: bad-signature', at: new Date(T0) });
     const later = { ...client, lastError: { ...client.lastError, at: new Date(T0 + MIN) } };
     expect(relay.health(later).lastError?.code).toBe('TRANSIENT');

@@ -109,6 +109,22 @@ describe('LinkedInAdapter against the emulator', () => {
     await aggregator.close();
   });
 
+  it('stopPush: deliveries meanwhile are acknowledged but not applied (counted as ignored); startPush resumes', async () => {
+    const pushed: PlatformPresence[] = [];
+    const sink = { presence: (record: PlatformPresence) => pushed.push(record), connection: () => undefined };
+    await adapter.startPush(sink);
+    await emulator.webhooks.actions(receiver.url, [{ action: 'SHARE', actor: ADA, at: T0 - 3 * MIN }]);
+    await adapter.stopPush();
+    const whileStopped = await emulator.webhooks.actions(receiver.url, [{ action: 'COMMENT', actor: ADA, at: T0 - MIN }]);
+    expect(whileStopped.status).toBe(200);
+    expect(pushed.map((record) => record.lastSeen)).toEqual([new Date(T0 - 3 * MIN)]);
+    expect((await adapter.fetchPresence([ADA])).records[0]).toMatchObject({ lastSeen: new Date(T0 - 3 * MIN), rawStatus: 'SHARE' });
+    expect(adapter.webhookStats()).toMatchObject({ accepted: 2, ignored: 1 });
+    await adapter.startPush(sink);
+    await emulator.webhooks.actions(receiver.url, [{ action: 'COMMENT', actor: ADA, at: T0 }]);
+    expect(pushed.at(-1)).toMatchObject({ lastSeen: new Date(T0), rawStatus: 'COMMENT' });
+  });
+
   it('keeps the newest act across out-of-order and repeated deliveries', async () => {
     const pushed: PlatformPresence[] = [];
     await adapter.startPush({ presence: (record) => pushed.push(record), connection: () => undefined });
@@ -118,7 +134,7 @@ describe('LinkedInAdapter against the emulator', () => {
     await emulator.webhooks.duplicate(receiver.url, older, 2);
     expect((await adapter.fetchPresence([ADA, BOB])).records).toEqual([expect.objectContaining({ accountId: ADA, lastSeen: new Date(T0 - MIN), rawStatus: 'COMMENT' })]);
     expect(pushed.map((record) => record.lastSeen)).toEqual([new Date(T0 - MIN)]);
-    expect(adapter.webhookStats()).toEqual({ accepted: 4, rejected: {}, signals: 4 });
+    expect(adapter.webhookStats()).toEqual({ accepted: 4, rejected: {}, ignored: 0, signals: 4 });
   });
 
   it('rejects unsigned, mis-signed and tampered deliveries, counts them, and changes nothing', async () => {

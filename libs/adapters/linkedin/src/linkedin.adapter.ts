@@ -49,6 +49,8 @@ export interface LinkedInAdapterDeps {
 export interface LinkedInWebhookStats {
   accepted: number;
   rejected: Partial<Record<LinkedInWebhookRejection, number>>;
+  /** Genuine deliveries that arrived while push was stopped: acknowledged, not applied. */
+  ignored: number;
   signals: number;
 }
 
@@ -115,6 +117,15 @@ export class LinkedInAdapter implements PresenceAdapter {
   /** Webhooks are received by the service; starting push means "forward what arrives". */
   async startPush(sink: PushSink): Promise<void> {
     this.relay.startPush(sink);
+  }
+
+  /**
+   * Monitoring stopped: nothing more reaches the sink, and webhooks that arrive until the next `startPush` are
+   * still verified and acknowledged (so the platform keeps the endpoint) but not applied; `webhookStats().ignored`
+   * counts them.
+   */
+  async stopPush(): Promise<void> {
+    this.relay.stopPush();
   }
 
   /** The stateful front of {@link handleLinkedInWebhook}: verifies, counts, remembers and pushes advances. */

@@ -2,7 +2,12 @@ import { activeResources, connectionsAfterClose, type EmulatorReply, leaksAfterC
 import { LinkedInEmulator } from './testing';
 import { createLinkedInAdapter, type LinkedInAdapter } from './linkedin.adapter';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Fake only Date (the breaker's cool-down clock); sockets and the kit's short backoff waits keep real timers. */
+function fakeDateOnly(): void {
+  jest.useFakeTimers({
+    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+  });
+}
 const linkedinError = (status: number, serviceErrorCode: number, message: string): EmulatorReply => ({
   status,
   json: { status, serviceErrorCode, message },
@@ -26,6 +31,7 @@ describe('LinkedInAdapter.connect() failure mapping', () => {
   });
 
   afterEach(async () => {
+    jest.useRealTimers();
     await adapter.close();
     await emulator.close();
   });
@@ -60,11 +66,14 @@ describe('LinkedInAdapter.connect() failure mapping', () => {
   });
 
   it('recovers after an outage once the breaker lets a trial call through', async () => {
+    fakeDateOnly();
     emulator.server.faults.failNext(Infinity, { status: 503, json: { status: 503, message: 'down' } });
     for (let i = 0; i < 3; i++) await expect(adapter.connect()).rejects.toMatchObject({ code: 'TRANSIENT' });
     expect(adapter.health().breaker).toBe('open');
     emulator.server.faults.clear();
-    await sleep(120);
+    jest.setSystemTime(Date.now() + 99);
+    await expect(adapter.connect()).rejects.toMatchObject({ code: 'TRANSIENT' });
+    jest.setSystemTime(Date.now() + 1);
     await adapter.connect();
     expect(adapter.health().breaker).toBe('closed');
     expect(adapter.connectedMember?.sub).toBe('yrZCpj2ZYQ');
@@ -72,7 +81,7 @@ describe('LinkedInAdapter.connect() failure mapping', () => {
 
   it('close() leaves no timers or sockets, after connect, push and webhooks, and may be called twice', async () => {
     await adapter.close();
-    await sleep(20);
+    await new Promise((resolve) => setImmediate(resolve));
     const baseline = activeResources();
     const fresh = createLinkedInAdapter({ credentials: { clientSecret: emulator.clientSecret, accessToken: emulator.issueToken().accessToken }, apiBaseUrl: emulator.apiBaseUrl });
     await fresh.connect();

@@ -38,6 +38,22 @@ describe('WhatsAppAdapter against the emulator', () => {
     await emulator.close();
   });
 
+  it('stopPush: deliveries meanwhile are acknowledged but not applied (counted as ignored); startPush resumes', async () => {
+    const pushed: string[] = [];
+    const sink = { presence: (record: PlatformPresence) => pushed.push(`${record.accountId}@${record.lastSeen?.getTime() ?? 0}`), connection: () => undefined };
+    await adapter.startPush(sink);
+    await emulator.webhooks.message(receiver.url, { from: '16505551234', at: new Date(T0 - 2 * MIN) });
+    await adapter.stopPush();
+    const whileStopped = await emulator.webhooks.message(receiver.url, { from: '16505551234', at: new Date(T0 - MIN) });
+    expect(whileStopped.status).toBe(200);
+    expect(pushed).toEqual([`16505551234@${T0 - 2 * MIN}`]);
+    expect((await adapter.fetchPresence(['16505551234'])).records[0]?.lastSeen).toEqual(new Date(T0 - 2 * MIN));
+    expect(adapter.webhookStats()).toMatchObject({ accepted: 2, ignored: 1 });
+    await adapter.startPush(sink);
+    await emulator.webhooks.message(receiver.url, { from: '16505551234', at: new Date(T0) });
+    expect(pushed.at(-1)).toBe(`16505551234@${T0}`);
+  });
+
   it('connects by reading the phone number object with the bearer token', async () => {
     await adapter.connect();
     expect(adapter.phoneNumber).toMatchObject({ id: emulator.phoneNumberId, display_phone_number: '15550783881' });

@@ -57,6 +57,8 @@ export interface WhatsAppSignalState {
 export interface WhatsAppWebhookStats {
   accepted: number;
   rejected: Partial<Record<WhatsAppWebhookRejection, number>>;
+  /** Genuine deliveries that arrived while push was stopped: acknowledged, not applied. */
+  ignored: number;
   signals: { message: number; read: number; delivered: number };
 }
 
@@ -112,6 +114,15 @@ export class WhatsAppAdapter implements PresenceAdapter {
   /** Webhooks are received by the service, not opened by us: starting push means "forward what arrives". */
   async startPush(sink: PushSink): Promise<void> {
     this.relay.startPush(sink);
+  }
+
+  /**
+   * Monitoring stopped: nothing more reaches the sink, and webhooks that arrive until the next `startPush` are
+   * still verified and acknowledged (so the platform keeps the endpoint) but not applied; `webhookStats().ignored`
+   * counts them.
+   */
+  async stopPush(): Promise<void> {
+    this.relay.stopPush();
   }
 
   /**

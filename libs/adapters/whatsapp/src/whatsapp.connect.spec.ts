@@ -3,6 +3,13 @@ import { graphError, WhatsAppEmulator } from './testing';
 import { createWhatsAppAdapter, type WhatsAppAdapter } from './whatsapp.adapter';
 import { parseWhatsAppCredentials } from './whatsapp.credentials';
 
+/** Fake only Date (the breaker's cool-down clock); sockets and the kit's short backoff waits keep real timers. */
+function fakeDateOnly(): void {
+  jest.useFakeTimers({
+    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+  });
+}
+
 /** The contract suite's failure checks, applied where WhatsApp makes its only platform call: connect(). */
 describe('WhatsAppAdapter.connect() failure mapping', () => {
   let emulator: WhatsAppEmulator;
@@ -21,6 +28,7 @@ describe('WhatsAppAdapter.connect() failure mapping', () => {
   });
 
   afterEach(async () => {
+    jest.useRealTimers();
     await adapter.close();
     await emulator.close();
   });
@@ -58,11 +66,14 @@ describe('WhatsAppAdapter.connect() failure mapping', () => {
   });
 
   it('recovers after an outage once the breaker lets a trial call through', async () => {
+    fakeDateOnly();
     emulator.server.faults.failNext(Infinity, { status: 503, json: { error: { message: 'down', code: 2 } } });
     for (let i = 0; i < 3; i++) await expect(adapter.connect()).rejects.toMatchObject({ code: 'TRANSIENT' });
     expect(adapter.health().breaker).toBe('open');
     emulator.server.faults.clear();
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    jest.setSystemTime(Date.now() + 99);
+    await expect(adapter.connect()).rejects.toMatchObject({ code: 'TRANSIENT' });
+    jest.setSystemTime(Date.now() + 1);
     await adapter.connect();
     expect(adapter.health().breaker).toBe('closed');
     expect(adapter.phoneNumber?.id).toBe(emulator.phoneNumberId);
@@ -70,7 +81,7 @@ describe('WhatsAppAdapter.connect() failure mapping', () => {
 
   it('close() leaves no timers or sockets, after connect, push and webhooks, and may be called twice', async () => {
     await adapter.close();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setImmediate(resolve));
     const baseline = activeResources();
     const fresh = createWhatsAppAdapter({ credentials: parseWhatsAppCredentials(emulator.credentials()), graphBaseUrl: emulator.graphBaseUrl });
     await fresh.connect();
