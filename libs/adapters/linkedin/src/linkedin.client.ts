@@ -5,7 +5,11 @@ import { parseLinkedInError } from './linkedin.errors';
 import { linkedinManifest } from './linkedin.manifest';
 import { linkedinOAuthEndpoints } from './linkedin.oauth';
 
-/** The OpenID Connect userinfo answer (`GET /v2/userinfo`). `sub` is the member id in `urn:li:person:{sub}`. */
+/**
+ * The OpenID Connect userinfo answer (`GET /v2/userinfo`). `sub` is the member id in `urn:li:person:{sub}`.
+ * Hand-written; follows "Sign In with LinkedIn using OpenID Connect" (learn.microsoft.com, LinkedIn consumer
+ * integrations, self-serve).
+ */
 export interface LinkedInUserInfo {
   sub: string;
   name?: string;

@@ -3,7 +3,8 @@ import { PresenceError } from '@amo/presence-core';
 
 /**
  * LinkedIn's two error bodies: the API's `{serviceErrorCode, message, status}` and the OAuth endpoints'
- * `{error, error_description}`.
+ * `{error, error_description}`. Hand-written (LinkedIn publishes no typed package); follows the API guide's
+ * "Error Handling" page and "Authorization Code Flow" (learn.microsoft.com/en-us/linkedin/shared/...).
  */
 export interface LinkedInErrorBody {
   serviceErrorCode?: number;

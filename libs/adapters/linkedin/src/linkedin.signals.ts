@@ -3,7 +3,9 @@ import type { RecencySignal } from '@amo/presence-adapter-kit';
 /**
  * A member's own act on a Company Page, read from an organization social action notification: the member's
  * URN and the notification's `lastModifiedAt`. This says "member X acted at time T"; it says nothing about
- * anyone who did not act, which is why silence stays unknown.
+ * anyone who did not act, which is why silence stays unknown. The notification is read by hand (no typed package
+ * exists) following "Organization Social Action Notifications"
+ * (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-social-action-notifications).
  */
 export interface LinkedInSignal {
   /** The member's URN (`urn:li:person:...`), the account id people are linked by. */

@@ -3,7 +3,10 @@ import type { AdapterHealth } from '@amo/presence-core';
 import { parseWhatsAppError } from './whatsapp.errors';
 import { whatsappManifest } from './whatsapp.manifest';
 
-/** The phone number object Graph returns for `GET /{version}/{phone-number-id}`. */
+/**
+ * The phone number object Graph returns for `GET /{version}/{phone-number-id}`. Hand-written; follows the Graph
+ * API reference "WhatsApp Business Phone Number" (developers.facebook.com, Graph API reference).
+ */
 export interface WhatsAppPhoneNumber {
   id: string;
   display_phone_number?: string;

@@ -2,7 +2,11 @@ import { baseHttpError, type HttpOutcome, parseRetryAfterMs } from '@amo/presenc
 import { PresenceError } from '@amo/presence-core';
 import { whatsappManifest } from './whatsapp.manifest';
 
-/** Graph API's error body: `{ error: { message, type, code, error_subcode?, fbtrace_id } }`. */
+/**
+ * Graph API's error body: `{ error: { message, type, code, error_subcode?, fbtrace_id } }`. Hand-written (Meta
+ * publishes no typed package for the Cloud API); follows the Graph API guide "Handling Errors" and the WhatsApp
+ * Cloud API "Error codes" page (developers.facebook.com).
+ */
 export interface GraphErrorBody {
   error: { message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string };
 }

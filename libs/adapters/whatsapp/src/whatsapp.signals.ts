@@ -2,7 +2,9 @@ import type { RecencySignal } from '@amo/presence-adapter-kit';
 
 /**
  * The only facts the Cloud API gives about a person's activity, read out of a webhook body. Strong signals
- * mean the person acted at that time; a weak one means only that their phone was reachable.
+ * mean the person acted at that time; a weak one means only that their phone was reachable. The payload is read
+ * by hand (no typed package exists) following the Cloud API webhook reference, "messages" and "messages > status"
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages).
  */
 export type WhatsAppSignalKind = 'message' | 'read' | 'delivered';
 

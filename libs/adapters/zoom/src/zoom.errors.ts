@@ -1,13 +1,19 @@
 import { PresenceError, type PresenceErrorCode } from '@amo/presence-core';
 import { baseHttpError, type HttpOutcome } from '@amo/presence-adapter-kit';
 
-/** Zoom's error body: `{"code": 1001, "message": "User does not exist: ..."}`. */
+/**
+ * Zoom's error body: `{"code": 1001, "message": "User does not exist: ..."}`. Hand-written; follows Zoom's
+ * API reference "Error definitions" page and "Rate limits" (https://developers.zoom.us/docs/commerce/rate-limits/).
+ */
 export interface ZoomErrorBody {
   code: number;
   message: string;
 }
 
-/** OAuth endpoint errors look different: `{"reason": "Invalid client_id or client_secret", "error": "invalid_client"}`. */
+/**
+ * OAuth endpoint errors look different: `{"reason": "Invalid client_id or client_secret", "error": "invalid_client"}`.
+ * Follows Zoom's "Server-to-Server OAuth" page (https://developers.zoom.us/docs/rooms/s2s-oauth/).
+ */
 interface ZoomOAuthErrorBody {
   error: string;
   reason?: string;

@@ -1,6 +1,11 @@
 import { normalizeZoom, type PlatformPresence } from '@amo/presence-core';
 
-/** The body of `GET /users/{userId}/presence_status` (timed statuses add end_time and remaining_time). */
+/**
+ * The body of `GET /users/{userId}/presence_status` (timed statuses add end_time and remaining_time).
+ * Hand-written (Zoom publishes no typed package); follows Zoom's API reference, Users > "Get a user's presence
+ * status" (developers.zoom.us, API reference for `GET /users/{userId}/presence_status`) and the response type of
+ * Zoom's own Node SDK (zoom/rivet-javascript `users/users.d.ts`, `getUserPresenceStatus`).
+ */
 export interface ZoomPresenceStatusBody {
   status: string;
   end_time?: string;

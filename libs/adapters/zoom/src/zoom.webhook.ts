@@ -28,7 +28,10 @@ export interface ZoomWebhookResult {
   reason?: string;
 }
 
-/** `user.presence_status_updated` as Zoom sends it. */
+/**
+ * `user.presence_status_updated` as Zoom sends it. Hand-written; follows Zoom's webhook reference, User events >
+ * "Presence status updated" (https://marketplace.zoom.us/docs/api-reference/webhook-reference/user-events/presence-status-updated).
+ */
 export interface ZoomPresenceEvent {
   event: 'user.presence_status_updated';
   event_ts?: number;
