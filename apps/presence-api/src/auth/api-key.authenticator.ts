@@ -1,5 +1,5 @@
 import type { Clock } from '@amo/presence-core';
-import type { PresenceStore } from '@amo/presence-store';
+import { type ApiKeyScope, LAST_USED_RESOLUTION_MS, type PresenceStore, hasScope } from '@amo/presence-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiError } from '../errors/api-error';
@@ -8,15 +8,32 @@ import { PRESENCE_STORE } from '../store/store.providers';
 import { KeyRateLimiter } from './rate-limiter';
 import type { ApiPrincipal, Scope } from './scopes';
 
-/** Key -> principal, the per-key rate limit, then the scope: shared by the HTTP guard and the stream upgrade. */
+interface VerifiedKey {
+  principal: ApiPrincipal;
+  scopes: readonly ApiKeyScope[];
+  verifiedAt: number;
+}
+
+/** Most keys a process keeps verified at once; past it the cache starts over (each key verifies again). */
+const MAX_CACHED_KEYS = 10_000;
+
+/**
+ * Key -> principal, the per-key rate limit, then the scope: shared by the HTTP guard and the stream upgrade.
+ *
+ * A presented key is verified against the store once and then held in memory, so a request costs a map
+ * lookup, not a hash and a database read. It is verified again after LAST_USED_RESOLUTION_MS (which records
+ * its last use and sees a revocation made by another instance); a revocation through this instance
+ * (`forgetKey`) takes effect at once. Unknown keys are never cached.
+ */
 @Injectable()
 export class ApiKeyAuthenticator {
   private readonly limiter: KeyRateLimiter;
+  private readonly verified = new Map<string, VerifiedKey>();
 
   constructor(
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(CLOCK) clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.limiter = new KeyRateLimiter(config.rateLimitPerMinute, clock);
   }
@@ -24,15 +41,31 @@ export class ApiKeyAuthenticator {
   /** Throws ApiError 401 (no, unknown or revoked key), 429 (over the key's limit) or 403 (missing scope). */
   async authenticate(token: string | undefined, scope: Scope): Promise<ApiPrincipal> {
     if (!token) throw ApiError.unauthorized();
-    const verdict = await this.store.apiKeys.verify(token, scope);
-    if (verdict.status === 'invalid') throw ApiError.unauthorized('the API key is not valid or was revoked');
-    const wait = this.limiter.take(verdict.key.id);
+    const now = this.clock.now();
+    let key = this.verified.get(token);
+    if (key === undefined || now - key.verifiedAt >= LAST_USED_RESOLUTION_MS) key = await this.verify(token, scope, now);
+    const wait = this.limiter.take(key.principal.keyId);
     if (wait > 0) throw ApiError.rateLimited(wait);
-    if (verdict.status === 'forbidden') throw ApiError.forbidden(`this API key lacks the ${scope} scope`);
-    return { keyId: verdict.key.id, name: verdict.key.name, scopes: verdict.key.scopes };
+    if (!hasScope(key.scopes, scope)) throw ApiError.forbidden(`this API key lacks the ${scope} scope`);
+    return key.principal;
   }
 
+  /** Drops a revoked or deleted key: its rate bucket and every verified copy of it. */
   forgetKey(keyId: string): void {
     this.limiter.forget(keyId);
+    for (const [token, key] of this.verified) if (key.principal.keyId === keyId) this.verified.delete(token);
+  }
+
+  private async verify(token: string, scope: Scope, now: number): Promise<VerifiedKey> {
+    const verdict = await this.store.apiKeys.verify(token, scope);
+    if (verdict.status === 'invalid') {
+      this.verified.delete(token);
+      throw ApiError.unauthorized('the API key is not valid or was revoked');
+    }
+    const { id, name, scopes } = verdict.key;
+    if (this.verified.size >= MAX_CACHED_KEYS) this.verified.clear();
+    const key: VerifiedKey = { principal: { keyId: id, name, scopes }, scopes, verifiedAt: now };
+    this.verified.set(token, key);
+    return key;
   }
 }

@@ -7,6 +7,9 @@ import { PUBLIC_KEY, SCOPE_KEY, type ApiPrincipal, type Scope, bearerToken } fro
 
 export type AuthenticatedRequest = Request & { principal?: ApiPrincipal };
 
+/** What a route declares: public, a scope, or neither (refused). Read once per handler, not per request. */
+type RouteAccess = { public: true } | { public: false; scope: Scope | undefined };
+
 /**
  * The one gate for every HTTP route (registered globally): public routes say so with @Public; every other
  * route needs @RequireScope and a valid key with that scope, within the key's rate limit. A route with
@@ -14,6 +17,9 @@ export type AuthenticatedRequest = Request & { principal?: ApiPrincipal };
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  /** Controller class -> handler -> access (a handler may be inherited by several controllers). */
+  private readonly access = new WeakMap<object, Map<object, RouteAccess>>();
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
@@ -21,12 +27,27 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<string | undefined>(PUBLIC_KEY, targets)) return true;
-    const scope = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, targets);
-    if (!scope) throw ApiError.forbidden('this route declares no scope, so no key may call it');
+    const access = this.accessOf(context);
+    if (access.public) return true;
+    if (!access.scope) throw ApiError.forbidden('this route declares no scope, so no key may call it');
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.principal = await this.authenticator.authenticate(bearerToken(request.headers.authorization), scope);
+    request.principal = await this.authenticator.authenticate(bearerToken(request.headers.authorization), access.scope);
     return true;
+  }
+
+  private accessOf(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let handlers = this.access.get(controller);
+    if (handlers === undefined) this.access.set(controller, (handlers = new Map()));
+    let access = handlers.get(handler);
+    if (access === undefined) {
+      const targets = [handler, controller];
+      access = this.reflector.getAllAndOverride<string | undefined>(PUBLIC_KEY, targets)
+        ? { public: true }
+        : { public: false, scope: this.reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, targets) };
+      handlers.set(handler, access);
+    }
+    return access;
   }
 }

@@ -61,7 +61,10 @@ export class ApiKeysService implements OnApplicationBootstrap {
     const info = await this.store.apiKeys.register(token, { name: BOOTSTRAP_KEY_NAME, scopes: ALL_SCOPES });
     // A bootstrap key from an earlier configuration no longer opens anything.
     for (const key of await this.store.apiKeys.list()) {
-      if (key.name === BOOTSTRAP_KEY_NAME && key.id !== info.id && !key.revokedAt) await this.store.apiKeys.revoke(key.id);
+      if (key.name === BOOTSTRAP_KEY_NAME && key.id !== info.id && !key.revokedAt) {
+        await this.store.apiKeys.revoke(key.id);
+        this.authenticator.forgetKey(key.id);
+      }
     }
     if (info.revokedAt) this.logger.error('the bootstrap admin key was revoked earlier; set a new PRESENCE_API_TOKEN');
   }

@@ -1,6 +1,7 @@
 import { type BreakerState, type Platform, PresenceAggregator, type PresenceStatistics } from '@amo/presence-core';
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, type Metric, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestHistogram } from './request-histogram';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -22,18 +23,16 @@ export class MetricsService {
     buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  readonly httpRequests = new Histogram({
-    name: 'presence_http_request_duration_seconds',
-    help: 'Incoming HTTP request latency',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  /** Incoming request latency by method, route pattern and status; labels are made once per combination. */
+  readonly httpRequests = new RequestHistogram('presence_http_request_duration_seconds', 'Incoming HTTP request latency', [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+  ]);
   readonly webhooks = new Counter({ name: 'presence_webhooks_total', help: 'Webhook deliveries by outcome', labelNames: ['platform', 'outcome'], registers: [this.registry] });
   readonly streamClients = new Gauge({ name: 'presence_stream_clients', help: 'Connected WebSocket stream clients', registers: [this.registry] });
   readonly streamDropped = new Counter({ name: 'presence_stream_dropped_total', help: 'Stream clients dropped', labelNames: ['reason'], registers: [this.registry] });
 
   constructor() {
+    this.registry.registerMetric(this.httpRequests as unknown as Metric);
     collectDefaultMetrics({ register: this.registry, prefix: 'presence_process_' });
   }
 
