@@ -1,59 +1,61 @@
 import { PLATFORMS, type Platform } from '../model/platform';
 import type { CacheEntry, PresenceCache } from '../ports/cache';
+import { PresenceTable, SLOTS } from './presence-table';
 
 const SLOT = new Map<Platform, number>(PLATFORMS.map((platform, index) => [platform, index]));
 const EMPTY: readonly CacheEntry[] = Object.freeze([]);
 
 /**
- * The embedded cache: one small fixed array of platform slots per person (a Map per person costs several
- * times more at 100,000 people). Reads never create entries, so asking about strangers costs nothing.
+ * The embedded cache, on a {@link PresenceTable}: person ids interned once, six fixed platform slots per
+ * person in flat columns. The aggregator reads and writes the table directly; this class is the port's view
+ * of it (entries are built on demand, for snapshots and tools). Reads never create entries.
  */
 export class MemoryPresenceCache implements PresenceCache {
-  private readonly people = new Map<string, (CacheEntry | undefined)[]>();
-  private count = 0;
+  readonly table = new PresenceTable();
 
   get(userId: string, platform: Platform): CacheEntry | undefined {
-    return this.people.get(userId)?.[SLOT.get(platform) ?? -1];
+    const handle = this.table.handleOf(userId);
+    const slot = SLOT.get(platform);
+    if (handle < 0 || slot === undefined) return undefined;
+    return this.entryAt(handle, slot);
   }
 
   entries(userId: string): readonly CacheEntry[] {
-    const slots = this.people.get(userId);
-    if (!slots) return EMPTY;
-    return slots.filter((entry): entry is CacheEntry => entry !== undefined);
+    const handle = this.table.handleOf(userId);
+    if (handle < 0 || this.table.present[handle] === 0) return EMPTY;
+    const out: CacheEntry[] = [];
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const entry = this.entryAt(handle, slot);
+      if (entry) out.push(entry);
+    }
+    return out;
   }
 
   set(userId: string, platform: Platform, entry: CacheEntry): void {
     const slot = SLOT.get(platform);
     if (slot === undefined) return;
-    let slots = this.people.get(userId);
-    if (!slots) {
-      slots = new Array<CacheEntry | undefined>(PLATFORMS.length).fill(undefined);
-      this.people.set(userId, slots);
-    }
-    if (slots[slot] === undefined) this.count++;
-    slots[slot] = entry;
+    this.table.put(this.table.intern(userId), slot, entry.record, entry.confirmedAt);
   }
 
   delete(userId: string, platform?: Platform): void {
-    const slots = this.people.get(userId);
-    if (!slots) return;
-    if (platform === undefined) {
-      this.count -= slots.filter((entry) => entry !== undefined).length;
-      this.people.delete(userId);
-      return;
-    }
-    const slot = SLOT.get(platform) ?? -1;
-    if (slots[slot] === undefined) return;
-    slots[slot] = undefined;
-    this.count--;
-    if (slots.every((entry) => entry === undefined)) this.people.delete(userId);
+    const handle = this.table.handleOf(userId);
+    if (handle < 0) return;
+    if (platform === undefined) return this.table.release(handle);
+    const slot = SLOT.get(platform);
+    if (slot !== undefined) this.table.clear(handle, slot);
   }
 
-  userIds(): IterableIterator<string> {
-    return this.people.keys();
+  *userIds(): IterableIterator<string> {
+    for (const handle of this.table.heldHandles()) yield this.table.userIdOf[handle] as string;
   }
 
   size(): number {
-    return this.count;
+    return this.table.size();
+  }
+
+  private entryAt(handle: number, slot: number): CacheEntry | undefined {
+    const index = handle * SLOTS + slot;
+    const record = this.table.records[index];
+    return record === undefined ? undefined : { record, confirmedAt: this.table.confirmedAt[index] };
   }
 }

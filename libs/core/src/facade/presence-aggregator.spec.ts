@@ -264,3 +264,40 @@ describe('PresenceAggregator reads and ingestion', () => {
     await expect(aggregator.connectPlatform('slack', {})).rejects.toMatchObject({ code: 'UNSUPPORTED' });
   });
 });
+
+describe('PresenceAggregator on its fixed-slot table (issue 13)', () => {
+  it('writes another cache port through, and answers from its own table', () => {
+    const written: string[] = [];
+    const port = {
+      get: () => undefined,
+      entries: () => [],
+      set: (userId: string, platform: string, entry: { record: { status: string } }) => written.push(`set ${userId} ${platform} ${entry.record.status}`),
+      delete: (userId: string, platform?: string) => written.push(`delete ${userId} ${platform ?? '*'}`),
+      userIds: () => [][Symbol.iterator](),
+      size: () => 0,
+    };
+    const aggregator = new PresenceAggregator({ scheduler: new TimerScheduler(), cache: port });
+    aggregator.directory.link('alice', 'slack', 'U1');
+    aggregator.ingest('slack', [{ platform: 'slack', accountId: 'U1', status: 'online', observedAt: new Date() }]);
+    // The port itself never holds anything here: the answer comes from the aggregator's table.
+    expect(aggregator.getAggregatedPresence('alice')).toBe('online');
+    aggregator.forget('alice', 'slack');
+    expect(written).toEqual(['set alice slack online', 'delete alice slack']);
+  });
+
+  it('announces aggregates for a thousand people across six platforms from their slots alone', () => {
+    const aggregator = new PresenceAggregator({ scheduler: new TimerScheduler() });
+    const platforms = ['discord', 'slack', 'teams', 'zoom'] as const;
+    for (const platform of platforms) aggregator.registerAdapter(new ScriptedAdapter(platform));
+    for (let i = 0; i < 1_000; i++) for (const platform of platforms) aggregator.directory.link(`p${i}`, platform, `${platform}-${i}`);
+    const heard = new Map<string, string>();
+    aggregator.addAggregateListener((userId, change) => heard.set(userId, `${change.status}:${change.decidedBy}`));
+    const at = Date.now();
+    aggregator.ingest('slack', Array.from({ length: 1_000 }, (_, i) => ({ platform: 'slack' as const, accountId: `slack-${i}`, status: 'away' as const, observedAt: new Date(at) })));
+    aggregator.ingest('zoom', Array.from({ length: 1_000 }, (_, i) => ({ platform: 'zoom' as const, accountId: `zoom-${i}`, status: i % 2 ? ('busy' as const) : ('online' as const), observedAt: new Date(at) })));
+    expect(heard.size).toBe(1_000);
+    expect(heard.get('p0')).toBe('online:zoom');
+    expect(heard.get('p1')).toBe('busy:zoom');
+    expect(aggregator.areUsersAvailable(['p0', 'p1', 'p999'])).toEqual({ p0: true, p1: false, p999: false });
+  });
+});

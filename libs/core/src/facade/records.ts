@@ -1,10 +1,9 @@
 import type { PlatformPresence, PresenceData } from '../model/presence';
 
-const OPTIONAL_FIELDS = ['lastSeen', 'activity', 'customMessage', 'devices', 'expiresAt', 'sequence', 'sequenceScope'] as const;
-
 /**
  * A person's record from an adapter's report, with only the fields the platform filled: at 600,000
- * records, absent fields would cost tens of megabytes.
+ * records, absent fields would cost tens of megabytes. Field by field, not a loop over names: this runs
+ * once per accepted reading.
  */
 export function toPresenceData(userId: string, record: PlatformPresence): PresenceData {
   const data: PresenceData = {
@@ -14,9 +13,13 @@ export function toPresenceData(userId: string, record: PlatformPresence): Presen
     lastUpdated: record.observedAt,
     rawStatus: record.rawStatus,
   };
-  for (const field of OPTIONAL_FIELDS) {
-    if (record[field] !== undefined) (data as unknown as Record<string, unknown>)[field] = record[field];
-  }
+  if (record.lastSeen !== undefined) data.lastSeen = record.lastSeen;
+  if (record.activity !== undefined) data.activity = record.activity;
+  if (record.customMessage !== undefined) data.customMessage = record.customMessage;
+  if (record.devices !== undefined) data.devices = record.devices;
+  if (record.expiresAt !== undefined) data.expiresAt = record.expiresAt;
+  if (record.sequence !== undefined) data.sequence = record.sequence;
+  if (record.sequenceScope !== undefined) data.sequenceScope = record.sequenceScope;
   return data;
 }
 

@@ -41,4 +41,20 @@ describe('identity directory', () => {
     expect(() => validateId(5)).toThrow(InvalidInputError);
     expect(validateId('x'.repeat(256))).toHaveLength(256);
   });
+
+  it('gives each platform a live account -> person map and each person their accounts by slot, without copies', () => {
+    const directory = new InMemoryIdentityDirectory();
+    const slack = directory.peopleOn('slack');
+    expect(slack.size).toBe(0);
+    directory.link('alice', 'slack', 'U1');
+    directory.link('alice', 'zoom', 'z1');
+    expect(directory.peopleOn('slack')).toBe(slack);
+    expect(slack.get('U1')).toBe('alice');
+    expect(directory.linkedAccounts('alice')).toEqual([undefined, 'U1', undefined, 'z1', undefined, undefined]);
+    expect(directory.linkedAccounts('alice')).toBe(directory.linkedAccounts('alice'));
+    directory.unlink('alice', 'slack');
+    expect(slack.size).toBe(0);
+    expect(directory.linkedAccounts('alice')?.[1]).toBeUndefined();
+    expect(directory.linkedAccounts('nobody')).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../model/errors';
-import type { Platform } from '../model/platform';
+import { PLATFORMS, type Platform } from '../model/platform';
 
 /** An account already belongs to someone else; the API answers 409. */
 export class IdentityConflictError extends Error {
@@ -17,6 +17,9 @@ export function validateId(value: unknown, what = 'id'): string {
   return value;
 }
 
+/** A person's accounts by platform slot, in {@link PLATFORMS} order; `undefined` where not linked. */
+export type LinkedAccounts = readonly (string | undefined)[];
+
 /** Maps a person (AMO user id) to one account per platform, and each account back to its one person. */
 export interface IdentityDirectory {
   link(userId: string, platform: Platform, accountId: string): void;
@@ -29,57 +32,78 @@ export interface IdentityDirectory {
   accountCount(platform: Platform): number;
   people(): string[];
   has(userId: string): boolean;
+  /**
+   * One platform's account -> person links as a live, read-only map (the same object on every call): the
+   * aggregator resolves each reading with one lookup and reads the platform's size without a copy.
+   */
+  peopleOn(platform: Platform): ReadonlyMap<string, string>;
+  /** A person's accounts by platform slot, without a copy (read only), or undefined for nobody. */
+  linkedAccounts(userId: string): LinkedAccounts | undefined;
 }
 
+const SLOT: Readonly<Record<Platform, number>> = Object.freeze(Object.fromEntries(PLATFORMS.map((platform, index) => [platform, index])) as Record<Platform, number>);
+
+/**
+ * Both directions in flat form: per platform one Map from account to person, per person one six-slot array
+ * (an object per person with platform keys costs more and is slower to scan).
+ */
 export class InMemoryIdentityDirectory implements IdentityDirectory {
-  private readonly byPerson = new Map<string, Partial<Record<Platform, string>>>();
-  private readonly byAccount = new Map<Platform, Map<string, string>>();
+  private readonly byPerson = new Map<string, (string | undefined)[]>();
+  private readonly byAccount: Map<string, string>[] = PLATFORMS.map(() => new Map<string, string>());
 
   link(userId: string, platform: Platform, accountId: string): void {
     validateId(userId, 'userId');
     validateId(accountId, `${platform} account id`);
-    const owners = this.owners(platform);
+    const slot = SLOT[platform];
+    const owners = this.byAccount[slot];
     const owner = owners.get(accountId);
     if (owner !== undefined && owner !== userId) {
       throw new IdentityConflictError(`${platform} account ${accountId} is already linked to another person`);
     }
-    const accounts = this.byPerson.get(userId) ?? {};
-    const previous = accounts[platform];
+    let accounts = this.byPerson.get(userId);
+    if (accounts === undefined) {
+      accounts = [undefined, undefined, undefined, undefined, undefined, undefined];
+      this.byPerson.set(userId, accounts);
+    }
+    const previous = accounts[slot];
     if (previous !== undefined && previous !== accountId) owners.delete(previous);
-    accounts[platform] = accountId;
-    this.byPerson.set(userId, accounts);
+    accounts[slot] = accountId;
     owners.set(accountId, userId);
   }
 
   unlink(userId: string, platform?: Platform): void {
     const accounts = this.byPerson.get(userId);
     if (!accounts) return;
-    for (const [linked, accountId] of Object.entries(accounts) as [Platform, string][]) {
-      if (platform !== undefined && linked !== platform) continue;
-      this.owners(linked).delete(accountId);
-      delete accounts[linked];
+    for (let slot = 0; slot < accounts.length; slot++) {
+      const accountId = accounts[slot];
+      if (accountId === undefined || (platform !== undefined && SLOT[platform] !== slot)) continue;
+      this.byAccount[slot].delete(accountId);
+      accounts[slot] = undefined;
     }
-    if (Object.keys(accounts).length === 0) this.byPerson.delete(userId);
+    if (accounts.every((accountId) => accountId === undefined)) this.byPerson.delete(userId);
   }
 
   accountOf(userId: string, platform: Platform): string | undefined {
-    return this.byPerson.get(userId)?.[platform];
+    return this.byPerson.get(userId)?.[SLOT[platform]];
   }
 
   personOf(platform: Platform, accountId: string): string | undefined {
-    return this.byAccount.get(platform)?.get(accountId);
+    return this.byAccount[SLOT[platform]]?.get(accountId);
   }
 
   accountsOf(userId: string): Partial<Record<Platform, string>> {
-    return { ...this.byPerson.get(userId) };
+    const out: Partial<Record<Platform, string>> = {};
+    const accounts = this.byPerson.get(userId);
+    if (accounts) for (let slot = 0; slot < accounts.length; slot++) if (accounts[slot] !== undefined) out[PLATFORMS[slot]] = accounts[slot];
+    return out;
   }
 
   accountsOn(platform: Platform): string[] {
-    return [...(this.byAccount.get(platform)?.keys() ?? [])];
+    return [...this.peopleOn(platform).keys()];
   }
 
   accountCount(platform: Platform): number {
-    return this.byAccount.get(platform)?.size ?? 0;
+    return this.peopleOn(platform).size;
   }
 
   people(): string[] {
@@ -90,12 +114,13 @@ export class InMemoryIdentityDirectory implements IdentityDirectory {
     return this.byPerson.has(userId);
   }
 
-  private owners(platform: Platform): Map<string, string> {
-    let owners = this.byAccount.get(platform);
-    if (!owners) {
-      owners = new Map();
-      this.byAccount.set(platform, owners);
-    }
-    return owners;
+  peopleOn(platform: Platform): ReadonlyMap<string, string> {
+    return this.byAccount[SLOT[platform]] ?? EMPTY;
+  }
+
+  linkedAccounts(userId: string): LinkedAccounts | undefined {
+    return this.byPerson.get(userId);
   }
 }
+
+const EMPTY: ReadonlyMap<string, string> = new Map();

@@ -1,0 +1,90 @@
+import { type PresenceTable, SLOTS, STATUS_INDEX } from '../cache/presence-table';
+import type { PresenceData } from '../model/presence';
+import { PRESENCE_STATUSES, STATUS_PRIORITY } from '../model/status';
+import { recencyStatus } from '../normalize/recency';
+import { INFERRED, type PlatformRules, POLL, PUSH } from './platform-rules';
+
+const UNKNOWN = PRESENCE_STATUSES.indexOf('unknown');
+const BUSY = PRESENCE_STATUSES.indexOf('busy');
+const PRIORITY_BY_INDEX = Uint8Array.from(PRESENCE_STATUSES, (status) => STATUS_PRIORITY[status]);
+/** Under busy-wins a fresh busy outranks everything; ties still go to the most recent, then platform order. */
+const BUSY_WINS_RANK = 6;
+
+/**
+ * Decides a person from their six slots without allocating: freshness is a timestamp comparison per slot,
+ * the winner the highest rank, then the most recent, then the lower platform slot (the policies' order).
+ * Results are left in fields, read right after `evaluate`.
+ */
+export class Evaluator {
+  /** The deciding slot, or -1 when no fresh record remained. */
+  winner = -1;
+  /** The aggregate status, as its index in PRESENCE_STATUSES. */
+  statusIndex = UNKNOWN;
+  freshCount = 0;
+  staleCount = 0;
+
+  constructor(
+    private readonly table: PresenceTable,
+    private readonly rules: PlatformRules,
+  ) {}
+
+  evaluate(handle: number, busyWins: boolean, now: number): void {
+    this.winner = -1;
+    this.statusIndex = UNKNOWN;
+    this.freshCount = 0;
+    this.staleCount = 0;
+    if (handle < 0) return;
+    const mask = this.table.present[handle];
+    if (mask === 0) return;
+    let bestRank = -1;
+    let bestAt = 0;
+    for (let slot = 0; slot < SLOTS; slot++) {
+      if ((mask & (1 << slot)) === 0) continue;
+      if (!this.isFresh(handle, slot, now)) {
+        this.staleCount++;
+        continue;
+      }
+      this.freshCount++;
+      const index = handle * SLOTS + slot;
+      const status = this.currentStatus(handle, slot, now);
+      const rank = busyWins && status === BUSY ? BUSY_WINS_RANK : PRIORITY_BY_INDEX[status];
+      const at = this.table.updatedAt[index];
+      if (rank > bestRank || (rank === bestRank && at > bestAt)) {
+        bestRank = rank;
+        bestAt = at;
+        this.winner = slot;
+        this.statusIndex = status;
+      }
+    }
+  }
+
+  /** Whether a held slot counts now: a timed status that ended never does; then the platform's mode decides. */
+  isFresh(handle: number, slot: number, now: number): boolean {
+    const index = handle * SLOTS + slot;
+    if ((this.table.expiring[handle] & (1 << slot)) !== 0 && (this.table.records[index] as PresenceData & { expiresAt: Date }).expiresAt.getTime() <= now) return false;
+    switch (this.rules.mode[slot]) {
+      case PUSH:
+        return this.rules.up[slot] === 1;
+      case POLL:
+        return now - this.table.confirmedAt[index] < this.rules.ttlMs[slot];
+      default:
+        return true;
+    }
+  }
+
+  /** The slot's status as it reads now: inferred statuses decay with the time since last seen. */
+  currentStatus(handle: number, slot: number, now: number): number {
+    const index = handle * SLOTS + slot;
+    if (this.rules.mode[slot] !== INFERRED) return this.table.status[index];
+    const status = recencyStatus((this.table.records[index] as PresenceData).lastSeen, now, this.rules.recencyWindowMs);
+    return STATUS_INDEX[status];
+  }
+
+  /** The slot's record as it reads now (a decayed inferred record is a copy with the current status). */
+  currentRecord(handle: number, slot: number, now: number): PresenceData {
+    const record = this.table.records[handle * SLOTS + slot] as PresenceData;
+    const status = PRESENCE_STATUSES[this.currentStatus(handle, slot, now)];
+    return status === record.status ? record : { ...record, status };
+  }
+}
+

@@ -1,0 +1,122 @@
+import { isAvailable, isMonitored } from '../aggregate/preferences';
+import { announcedCode, SLOTS } from '../cache/presence-table';
+import { PLATFORMS, type Platform } from '../model/platform';
+import type { PlatformPresence, PresenceData } from '../model/presence';
+import { PRESENCE_STATUSES } from '../model/status';
+import type { Engine } from './engine';
+import { isOlder, toPresenceData } from './records';
+
+const SLOT = new Map<Platform, number>(PLATFORMS.map((platform, index) => [platform, index]));
+
+/**
+ * Readings in: each accepted reading changes one slot of the table; listeners hear real changes with the
+ * stored record itself (no copy); people whose slot changed are re-aggregated from their six slots, and
+ * aggregate listeners hear when the answer moved.
+ */
+export class Ingestion {
+  /** People touched by the ingest call in progress (re-entrant calls get their own). */
+  private touched = new Int32Array(256);
+  private depth = 0;
+
+  constructor(private readonly engine: Engine) {}
+
+  ingest(platform: Platform, records: readonly PlatformPresence[]): number {
+    const slot = SLOT.get(platform);
+    if (slot === undefined) return 0;
+    const { table, counters, options, presenceListeners, mirror } = this.engine;
+    const now = this.engine.clock.now();
+    const stats = counters.platform(platform);
+    const owners = this.engine.directory.peopleOn(platform);
+    const preferences = options.preferences;
+    const consentDefault = options.consentDefault;
+    const tracking = this.tracking();
+    if (tracking) this.engine.rules.refresh();
+    let touched = this.touched;
+    if (this.depth > 0) touched = new Int32Array(records.length);
+    else if (touched.length < records.length) touched = this.touched = new Int32Array(records.length);
+    let count = 0;
+    let changes = 0;
+    this.depth++;
+    try {
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i];
+        if (record.unrecognized) stats.unrecognized++;
+        const userId = owners.get(record.accountId);
+        if (userId === undefined || !(preferences === undefined ? consentDefault : isMonitored(preferences(userId), platform, consentDefault))) {
+          counters.dropped++;
+          continue;
+        }
+        const handle = table.intern(userId);
+        const held = table.records[handle * SLOTS + slot];
+        if (held !== undefined && isOlder(record, held)) continue;
+        const data = toPresenceData(userId, record);
+        table.put(handle, slot, data, now);
+        if (mirror !== undefined) mirror.set(userId, platform, { record: data, confirmedAt: now });
+        if (tracking) touched[count++] = handle;
+        if (held === undefined || held.status !== data.status || held.activity !== data.activity || held.customMessage !== data.customMessage) {
+          changes++;
+          counters.changesEmitted++;
+          presenceListeners.emit(userId, platform, data);
+        }
+      }
+      // A person read twice in one call is re-aggregated twice; the second finds nothing new to announce.
+      for (let i = 0; i < count; i++) this.updateAggregate(touched[i], now);
+    } finally {
+      this.depth--;
+    }
+    return changes;
+  }
+
+  /** Loads a record restored from storage with its real confirmation time, so its age still counts. */
+  restore(userId: string, record: PresenceData, confirmedAt: number): void {
+    const slot = SLOT.get(record.platform);
+    if (slot === undefined) return;
+    this.engine.table.put(this.engine.table.intern(userId), slot, record, confirmedAt);
+    this.engine.mirror?.set(userId, record.platform, { record, confirmedAt });
+  }
+
+  /** Drops everything held about a person (opt-out, erasure), or one platform's record. */
+  forget(userId: string, platform?: Platform): void {
+    const { table, mirror } = this.engine;
+    mirror?.delete(userId, platform);
+    const handle = table.handleOf(userId);
+    if (handle < 0) return;
+    if (platform === undefined) return table.release(handle);
+    const slot = SLOT.get(platform);
+    if (slot !== undefined) table.clear(handle, slot);
+    if (!this.tracking()) return;
+    this.engine.rules.refresh();
+    this.updateAggregate(handle, this.engine.clock.now());
+  }
+
+  /** Re-aggregates people whose answer may have changed with time (TTL, decay, a dropped connection). */
+  reevaluate(platform?: Platform): void {
+    if (!this.tracking()) return;
+    this.engine.rules.refresh();
+    const now = this.engine.clock.now();
+    const bit = platform === undefined ? 0xff : 1 << (SLOT.get(platform) ?? 0);
+    const { table } = this.engine;
+    for (const handle of table.heldHandles()) if ((table.present[handle] & bit) !== 0) this.updateAggregate(handle, now);
+  }
+
+  /** Aggregates are followed while someone listens, and for people already told about (nothing otherwise). */
+  private tracking(): boolean {
+    return this.engine.aggregateListeners.size > 0 || this.engine.table.announcing;
+  }
+
+  /** Call with the rules refreshed. */
+  private updateAggregate(handle: number, now: number): void {
+    const { table, evaluator, options, settings } = this.engine;
+    const previous = table.announced[handle];
+    const userId = table.userIdOf[handle];
+    if (userId === undefined || (previous === 0 && this.engine.aggregateListeners.size === 0)) return;
+    const prefs = options.preferences?.(userId);
+    evaluator.evaluate(handle, (prefs?.policy ?? settings.policy) === 'busy-wins', now);
+    const status = PRESENCE_STATUSES[evaluator.statusIndex];
+    const available = isAvailable(status, prefs, now, options.consentDefault);
+    const code = announcedCode(evaluator.statusIndex, available);
+    if (code === previous) return;
+    table.announce(handle, code);
+    this.engine.aggregateListeners.emit(userId, { status, available, decidedBy: evaluator.winner < 0 ? null : PLATFORMS[evaluator.winner] });
+  }
+}

@@ -1,0 +1,117 @@
+import { isAvailable, isMonitored } from '../aggregate/preferences';
+import { SLOTS } from '../cache/presence-table';
+import { validateId } from '../identity/identity-directory';
+import { InvalidInputError } from '../model/errors';
+import { PLATFORMS, type Platform, parsePlatform } from '../model/platform';
+import type { PresenceData } from '../model/presence';
+import { PRESENCE_STATUSES, type PresenceStatus } from '../model/status';
+import type { Engine } from './engine';
+import type { PresenceExplanation } from './facade-types';
+import { INFERRED } from './platform-rules';
+
+/**
+ * Answers from the table, never from a platform. The aggregate and availability paths allocate nothing per
+ * person: one id lookup, six slots compared. Every read counts its hits and misses per platform record.
+ */
+export class Reads {
+  constructor(private readonly engine: Engine) {}
+
+  /** The seed's `get_aggregated_presence`. */
+  getAggregatedPresence(userId: string): PresenceStatus {
+    this.engine.rules.refresh();
+    return PRESENCE_STATUSES[this.decide(validateId(userId, 'userId'), this.engine.clock.now())];
+  }
+
+  /** The seed's `are_users_available`, for up to `maxBatch` people. */
+  areUsersAvailable(userIds: readonly string[]): Record<string, boolean> {
+    if (!Array.isArray(userIds)) throw new InvalidInputError('userIds must be an array');
+    const { options, rules, clock } = this.engine;
+    if (userIds.length > options.maxBatch) {
+      throw new InvalidInputError(`at most ${options.maxBatch} user ids per call, got ${userIds.length}`);
+    }
+    rules.refresh();
+    const now = clock.now();
+    const out: Record<string, boolean> = {};
+    for (let i = 0; i < userIds.length; i++) {
+      const userId = validateId(userIds[i], 'userId');
+      const status = PRESENCE_STATUSES[this.decide(userId, now)];
+      out[userId] = isAvailable(status, options.preferences?.(userId), now, options.consentDefault);
+    }
+    return out;
+  }
+
+  /** The seed's `get_user_presence`: the records held for a person, by platform. Never creates an entry. */
+  getUserPresence(userId: string, platform?: Platform | string): Partial<Record<Platform, PresenceData>> {
+    const only = platform === undefined ? undefined : parsePlatform(platform);
+    const out: Partial<Record<Platform, PresenceData>> = {};
+    for (const [name, { stale: _stale, ...record }] of Object.entries(this.explain(userId).platforms)) {
+      if (only === undefined || name === only) out[name as Platform] = record;
+    }
+    return out;
+  }
+
+  /** Everything about one person's presence now: aggregate, decider, stale platforms, per-platform records. */
+  explain(userId: string): PresenceExplanation {
+    validateId(userId, 'userId');
+    const { table, evaluator, options, clock, directory, rules } = this.engine;
+    rules.refresh();
+    const now = clock.now();
+    const prefs = options.preferences?.(userId);
+    const handle = table.handleOf(userId);
+    const statusIndex = this.decide(userId, now);
+    const decidedBy = evaluator.winner < 0 ? null : PLATFORMS[evaluator.winner];
+    const platforms: PresenceExplanation['platforms'] = {};
+    const stale: Platform[] = [];
+    let updatedAt = 0;
+    const mask = handle < 0 ? 0 : table.present[handle];
+    for (let slot = 0; slot < SLOTS; slot++) {
+      if ((mask & (1 << slot)) === 0) continue;
+      const fresh = evaluator.isFresh(handle, slot, now);
+      if (!fresh) stale.push(PLATFORMS[slot]);
+      const record = evaluator.currentRecord(handle, slot, now);
+      platforms[PLATFORMS[slot]] = { ...record, stale: !fresh };
+      updatedAt = Math.max(updatedAt, table.updatedAt[handle * SLOTS + slot]);
+    }
+    const status = PRESENCE_STATUSES[statusIndex];
+    const awaiting: Platform[] = [];
+    const linked = directory.linkedAccounts(userId);
+    if (linked) {
+      for (let slot = 0; slot < SLOTS; slot++) {
+        if (linked[slot] !== undefined && (mask & (1 << slot)) === 0 && isMonitored(prefs, PLATFORMS[slot], options.consentDefault)) awaiting.push(PLATFORMS[slot]);
+      }
+    }
+    return {
+      userId,
+      status,
+      decidedBy,
+      stale,
+      available: isAvailable(status, prefs, now, options.consentDefault),
+      platforms,
+      awaiting,
+      updatedAt: updatedAt > 0 ? new Date(updatedAt) : null,
+    };
+  }
+
+  /**
+   * Decides one person (rules refreshed by the caller) and counts the read: fresh records are hits; stale
+   * ones and linked platforms with no record yet are misses, except inferred platforms, where no record
+   * means no signal: that is the answer (unknown), not a reading still to come.
+   */
+  private decide(userId: string, now: number): number {
+    const { table, evaluator, options, settings, counters, directory, rules } = this.engine;
+    const handle = table.handleOf(userId);
+    const policy = options.preferences === undefined ? settings.policy : (options.preferences(userId)?.policy ?? settings.policy);
+    evaluator.evaluate(handle, policy === 'busy-wins', now);
+    counters.cacheHits += evaluator.freshCount;
+    let misses = evaluator.staleCount;
+    const linked = directory.linkedAccounts(userId);
+    if (linked !== undefined) {
+      const mask = handle < 0 ? 0 : table.present[handle];
+      for (let slot = 0; slot < SLOTS; slot++) {
+        if (linked[slot] !== undefined && (mask & (1 << slot)) === 0 && rules.mode[slot] !== INFERRED) misses++;
+      }
+    }
+    counters.cacheMisses += misses;
+    return evaluator.statusIndex;
+  }
+}
