@@ -11,6 +11,7 @@ import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { PresenceEvents } from './events/presence-events';
 import { HealthController } from './health/health.controller';
 import { AdminController } from './http/admin.controller';
+import { IdentitiesBatchController } from './http/identities-batch.controller';
 import { PlatformsController } from './http/platforms.controller';
 import { PresenceController } from './http/presence.controller';
 import { RootController } from './http/root.controller';
@@ -95,6 +96,7 @@ class AuthModule {}
     RootController,
     PresenceController,
     UsersController,
+    IdentitiesBatchController,
     PlatformsController,
     AdminController,
     HealthController,

@@ -98,3 +98,13 @@ export const auditQuery = z.object({
 export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
+
+/** Most people one `POST /v1/identities/batch` may name. */
+export const MAX_BATCH_PEOPLE = 1000;
+
+export const identitiesBatchBody = z.object({
+  people: z
+    .array(z.object({ userId: idString('userId'), identities: identitiesBody }), { error: 'people must be an array of {userId, identities}' })
+    .min(1, { error: 'people must name at least one person' })
+    .max(MAX_BATCH_PEOPLE, { error: `people may name at most ${MAX_BATCH_PEOPLE} people per call` }),
+});

@@ -17,6 +17,12 @@ import { PRESENCE_STORE } from '../store/store.providers';
 
 export type IdentityMap = Partial<Record<Platform, string>>;
 
+/** One person of a bulk link: their links afterwards. */
+export interface PersonIdentities {
+  userId: string;
+  identities: IdentityMap;
+}
+
 export interface PreferencesView extends PersonPreferences {
   userId: string;
   /** Consent as it applies now: the person's choice, or the service default when they have not said. */
@@ -31,6 +37,7 @@ export interface PreferencesView extends PersonPreferences {
 @Injectable()
 export class PeopleService {
   private readonly logger = new Logger('People');
+  private trackingRefresh: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly aggregator: PresenceAggregator,
@@ -67,15 +74,59 @@ export class PeopleService {
       this.aggregator.forget(userId, platform);
       this.events.emit('person.forgotten', { userId, platform });
     }
-    for (const [platform, accountId] of result.added) {
-      // The store is the truth: a link another instance removed may still be in this one's memory.
-      const stale = directory.personOf(platform, accountId);
-      if (stale !== undefined && stale !== userId) directory.unlink(stale, platform);
-      directory.link(userId, platform, accountId);
-    }
-    this.aggregator.refreshTracking();
+    this.applyLinks([{ userId, ...result }]);
+    this.refreshTrackingSoon();
     this.refreshSoon(userId, result.added);
     return directory.accountsOf(userId);
+  }
+
+  /**
+   * PUT semantics for up to 1,000 people in one store transaction, all or nothing: a conflict anywhere throws
+   * `IdentityBatchConflictError` naming each failing person, and nothing changes. Memory follows the committed
+   * result in one pass; tracked ids are refreshed once and each platform's sweep is brought forward once.
+   */
+  async setIdentitiesBatch(people: readonly PersonIdentities[]): Promise<{ linked: number; people: PersonIdentities[] }> {
+    const results = await this.store.identities.replaceMany(people);
+    // No await from here on, as in setIdentities.
+    const directory = this.aggregator.directory;
+    for (const result of results) {
+      for (const platform of result.dropped) {
+        directory.unlink(result.userId, platform);
+        this.aggregator.forget(result.userId, platform);
+        this.events.emit('person.forgotten', { userId: result.userId, platform });
+      }
+    }
+    this.applyLinks(results);
+    this.refreshTrackingSoon();
+    const awaiting = new Set<Platform>();
+    for (const result of results) for (const platform of this.announceAwaiting(result.userId, result.added)) awaiting.add(platform);
+    if (this.connector.monitoring) for (const platform of awaiting) this.aggregator.pollSoon(platform);
+    return { linked: results.length, people: results.map((result) => ({ userId: result.userId, identities: result.links })) };
+  }
+
+  /** Links what the store committed (after every drop of the batch, so an account may move between people). */
+  private applyLinks(results: readonly { userId: string; added: readonly [Platform, string][] }[]): void {
+    const directory = this.aggregator.directory;
+    for (const { userId, added } of results) {
+      for (const [platform, accountId] of added) {
+        // The store is the truth: a link another instance removed may still be in this one's memory.
+        const stale = directory.personOf(platform, accountId);
+        if (stale !== undefined && stale !== userId) directory.unlink(stale, platform);
+        directory.link(userId, platform, accountId);
+      }
+    }
+  }
+
+  /**
+   * Tells adapters their tracked ids once per event-loop turn, however many links changed in it: computing
+   * them costs O(people), so doing it per link made linking N people cost O(N^2).
+   */
+  private refreshTrackingSoon(): void {
+    if (this.trackingRefresh !== undefined) return;
+    this.trackingRefresh = setImmediate(() => {
+      this.trackingRefresh = undefined;
+      this.aggregator.refreshTracking();
+    });
   }
 
   preferencesOf(userId: string): PreferencesView {
@@ -161,9 +212,16 @@ export class PeopleService {
    * batched sweep, brought forward: never a read of their own (10,000 links are a few batch calls, not 10,000).
    */
   private refreshSoon(userId: string, accounts: [Platform, string][]): void {
-    const awaiting = this.aggregator.explain(userId).awaiting.filter((platform) => accounts.some(([linked]) => linked === platform));
-    if (awaiting.length > 0) this.events.emit('presence.awaiting', { userId, platforms: awaiting });
+    const awaiting = this.announceAwaiting(userId, accounts);
     if (!this.connector.monitoring) return;
     for (const platform of awaiting) this.aggregator.pollSoon(platform);
+  }
+
+  /** Emits `presence.awaiting` for the given accounts that have no reading yet; returns their platforms. */
+  private announceAwaiting(userId: string, accounts: readonly [Platform, string][]): Platform[] {
+    if (accounts.length === 0) return [];
+    const awaiting = this.aggregator.explain(userId).awaiting.filter((platform) => accounts.some(([linked]) => linked === platform));
+    if (awaiting.length > 0) this.events.emit('presence.awaiting', { userId, platforms: awaiting });
+    return awaiting;
   }
 }
