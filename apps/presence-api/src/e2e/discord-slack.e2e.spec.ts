@@ -52,7 +52,7 @@ describe('Discord (gateway push) and Slack (polled sweep, signed events) through
   it('gets the initial state from both and aggregates it', async () => {
     const erin = await eventually(async () => {
       const body = (await service.call('GET', '/v1/presence/erin')).body;
-      return body?.platforms?.discord && body?.platforms?.slack ? body : undefined;
+      return body?.platforms?.discord?.lastUpdated && body?.platforms?.slack?.lastUpdated ? body : undefined;
     }, 10_000);
     expect(erin.platforms.discord).toMatchObject({ status: 'idle', rawStatus: 'idle', stale: false });
     expect(erin.platforms.slack).toMatchObject({ status: 'away', rawStatus: 'away' });

@@ -96,7 +96,7 @@ describe('OAuth connect (LinkedIn three-legged flow, Zoom user OAuth with PKCE, 
     expect(await platformStatus(service, 'zoom')).toMatchObject({ connected: true, source: 'oauth', state: 'up' });
 
     await service.call('PUT', '/v1/users/ivy/identities', { body: { zoom: 'zoom-ivy' } });
-    const ivy = await eventually(async () => (await service.call('GET', '/v1/presence/ivy')).body?.platforms?.zoom, 10_000);
+    const ivy = await eventually(async () => (await service.call('GET', '/v1/presence/ivy')).body?.platforms?.zoom?.lastUpdated && (await service.call('GET', '/v1/presence/ivy')).body.platforms.zoom, 10_000);
     expect(ivy).toMatchObject({ status: 'away', rawStatus: 'Away' });
     await eventually(() => zoom.tokenRequests().some((request) => (request.body as Record<string, string>)?.grant_type === 'refresh_token'), 10_000);
     zoom.setStatus('zoom-ivy', 'Do_Not_Disturb');

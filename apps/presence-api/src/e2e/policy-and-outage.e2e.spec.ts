@@ -51,7 +51,7 @@ describe('Teams and Zoom together: the aggregate follows the policy, and one pla
   it('highest-priority by default: online on Teams outranks busy on Zoom', async () => {
     const dave = await eventually(async () => {
       const body = (await service.call('GET', '/v1/presence/dave')).body;
-      return body?.platforms?.teams && body?.platforms?.zoom ? body : undefined;
+      return body?.platforms?.teams?.lastUpdated && body?.platforms?.zoom?.lastUpdated ? body : undefined;
     });
     expect(dave).toMatchObject({ status: 'online', available: true, decidedBy: 'teams' });
     expect(dave.platforms.zoom.status).toBe('busy');

@@ -58,7 +58,7 @@ describe('identities replaced atomically, and a restart that resumes instead of 
 
   it('answers 409 and changes nothing when a conflict only the database knows of comes partway through a PUT', async () => {
     expect((await service.call('PUT', '/v1/users/alice/identities', { body: { zoom: 'zoom-alice' } })).status).toBe(200);
-    await eventually(async () => (await presence('alice'))?.platforms?.zoom, 10_000);
+    await eventually(async () => (await presence('alice'))?.platforms?.zoom?.lastUpdated, 10_000);
     // Another instance on the same database links a Discord account this one has not heard of.
     const other: PresenceStore = await openStore({ database: { type: 'sqlite', path: join(dir.path, 'presence.sqlite') } });
     try {
@@ -88,7 +88,7 @@ describe('identities replaced atomically, and a restart that resumes instead of 
     expect(connected.status).toBe(200);
     await eventually(() => graph.subscriptions().length === 1, 10_000);
     expect(discord.framesWithOp(2)).toHaveLength(1);
-    await eventually(async () => (await presence('bob'))?.platforms?.zoom && (await presence('dan'))?.platforms?.discord, 10_000);
+    await eventually(async () => (await presence('bob'))?.platforms?.zoom?.lastUpdated && (await presence('dan'))?.platforms?.discord?.lastUpdated, 10_000);
 
     // Alice's record stops being confirmed (Zoom no longer knows her); Bob's is confirmed again at the real time.
     zoom.removeUser('zoom-alice');

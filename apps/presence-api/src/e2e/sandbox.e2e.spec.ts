@@ -35,7 +35,7 @@ describe('sandbox mode: the six emulators, sample people, live changes', () => {
   it('shows people with different statuses across platforms, aggregated by the policy', async () => {
     const alice = await eventually(async () => {
       const body = (await service.call('GET', '/v1/presence/alice')).body;
-      return ['discord', 'slack', 'teams', 'zoom', 'whatsapp'].every((p) => body.platforms?.[p]) ? body : undefined;
+      return ['discord', 'slack', 'teams', 'zoom', 'whatsapp'].every((p) => body.platforms?.[p]?.lastUpdated) ? body : undefined;
     }, 10_000);
     expect(alice).toMatchObject({ status: 'online', available: true });
     expect(new Set(Object.values(alice.platforms).map((p: any) => p.status)).size).toBeGreaterThan(1);

@@ -51,6 +51,7 @@ describe('the process: configuration errors and a graceful SIGTERM', () => {
         PRESENCE_DB_PATH: join(dir.path, 'presence.sqlite'),
         PRESENCE_API_TOKEN: ADMIN_TOKEN,
         PRESENCE_ENCRYPTION_KEY: KEY,
+        PRESENCE_CONSENT_DEFAULT: 'granted',
         DISCORD_BOT_TOKEN: discord.token,
         DISCORD_GUILD_ID: GUILD,
         DISCORD_API_BASE_URL: discord.apiBaseUrl,

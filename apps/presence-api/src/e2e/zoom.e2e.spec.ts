@@ -42,11 +42,11 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
     expect((await service.call('PUT', '/v1/users/bob/identities', { body: { zoom: 'zoom-bob' } })).status).toBe(200);
     const alice = await eventually(async () => {
       const response = await service.call('GET', '/v1/presence/alice');
-      return response.body?.platforms?.zoom ? response.body : undefined;
+      return response.body?.platforms?.zoom?.lastUpdated ? response.body : undefined;
     });
     expect(alice).toMatchObject({ userId: 'alice', status: 'online', available: true, decidedBy: 'zoom' });
     expect(alice.platforms.zoom).toMatchObject({ status: 'online', rawStatus: 'Available', stale: false });
-    const bob = await eventually(async () => (await service.call('GET', '/v1/presence/bob')).body?.platforms?.zoom && (await service.call('GET', '/v1/presence/bob')).body);
+    const bob = await eventually(async () => (await service.call('GET', '/v1/presence/bob')).body?.platforms?.zoom?.lastUpdated && (await service.call('GET', '/v1/presence/bob')).body);
     expect(bob).toMatchObject({ status: 'busy', available: false });
     expect(bob.platforms.zoom.activity).toBe('In a Zoom meeting');
   });

@@ -95,7 +95,8 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
     this.stopping = true;
     this.connector.shutdown();
     if (this.registry.doesExist('interval', RETENTION)) this.registry.deleteInterval(RETENTION);
-    await this.connector.stopMonitoring();
+    // A shutdown, not a stop: loops end and adapters close, but a Graph subscription and a resumable Discord
+    // session are kept for the next start (POST /v1/monitoring/stop is what releases them).
     await this.aggregator.close();
     await this.sandbox?.close().catch(() => undefined);
   }

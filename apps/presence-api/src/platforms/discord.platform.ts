@@ -1,4 +1,4 @@
-import { createDiscordAdapter, type DiscordSessionState, parseDiscordCredentials } from '@amo/presence-adapter-discord';
+import { createDiscordAdapter, type DiscordSessions, type DiscordSessionState, parseDiscordCredentials } from '@amo/presence-adapter-discord';
 import type { PlatformWiring } from './platform-wiring';
 
 const SESSION = 'session';
@@ -36,7 +36,8 @@ export const discordPlatform: PlatformWiring = {
         credentials: record,
         apiBaseUrl: context.baseUrls.discordApi,
         maxRetries: context.config.maxRetries,
-        session: context.state.get<DiscordSessionState | null>(SESSION) ?? null,
+        // Per shard since sharding; a single session saved by an earlier version is read as shard 0's.
+        session: context.state.get<DiscordSessions | DiscordSessionState>(SESSION) ?? null,
         onSession: (session) => context.state.set(SESSION, session),
       },
       { fetch: context.fetch, budgets: context.budgets },

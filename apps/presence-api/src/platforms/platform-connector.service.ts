@@ -94,6 +94,7 @@ export class PlatformConnector {
   /** Shutdown: no retry fires and no connection finishing later is kept. */
   shutdown(): void {
     this.closed = true;
+    this.monitoringOn = false;
     this.cancelRetries();
   }
 

@@ -15,7 +15,7 @@ export interface WiringContext {
   logger: { log(message: string): void; warn(message: string): void; error(message: string): void };
   /**
    * Small per-platform state that survives a restart (Discord session, Graph subscriptions): read from
-   * memory (loaded at start), written through to the store.
+   * memory (loaded at start), written through to the store; setting null or undefined removes the entry.
    */
   state: {
     get<T>(key: string): T | undefined;

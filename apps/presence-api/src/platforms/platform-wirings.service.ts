@@ -6,7 +6,6 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { CLOCK } from '../presence/clock.provider';
 import { PRESENCE_STORE } from '../store/store.providers';
-import { withIdempotentPush } from './idempotent-push';
 import type { PlatformWiring, WiringContext } from './platform-wiring';
 import { RuntimeEndpoints } from './runtime-endpoints';
 
@@ -63,8 +62,15 @@ export class PlatformWirings {
       state: {
         get: <T>(key: string) => this.state.get(`${platform}\u0000${key}`) as T | undefined,
         set: <T>(key: string, value: T) => {
+          const saved = (error: unknown): void => logger.error(`saving ${key} failed: ${(error as Error).message}`);
+          // Null means "nothing held any more" (a Discord session invalidated): the stored entry goes.
+          if (value === null || value === undefined) {
+            this.state.delete(`${platform}\u0000${key}`);
+            this.store.platformState.delete(platform, key).catch(saved);
+            return;
+          }
           this.state.set(`${platform}\u0000${key}`, value);
-          this.store.platformState.set(platform, key, value).catch((error: unknown) => logger.error(`saving ${key} failed: ${(error as Error).message}`));
+          this.store.platformState.set(platform, key, value).catch(saved);
         },
       },
       saveCredentials: (credentials, expiresAt) => {
@@ -80,7 +86,7 @@ export class PlatformWirings {
     const out: Partial<Record<Platform, AdapterFactory>> = {};
     for (const [platform, wiring] of this.byPlatform) {
       out[platform] = (credentials) =>
-        withIdempotentPush(wiring.createAdapter(wiring.parseCredentials(credentials), this.context(platform)));
+        wiring.createAdapter(wiring.parseCredentials(credentials), this.context(platform));
     }
     return out;
   }

@@ -133,7 +133,7 @@ export class Monitoring implements RuleSource {
     this.scheduleHousekeeping();
   }
 
-  async stopMonitoring(platforms?: readonly (Platform | string)[]): Promise<void> {
+  async stopMonitoring(platforms?: readonly (Platform | string)[], options: { push?: boolean } = {}): Promise<void> {
     const names = platforms === undefined ? [...this.monitors.keys()] : platforms.map(parsePlatform);
     const stopping = names.filter((platform) => this.monitors.has(platform));
     const monitors = stopping.map((platform) => this.monitors.get(platform) as PlatformMonitor);
@@ -142,7 +142,8 @@ export class Monitoring implements RuleSource {
       this.housekeeping = false;
       this.deps.scheduler.cancel(HOUSEKEEPING);
     }
-    await Promise.all([...monitors.map((monitor) => monitor.stop()), ...stopping.map((platform) => this.stopPush(platform))]);
+    const pushes = options.push === false ? [] : stopping.map((platform) => this.stopPush(platform));
+    await Promise.all([...monitors.map((monitor) => monitor.stop()), ...pushes]);
   }
 
   pollSoon(platform: Platform, withinMs: number): void {
@@ -164,8 +165,12 @@ export class Monitoring implements RuleSource {
     return this.deps.options.pollIntervalsMs?.[platform] ?? this.deps.options.pollIntervalMs;
   }
 
+  /**
+   * Stops the loops and closes every adapter. Push is not stopped first: `close()` is a shutdown, and what the
+   * platform holds for us (a Graph subscription, a resumable Discord session) is kept for the next start.
+   */
   async close(): Promise<void> {
-    await this.stopMonitoring();
+    await this.stopMonitoring(undefined, { push: false });
     const adapters = [...this.adapters.values()];
     this.adapters.clear();
     this.pushing.clear();
