@@ -10,7 +10,6 @@
 //     to the sink callback at --rate updates/s.
 import { fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,24 +17,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 
-/** Loads the libraries' TypeScript sources through the tsconfig path aliases, transpiling each file once. */
-function registerTypeScript() {
-  const Module = require('node:module');
-  const ts = require('typescript');
-  const { paths } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
-  const resolve = Module._resolveFilename;
-  Module._resolveFilename = function (request, ...rest) {
-    const alias = paths[request];
-    return resolve.call(this, alias ? join(root, alias[0]) : request, ...rest);
-  };
-  Module._extensions['.ts'] = (module, filename) => {
-    const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
-      fileName: filename,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    });
-    module._compile(outputText, filename);
-  };
-}
+/** Loads the libraries' TypeScript sources through the tsconfig path aliases (the benchmarks' one loader). */
+const registerTypeScript = () => require('./http/ts-register.cjs');
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);

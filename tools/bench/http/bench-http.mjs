@@ -3,11 +3,11 @@
 // three platforms, ingests a reading for each, creates a read-scoped API key; the bare server answers the
 // same JSON views from a Map. Each route is driven at 16 and 64 connections (10 s each; --quick: 2 s).
 //
-//   npm run bench:http [-- --quick] [-- --profile]      (--profile: the service runs under node --cpu-prof)
+//   npm run bench:http [-- --quick] [-- --profile]      (--profile: a V8 CPU profile of the service under load)
 //
 // Targets: GET /v1/presence/{id} >= 40% of the bare server's req/s; its p99 < 10 ms at 1,000 req/s; a 1,000-id
 // POST /v1/availability answered in < 5 ms at p50 server-side. JSON lands in bench-results/.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,13 +24,12 @@ const PEOPLE = 1000;
 const PLATFORMS = ['slack', 'teams', 'zoom'];
 const STATUSES = { slack: [['online', 'active'], ['away', 'away']], teams: [['online', 'Available'], ['busy', 'Busy'], ['dnd', 'DoNotDisturb'], ['away', 'Away']], zoom: [['online', 'Available'], ['busy', 'In_A_Zoom_Meeting'], ['offline', 'Offline']] };
 const resultsDir = join(root, 'bench-results');
-const profileDir = join(resultsDir, `profile-http-${Date.now()}`);
 const f0 = (n) => Math.round(n).toLocaleString('en-US');
 const f1 = (n) => n.toFixed(1);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}${quick ? ', --quick' : ''}`);
-const service = await startService({ profileDir: profile ? profileDir : undefined });
+const service = await startService();
 const bare = await startBare();
 try {
   // ---- set-up: people, readings, a read key; the same views copied to the bare server ----
@@ -76,6 +75,9 @@ try {
     await drive({ port: server.port, connections: 4, durationMs: quick ? 300 : 1000, requests: availability(1000) });
   }
   await service.ask('timings');
+  mkdirSync(resultsDir, { recursive: true });
+  const profileFile = join(resultsDir, `http-${Date.now()}.cpuprofile`);
+  if (profile) await service.ask('profile-start');
 
   const rows = [];
   for (const scenario of scenarios) {
@@ -128,14 +130,12 @@ try {
   console.log('');
   for (const t of targets) console.log(`${t.met ? 'MET   ' : 'MISSED'} ${t.target}: ${t.measured}${t.met ? '' : ` — ${t.cause}`}`);
 
-  await service.stop();
   let profileSummary;
   if (profile) {
-    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-    profileSummary = summarizeProfile(join(profileDir, file));
-    printProfile(`service CPU profile (${join(profileDir, file)})`, profileSummary);
+    await service.ask('profile-stop', { file: profileFile });
+    profileSummary = summarizeProfile(profileFile);
+    printProfile(`service CPU profile under load (${profileFile})`, profileSummary);
   }
-  mkdirSync(resultsDir, { recursive: true });
   const out = join(resultsDir, `http-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, JSON.stringify({ node: process.version, cores: cpus().length, loadavg: loadavg(), quick, seconds, people: PEOPLE, rows, paced: { project: pacedProject, bare: pacedBare }, availability1000Alone: { ...single, serverP50: bulkServerP50 }, targets, profile: profileSummary }, null, 2));
   console.log(`\nresults: ${out}`);

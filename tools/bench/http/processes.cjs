@@ -1,7 +1,7 @@
 // Child processes for the benchmarks: the real service (service-process.cjs) and the bare baseline server,
 // each asked things over IPC, plus a fetch helper for set-up calls against the service.
 const { fork } = require('node:child_process');
-const { mkdtempSync, rmSync, mkdirSync } = require('node:fs');
+const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
@@ -36,16 +36,10 @@ function startChild(script, { env = {}, execArgv = [] } = {}) {
   );
 }
 
-/** The service with sandbox off and SQLite in a temp dir; `profileDir` runs it under --cpu-prof. */
-async function startService({ env = {}, profileDir } = {}) {
+/** The service with sandbox off and SQLite in a temp dir. */
+async function startService({ env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'presence-bench-'));
-  const execArgv = [];
-  if (profileDir) {
-    mkdirSync(profileDir, { recursive: true });
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
-  }
   const service = await startChild(join(__dirname, 'service-process.cjs'), {
-    execArgv,
     env: {
       PRESENCE_SANDBOX: 'false',
       PRESENCE_DATA_DIR: dir,
@@ -53,6 +47,8 @@ async function startService({ env = {}, profileDir } = {}) {
       PRESENCE_API_TOKEN: ADMIN_TOKEN,
       PRESENCE_PUBLIC_URL: 'http://127.0.0.1:9',
       PRESENCE_RATE_LIMIT: '1000000',
+      // Everyone linked consents (outside sandbox the default is no consent, and nothing would be ingested).
+      PRESENCE_CONSENT_DEFAULT: 'granted',
       PORT: '0',
       ...env,
     },

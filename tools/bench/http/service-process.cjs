@@ -1,10 +1,13 @@
 // The real service in its own process for the benchmarks: the same createApp/startApp as `node dist/main.js`,
 // configured from the environment the parent passes (sandbox off, SQLite in a temp dir). Talks to the parent
 // over IPC: `ready` with the port; `ingest` hands readings to the aggregator as an adapter would; `timings`
-// returns server-side durations (request event to response finish) per route; `cpu` the process CPU time.
+// returns server-side durations (request event to response finish) per route; `cpu` the process CPU time;
+// `profile-start` / `profile-stop` record a V8 CPU profile of what happens in between into `file`.
 require('./ts-register.cjs');
 require('reflect-metadata');
 const { performance } = require('node:perf_hooks');
+const { Session } = require('node:inspector');
+const { writeFileSync } = require('node:fs');
 const { createApp, startApp } = require('../../../apps/presence-api/src/bootstrap');
 const { loadConfig } = require('../../../apps/presence-api/src/config/config.loader');
 const { PresenceAggregator } = require('@amo/presence-core');
@@ -26,6 +29,8 @@ async function main() {
   });
   const port = await startApp(app, config, '127.0.0.1');
   const aggregator = app.get(PresenceAggregator);
+  let profiler;
+  const post = (method, params = {}) => new Promise((resolve, reject) => profiler.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
   process.on('message', async (message) => {
     if (message.cmd === 'ingest') {
       const observedAt = new Date();
@@ -36,9 +41,21 @@ async function main() {
       timings = new Map();
     } else if (message.cmd === 'cpu') {
       process.send({ done: 'cpu', cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
+    } else if (message.cmd === 'profile-start') {
+      // The profile covers the load only, not start-up (which transpiles the sources).
+      profiler = new Session();
+      profiler.connect();
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 100 });
+      await post('Profiler.start');
+      process.send({ done: 'profile-start' });
+    } else if (message.cmd === 'profile-stop') {
+      const { profile } = await post('Profiler.stop');
+      writeFileSync(message.file, JSON.stringify(profile));
+      profiler.disconnect();
+      process.send({ done: 'profile-stop', file: message.file });
     } else if (message.cmd === 'exit') {
       await app.close();
-      // --cpu-prof writes its profile on a normal exit.
       process.exit(0);
     }
   });
