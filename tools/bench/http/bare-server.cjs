@@ -34,6 +34,8 @@ process.on('message', (message) => {
   if (message.cmd === 'load') {
     for (const view of message.views) people.set(view.userId, view);
     process.send({ done: 'load', people: people.size });
+  } else if (message.cmd === 'cpu') {
+    process.send({ done: 'cpu', cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
   } else if (message.cmd === 'exit') {
     server.close();
     process.exit(0);
