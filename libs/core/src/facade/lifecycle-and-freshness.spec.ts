@@ -133,4 +133,26 @@ describe('issue 12: freshness, lifecycles and listeners in the facade', () => {
     expect(slack.calls).toHaveLength(3);
     await aggregator.close();
   });
+
+  it('polls start to start: a step that paces its reads for 20 s of a 30 s interval does not stretch the sweep', async () => {
+    const aggregator = new PresenceAggregator({ scheduler: new TimerScheduler(), pollIntervalMs: 30_000 });
+    const zoom = new ScriptedAdapter('zoom');
+    const fetch = zoom.fetchPresence.bind(zoom);
+    const started: number[] = [];
+    zoom.fetchPresence = async (ids) => {
+      started.push(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      return fetch(ids);
+    };
+    aggregator.registerAdapter(zoom);
+    aggregator.directory.link('alice', 'zoom', 'Z1');
+    const t0 = Date.now();
+    await aggregator.startMonitoring(['zoom']);
+    await jest.advanceTimersByTimeAsync(95_000);
+    expect(started.map((at) => at - t0)).toEqual([0, 30_000, 60_000, 90_000]);
+    // close() waits for the step in flight.
+    const closing = aggregator.close();
+    await jest.advanceTimersByTimeAsync(20_000);
+    await closing;
+  });
 });

@@ -13,6 +13,8 @@ export class PlatformMonitor {
   /** When the armed poll fires (scheduler time unknown to us: kept as a plain deadline from `now`). */
   private dueAt = Number.POSITIVE_INFINITY;
   private again = false;
+  /** When the last poll started: the next one is due one interval after it, not after it ended. */
+  private startedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly platform: Platform,
@@ -58,6 +60,7 @@ export class PlatformMonitor {
 
   private tick(): void {
     if (!this.running) return;
+    this.startedAt = this.now();
     this.inFlight = this.poll()
       .catch(() => undefined)
       .finally(() => {
@@ -75,7 +78,10 @@ export class PlatformMonitor {
   private arm(): void {
     const health = this.health();
     const breakerWait = health?.breaker === 'open' ? (health.breakerRetryInMs ?? this.intervalMs) : 0;
-    this.schedule(Math.max(this.intervalMs, breakerWait));
+    // Start to start: a poll that paces its reads within the budget (a Zoom step spends most of an interval)
+    // must not add its own length to every sweep.
+    const untilDue = Math.max(0, this.startedAt + this.intervalMs - this.now());
+    this.schedule(Math.max(untilDue, breakerWait));
   }
 
   private schedule(delayMs: number): void {
