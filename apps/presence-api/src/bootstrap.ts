@@ -35,7 +35,9 @@ function bodyParsers(limitBytes: number) {
   const raw = express.raw({ type: () => true, limit: limitBytes });
   const json = express.json({ limit: limitBytes, type: ['application/json', 'application/*+json'] });
   return (request: Request, response: Response, next: NextFunction): void => {
-    const parser = request.path.startsWith('/v1/webhooks/') ? raw : json;
+    // No body (most reads): nothing to parse, so the parsers (and their content-type parsing) are skipped.
+    if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) return next();
+    const parser = request.url.startsWith('/v1/webhooks/') ? raw : json;
     parser(request, response, (error?: unknown) => {
       if (!error) return next();
       const answer = toErrorAnswer(error);
@@ -77,6 +79,8 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   });
   app.useWebSocketAdapter(new StreamWsAdapter(app, () => app.get(ApiKeyAuthenticator)));
   app.disable('x-powered-by');
+  // API answers are computed per request and never revalidated: hashing every body for an ETag is waste.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestMetrics(app.get(MetricsService)));
   app.use(bodyParsers(config.tuning.bodyLimitBytes));

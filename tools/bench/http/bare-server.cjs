@@ -42,3 +42,6 @@ process.on('message', (message) => {
   }
 });
 server.listen(0, '127.0.0.1', () => process.send({ ready: true, port: server.address().port }));
+
+// The benchmark that started this server is gone: so is the server.
+process.on('disconnect', () => process.exit(0));

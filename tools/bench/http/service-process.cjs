@@ -59,6 +59,8 @@ async function main() {
       process.exit(0);
     }
   });
+  // The benchmark that started this service is gone: so is the service.
+  process.on('disconnect', () => process.exit(0));
   process.send({ ready: true, port });
 }
 
