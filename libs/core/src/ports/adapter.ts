@@ -85,6 +85,24 @@ export interface AdapterHealth {
   lastError?: { code: string; message: string; at: Date };
 }
 
+/** A webhook delivery as the service received it: the raw body untouched, since signatures cover its bytes. */
+export interface WebhookDelivery {
+  method: 'GET' | 'POST';
+  headers: Readonly<Record<string, string | undefined>>;
+  query: Readonly<Record<string, string>>;
+  rawBody: Buffer;
+}
+
+/**
+ * What to answer the platform. What a genuine delivery carried reaches core through the adapter's push sink,
+ * never through this reply.
+ */
+export interface WebhookReply {
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
+
 /**
  * The port every platform adapter implements. Adapters speak platform ids; the aggregator maps them to
  * people. Every failure is thrown as a `PresenceError`.
@@ -107,6 +125,11 @@ export interface PresenceAdapter {
   /** The ids the service cares about (for Discord op 8, Graph subscriptions, sweeps). */
   setTrackedIds?(accountIds: readonly string[]): void;
   health?(): AdapterHealth;
+  /**
+   * For platforms that deliver by webhook: verifies one delivery against the connection's secrets, answers
+   * handshakes, and hands what it carried to the push sink (while push is started).
+   */
+  handleWebhook?(delivery: WebhookDelivery): WebhookReply;
   /** Releases every timer, socket and subscription. */
   close(): Promise<void>;
 }
