@@ -21,7 +21,7 @@ export interface DiscordAdapterConfig {
   intents?: number;
   /** Identify's large_threshold, 50-250 (default 250). */
   largeThreshold?: number;
-  /** Members to follow; without it every member the gateway mentions is delivered, and none are asked for. */
+  /** Members to ask the gateway about (op 8); without it none are. Every member's record is delivered either way. */
   trackedIds?: readonly string[];
   /**
    * What `onSession` last handed out, to resume instead of identifying after the service restarts (a single

@@ -1,4 +1,4 @@
-import type { PresenceStatus } from '@amo/presence-core';
+import type { PlatformPresence, PresenceStatus } from '@amo/presence-core';
 import { advance, GUILD_A, GUILD_B, GUILD_C, type Harness, startHarness, until, useGatewayFakeTimers } from './discord.spec-helper';
 import type { DiscordGatewayEmulator } from './testing/discord.emulator';
 import { shardOf, type MemberSeed } from './testing';
@@ -98,7 +98,7 @@ describe('Discord initial state: GUILD_CREATE, op 8 chunks, one record per user'
     expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(120);
   });
 
-  it('delivers one record for a change seen in several guilds, and follows newly tracked ids', async () => {
+  it('delivers one record for a change seen in several guilds, and re-sends newly tracked ids', async () => {
     const both = userId(42);
     h = await startHarness({
       guildIds: [GUILD_A, GUILD_B],
@@ -108,17 +108,20 @@ describe('Discord initial state: GUILD_CREATE, op 8 chunks, one record per user'
       },
       config: { trackedIds: [both] },
     });
+    const of = (id: string): PlatformPresence[] => h?.sink.records.filter((r) => r.accountId === id) ?? [];
     await h.adapter.startPush(h.sink);
-    await until(() => h?.sink.records.length === 1, 'initial');
+    await until(() => of(both).length === 1, 'initial');
     h.emulator.setUserPresence(both, 'idle', [{ type: 4, name: 'Custom Status', state: 'lunch', emoji: { name: '🍜' } }]);
     await until(() => h?.emulator.counters.presenceUpdates === 2, 'two dispatches');
     h.emulator.setPresence(GUILD_B, userId(43), 'online');
     await until(() => h?.adapter.stats()['presencesNormalized'] === 306, 'all normalized');
-    expect(h.sink.records.filter((r) => r.accountId === both)).toHaveLength(2);
+    expect(of(both)).toHaveLength(2);
     expect(h.sink.latest(both)).toMatchObject({ status: 'idle', customMessage: '🍜 lunch' });
-    expect(h.sink.latest(userId(43))).toBeUndefined();
-    h.adapter.setTrackedIds([both, userId(43), userId(1001)]);
+    // Untracked members reach the sink too: core's ingest is the one filter (links and consent).
     expect(h.sink.latest(userId(43))).toMatchObject({ status: 'online' });
+    const before = [of(userId(43)).length, of(userId(1001)).length];
+    h.adapter.setTrackedIds([both, userId(43), userId(1001)]);
+    expect([of(userId(43)).length, of(userId(1001)).length]).toEqual([before[0] + 1, before[1] + 1]);
     expect(h.sink.latest(userId(1001))).toMatchObject({ status: 'idle' });
   });
 

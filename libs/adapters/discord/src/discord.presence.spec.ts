@@ -1,4 +1,4 @@
-import { presenceKey, toPlatformPresence } from './discord.presence';
+import { toPlatformPresence } from './discord.presence';
 
 const at = new Date('2026-01-01T00:00:00Z');
 
@@ -34,15 +34,5 @@ describe('toPlatformPresence', () => {
     expect(toPlatformPresence({ user: { id: '2' }, status: 'streaming' }, at)).toMatchObject({ status: 'unknown', unrecognized: true });
     expect(toPlatformPresence({ user: {}, status: 'online' }, at)).toBeUndefined();
     expect(toPlatformPresence({ status: 'online' }, at)).toBeUndefined();
-  });
-
-  it('keys records by what a listener sees, not by when they were observed', () => {
-    const key = (client_status: object, observedAt: Date): string => {
-      const record = toPlatformPresence({ user: { id: '1' }, status: 'online', client_status }, observedAt);
-      if (!record) throw new Error('no record');
-      return presenceKey(record);
-    };
-    expect(key({ web: 'online' }, at)).toBe(key({ web: 'online' }, new Date()));
-    expect(key({ web: 'online' }, at)).not.toBe(key({ mobile: 'online' }, at));
   });
 });

@@ -48,14 +48,3 @@ export function toPlatformPresence(raw: RawDiscordPresence, observedAt: Date): P
 export function offlinePresence(accountId: string, observedAt: Date): PlatformPresence {
   return { platform: 'discord', accountId, status: 'offline', observedAt, unrecognized: false };
 }
-
-/**
- * What makes two records the same to a listener. The gateway sends one PRESENCE_UPDATE per shared guild for
- * a single change; comparing keys turns them into one record per user.
- */
-export function presenceKey(record: PlatformPresence): string {
-  const d = record.devices;
-  return `${record.rawStatus ?? record.status}|${record.activity ?? ''}|${record.customMessage ?? ''}|${
-    d ? `${d.desktop ?? ''},${d.mobile ?? ''},${d.web ?? ''},${d.vr ?? ''}` : ''
-  }`;
-}

@@ -36,7 +36,7 @@ export class DiscordShards {
   private shards = new Map<number, Shard>();
   private total = 0;
   /** Shared by the trackers: a user seen on several shards reaches the sink once per change. */
-  private readonly delivered = new Map<string, string>();
+  private readonly delivered = new Map<string, PlatformPresence>();
   private tracked: readonly string[] | null = null;
   private sink: ((record: PlatformPresence) => void) | null = null;
   private reported: { state: ConnectionState; error?: PresenceError } = { state: 'down' };

@@ -1,9 +1,8 @@
-import type { PlatformPresence } from '@amo/presence-core';
+import { isPresenceChange, type PlatformPresence } from '@amo/presence-core';
 import { GuildDirectory } from './discord.guilds';
 import { MemberResolver } from './discord.member-resolver';
 import {
   offlinePresence,
-  presenceKey,
   presenceUserId,
   type RawDiscordPresence,
   toPlatformPresence,
@@ -37,17 +36,22 @@ export interface PresenceTrackerOptions {
    * What listeners were last given per user. Shared by the trackers of one bot's shards, so a user seen on two
    * shards reaches the sink once per change.
    */
-  delivered?: Map<string, string>;
+  delivered?: Map<string, PlatformPresence>;
 }
 
 /**
  * Turns the gateway's dispatches into one presence record per user: initial state from GUILD_CREATE,
  * the rest of the tracked members from op 8 chunks, then PRESENCE_UPDATE. Identical updates (one per shared
- * guild) reach the sink once.
+ * guild) reach the sink once, "identical" by core's own rule ({@link isPresenceChange}), so the sink hears
+ * exactly what core would count as a change.
+ *
+ * Tracked ids say whom to ask the gateway about (op 8), not whom to deliver: every member's record goes to
+ * the sink, and core's ingest keeps those linked to a person who consented. That is the one tracked-accounts
+ * filter: it sees links and consent the moment they change, where a copy here followed them a turn later.
  */
 export class PresenceTracker {
   private readonly records = new Map<string, PlatformPresence>();
-  private readonly delivered: Map<string, string>;
+  private readonly delivered: Map<string, PlatformPresence>;
   private tracked: Set<string> | null = null;
   private sink: ((record: PlatformPresence) => void) | null = null;
   private readonly directory: GuildDirectory;
@@ -56,7 +60,7 @@ export class PresenceTracker {
   /** The bot's own user: GUILD_CREATE lists it as a member, but it is nobody to track. */
   private botUserId: string | undefined;
   private syncWaiters: Array<() => void> = [];
-  /** Updates received and normalized (before de-duplication and the tracked filter). */
+  /** Updates received and normalized (before de-duplication). */
   updates = 0;
 
   constructor(private readonly o: PresenceTrackerOptions) {
@@ -101,9 +105,12 @@ export class PresenceTracker {
     this.tracked = ids === null ? null : new Set(ids);
     if (this.tracked === null) return;
     const added = [...this.tracked].filter((id) => before === null || !before.has(id));
+    // Delivered before anyone linked them (and dropped by core then): sent again now that someone might.
     for (const id of added) {
       const record = this.records.get(id);
-      if (record) this.deliver(record);
+      if (record === undefined) continue;
+      this.delivered.delete(id);
+      this.deliver(record);
     }
     if (this.sessionReady) this.resolver.enqueue(added.filter((id) => !this.records.has(id)));
   }
@@ -208,10 +215,8 @@ export class PresenceTracker {
   }
 
   private deliver(record: PlatformPresence): void {
-    if (this.sink === null || (this.tracked !== null && !this.tracked.has(record.accountId))) return;
-    const key = presenceKey(record);
-    if (this.delivered.get(record.accountId) === key) return;
-    this.delivered.set(record.accountId, key);
+    if (this.sink === null || !isPresenceChange(this.delivered.get(record.accountId), record)) return;
+    this.delivered.set(record.accountId, record);
     this.sink(record);
   }
 

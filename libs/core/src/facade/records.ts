@@ -23,16 +23,6 @@ export function toPresenceData(userId: string, record: PlatformPresence): Presen
   return data;
 }
 
-/** A real change is one a listener cares about: status, activity or message, not a re-read. */
-export function isChange(before: PresenceData | undefined, after: PresenceData): boolean {
-  return (
-    before === undefined ||
-    before.status !== after.status ||
-    before.activity !== after.activity ||
-    before.customMessage !== after.customMessage
-  );
-}
-
 /**
  * An older reading never overwrites a newer one (out-of-order webhooks, Graph sequence numbers). Sequence
  * numbers order readings only within one scope (a subscription, a connection, a run): platforms reset them,

@@ -50,3 +50,30 @@ export interface PresenceData {
   sequence?: string;
   sequenceScope?: string;
 }
+
+/** The fields of a reading that make it a change: what a listener is shown, not when it was read. */
+export type ChangeFields = Pick<PlatformPresence, 'status' | 'activity' | 'customMessage' | 'devices'>;
+
+/**
+ * The one rule for "this reading changed something" (core's ingest and any adapter that de-duplicates before
+ * the sink use it, so both agree). A change is a new status, activity, custom message or per-device status:
+ * devices count because listeners are handed the record with its devices, and a person moving from desktop
+ * to phone ("on mobile") is news to a client that shows it. Times (`observedAt`, `lastSeen`, `expiresAt`),
+ * ordering stamps and `rawStatus` (a native spelling of the same normalized status) are not changes.
+ * Field by field, without allocating: it runs once per accepted reading.
+ */
+export function isPresenceChange(before: ChangeFields | undefined, after: ChangeFields): boolean {
+  return (
+    before === undefined ||
+    before.status !== after.status ||
+    before.activity !== after.activity ||
+    before.customMessage !== after.customMessage ||
+    !sameDevices(before.devices, after.devices)
+  );
+}
+
+function sameDevices(a: DeviceStatuses | undefined, b: DeviceStatuses | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return a.desktop === b.desktop && a.mobile === b.mobile && a.web === b.web && a.vr === b.vr;
+}
