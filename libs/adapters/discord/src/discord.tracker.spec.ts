@@ -37,7 +37,11 @@ describe('PresenceTracker de-duplication and filtering', () => {
     expect(heard.map((r) => r.devices)).toEqual([{ desktop: 'online' }, { mobile: 'online' }]);
     // The same answer as core's ingest gives for the same pair of readings.
     expect(isPresenceChange(heard[0], heard[1])).toBe(true);
-    expect(heard).toHaveLength(2);
+    // invisible and offline are one normalized status: a respelling, not a change (core agrees).
+    tracker.dispatch(update('3', 'offline', {}));
+    tracker.dispatch(update('3', 'invisible', {}));
+    expect(heard.filter((r) => r.accountId === '3').map((r) => r.rawStatus)).toEqual(['offline']);
+    expect(isPresenceChange({ status: 'offline' }, { status: 'offline' })).toBe(false);
   });
 
   it('delivers members nobody tracks (core keeps the linked ones) and re-sends a member once tracked', () => {
