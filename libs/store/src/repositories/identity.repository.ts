@@ -177,7 +177,8 @@ export class IdentityRepository {
     for (;;) {
       const cursor = after;
       const rows = await this.context.db.read((manager) => {
-        const where = cursor ? 'WHERE (user_id > :userId OR (user_id = :userId AND platform > :platform)) ' : '';
+        // A row-value comparison walks the primary key (SQLite and PostgreSQL); the equivalent OR scanned the table.
+        const where = cursor ? 'WHERE (user_id, platform) > (:userId, :platform) ' : '';
         const sql = `SELECT user_id, platform, account_id, linked_at FROM ${qualifiedTable(manager, IdentityLinkEntity)} ${where}ORDER BY user_id, platform LIMIT ${pageSize}`;
         return runSql<RawLinkRow[]>(manager, sql, cursor ?? {});
       });

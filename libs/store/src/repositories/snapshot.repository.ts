@@ -149,7 +149,8 @@ export class SnapshotRepository {
     for (;;) {
       const cursor = after;
       const rows = await this.context.db.read((manager) => {
-        const where = cursor ? 'WHERE (user_id > :userId OR (user_id = :userId AND platform > :platform)) ' : '';
+        // A row-value comparison walks the primary key (SQLite and PostgreSQL); the equivalent OR scanned the table.
+        const where = cursor ? 'WHERE (user_id, platform) > (:userId, :platform) ' : '';
         const sql = `SELECT ${RAW_COLUMNS} FROM ${qualifiedTable(manager, SnapshotEntity)} ${where}ORDER BY user_id, platform LIMIT ${pageSize}`;
         return runSql<RawSnapshotRow[]>(manager, sql, cursor ?? {});
       });
