@@ -1,0 +1,100 @@
+// bench:link — linking people through the real HTTP API: POST /v1/identities/batch (1,000 people x 6
+// platforms per call, one after another) up to 100,000 people, with per-person cost measured around 1k, 10k
+// and 100k already linked; and single PUT /v1/users/{id}/identities at 0 and at 100,000 linked, for
+// comparison. The service runs in sandbox mode, so six adapters are registered and every tracked-id refresh
+// costs what it costs in production. Targets (issue 13): 100,000 people in < 30 s, and the per-person cost
+// at 100k within 1.5x of the cost at 1k (it must not grow with the people already linked).
+// Usage: npm run bench:link [-- --people 100000 --singles 300]. JSON lands in bench-results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const { root, startService } = require('../http/processes.cjs');
+const { summarizeProfile, printProfile } = require('../http/profile-summary.cjs');
+const PROFILE = process.argv.includes('--cpu-prof');
+
+const arg = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const PEOPLE = arg('people', 100_000);
+const SINGLES = arg('singles', 300);
+const BATCH = 1000;
+const PLATFORMS = ['discord', 'slack', 'teams', 'zoom', 'whatsapp', 'linkedin'];
+const SERIES = { sa: 1, b: 2, se: 3 };
+const accounts = (prefix, index) => ({
+  discord: `9${SERIES[prefix]}${String(index).padStart(16, '0')}`,
+  slack: `U${prefix}${index}`,
+  teams: `00000000-0000-4000-8${SERIES[prefix]}00-${String(index).padStart(12, '0')}`,
+  zoom: `zoom-${prefix}${index}`,
+  whatsapp: `+1555${SERIES[prefix]}${String(index).padStart(7, '0')}`,
+  linkedin: `urn:li:person:${prefix}${index}`,
+});
+
+async function singlePuts(service, prefix, count) {
+  const started = performance.now();
+  for (let index = 0; index < count; index++) {
+    const links = accounts(prefix, index);
+    await service.call('PUT', `/v1/users/${prefix}-${index}/identities`, links);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { people: count, seconds, peoplePerSecond: count / seconds, msPerPerson: (seconds * 1000) / count };
+}
+
+const service = await startService({ env: { PRESENCE_SANDBOX: 'true', PRESENCE_POLL_INTERVAL: '30', PRESENCE_LOG_LEVEL: 'error' } });
+try {
+  // Let sandbox start-up (sample people, platform connections) settle before measuring.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const singlesAtZero = await singlePuts(service, 'sa', SINGLES);
+
+  const batches = [];
+  const started = performance.now();
+  let profile;
+  for (let first = 0; first < PEOPLE; first += BATCH) {
+    if (PROFILE && first === PEOPLE - 5 * BATCH) await service.ask('profile-start');
+    const people = [];
+    for (let index = first; index < Math.min(PEOPLE, first + BATCH); index++) people.push({ userId: `bulk-${index}`, identities: accounts('b', index) });
+    const t0 = performance.now();
+    const answer = await service.call('POST', '/v1/identities/batch', { people });
+    const ms = performance.now() - t0;
+    if (answer.linked !== people.length) throw new Error(`batch at ${first}: linked ${answer.linked}`);
+    batches.push({ linkedBefore: first, people: people.length, ms });
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  if (PROFILE) {
+    const file = join(root, 'bench-results', `link-${Date.now()}.cpuprofile`);
+    await service.ask('profile-stop', { file });
+    profile = summarizeProfile(file);
+    printProfile('service CPU profile, last 5 batches', profile);
+  }
+  const singlesAtEnd = await singlePuts(service, 'se', SINGLES);
+
+  // Per-person cost around a size: median of the batches that end within the last 10% before it.
+  const around = (size) => {
+    const window = batches.filter((b) => b.linkedBefore + b.people <= size && b.linkedBefore + b.people > size * 0.9 - BATCH);
+    const costs = window.map((b) => b.ms / b.people).sort((a, b) => a - b);
+    const ms = costs[Math.floor(costs.length / 2)];
+    return { size, batches: window.length, msPerPerson: ms, peoplePerSecond: 1000 / ms };
+  };
+  const sizes = [1000, 10_000, 100_000].filter((size) => size <= PEOPLE).map(around);
+  const growth = sizes[sizes.length - 1].msPerPerson / sizes[0].msPerPerson;
+  const targets = [
+    { target: `${PEOPLE} people linked through POST /v1/identities/batch in < 30 s`, measured: `${totalSeconds.toFixed(1)} s (${Math.round(PEOPLE / totalSeconds)} people/s)`, met: totalSeconds < 30 },
+    { target: 'per-person cost does not grow with people linked (largest size within 1.5x of 1k)', measured: `${growth.toFixed(2)}x`, met: growth <= 1.5 },
+  ];
+  console.log(`bench:link  ${PLATFORMS.length} platforms per person, batches of ${BATCH}, ${cpus().length} cores`);
+  for (const row of sizes) console.log(`  around ${String(row.size).padStart(6)} linked: ${row.msPerPerson.toFixed(3)} ms/person, ${Math.round(row.peoplePerSecond)} people/s`);
+  console.log(`  single PUT: ${singlesAtZero.peoplePerSecond.toFixed(0)} people/s at ~0 linked, ${singlesAtEnd.peoplePerSecond.toFixed(0)} people/s at ${PEOPLE} linked`);
+  for (const t of targets) console.log(`  ${t.met ? 'MET   ' : 'MISSED'} ${t.target}: ${t.measured}`);
+  if (!targets[1].met) console.log('  cause: the tracked-id refresh after each batch lists every monitored account of every platform (core refreshTracking is O(people))');
+  const resultsDir = join(root, 'bench-results');
+  mkdirSync(resultsDir, { recursive: true });
+  const out = join(resultsDir, `link-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, JSON.stringify({ node: process.version, cores: cpus().length, loadavg: loadavg(), people: PEOPLE, batch: BATCH, totalSeconds, sizes, singles: { atZero: singlesAtZero, atEnd: singlesAtEnd }, targets, batches }, null, 2));
+  console.log(`  JSON: ${out}`);
+} finally {
+  await service.stop();
+}
