@@ -1,3 +1,4 @@
+import { PresenceAggregator } from '@amo/presence-core';
 import { EventEmitter } from 'node:events';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -12,12 +13,16 @@ import type { StreamRequest } from './stream-ws.adapter';
 class FakeSocket extends EventEmitter {
   readyState: number = WebSocket.OPEN;
   bufferedAmount = 0;
-  sent: any[] = [];
   pings = 0;
   terminated = false;
   closedWith?: number;
+  /** Messages as the server sent them, without the per-connection envelope (checked on its own). */
+  sent: any[] = [];
+  envelopes: { seq: number; at: string }[] = [];
   send(text: string): void {
-    this.sent.push(JSON.parse(text));
+    const { seq, at, ...message } = JSON.parse(text);
+    this.envelopes.push({ seq, at });
+    this.sent.push(message);
   }
   ping(): void {
     this.pings++;
@@ -41,13 +46,16 @@ describe('PresenceStreamGateway', () => {
   let events: PresenceEvents;
   let gateway: PresenceStreamGateway;
   let metrics: MetricsService;
+  let aggregator: PresenceAggregator;
+  const clock = { now: () => Date.parse('2026-03-02T09:00:00Z') };
 
   beforeEach(() => {
     jest.useFakeTimers();
     events = new PresenceEvents(new EventEmitter2());
     metrics = new MetricsService();
+    aggregator = new PresenceAggregator({ clock, consentDefault: true });
     const config = { tuning: { ...DEFAULT_TUNING, streamHeartbeatMs: 1000, streamMaxBufferedBytes: 500 } } as AppConfig;
-    gateway = new PresenceStreamGateway(events, new SchedulerRegistry(), metrics, config);
+    gateway = new PresenceStreamGateway(events, new SchedulerRegistry(), metrics, aggregator, config, clock);
     gateway.onModuleInit();
   });
 
@@ -76,28 +84,83 @@ describe('PresenceStreamGateway', () => {
     const alice = connect();
     const other = connect();
     alice.frame({ type: 'subscribe', userIds: ['alice', 'alice'] });
-    expect(alice.sent.at(-1)).toEqual({ type: 'subscribed', userIds: ['alice'] });
+    expect(alice.sent[0]).toEqual({ type: 'subscribed', userIds: ['alice'] });
     presence('alice');
     presence('bob');
     events.emit('aggregate.changed', { userId: 'alice', status: 'online', available: true, decidedBy: 'slack' });
     events.emit('platform.changed', { platform: 'slack', state: 'degraded', breaker: 'open', lastError: null });
-    expect(alice.sent.map((m) => m.type)).toEqual(['subscribed', 'presence', 'aggregate', 'platform']);
-    expect(alice.sent[1]).toMatchObject({ userId: 'alice', platform: 'slack', presence: { status: 'online', lastUpdated: '1970-01-01T00:00:00.000Z' } });
+    expect(alice.sent.map((m) => m.type)).toEqual(['subscribed', 'snapshot', 'presence', 'aggregate', 'platform']);
+    expect(alice.sent[1]).toEqual({ type: 'snapshot', userId: 'alice', presence: null });
+    expect(alice.sent[2]).toMatchObject({ userId: 'alice', platform: 'slack', presence: { status: 'online', lastUpdated: '1970-01-01T00:00:00.000Z' } });
     expect(other.sent).toEqual([{ type: 'platform', platform: 'slack', state: 'degraded', breaker: 'open', lastError: null }]);
     alice.frame({ type: 'unsubscribe', userIds: ['alice'] });
     presence('alice');
     expect(alice.sent.at(-1)).toEqual({ type: 'unsubscribed', userIds: ['alice'] });
   });
 
-  it('drops a client whose unsent data passes the limit instead of buffering it', () => {
+  it('closes a client whose unsent data passes the limit with 4001 instead of buffering it', () => {
     const slow = connect();
     slow.frame({ type: 'subscribe', userIds: ['alice'] });
     slow.bufferedAmount = 600;
     presence('alice');
-    expect(slow.terminated).toBe(true);
+    expect(slow.closedWith).toBe(4001);
     expect(gateway.clientCount()).toBe(0);
+    jest.advanceTimersByTime(1_000);
+    expect(slow.terminated).toBe(true);
     presence('alice');
     expect(slow.sent.filter((m) => m.type === 'presence')).toHaveLength(0);
+  });
+
+  it('numbers every message per connection and stamps it with the time it was made', () => {
+    const one = connect();
+    const two = connect();
+    two.frame({ type: 'subscribe', userIds: ['bob'] });
+    one.frame({ type: 'subscribe', userIds: ['alice'] });
+    events.emit('platform.changed', { platform: 'slack', state: 'up', breaker: 'closed', lastError: null });
+    expect(one.envelopes.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(two.envelopes.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(new Set(one.envelopes.map((e) => e.at))).toEqual(new Set(['2026-03-02T09:00:00.000Z']));
+  });
+
+  it('starts a subscription with the current state: the same document as GET /v1/presence, null for an unknown id', () => {
+    aggregator.directory.link('alice', 'slack', 'U1');
+    aggregator.ingest('slack', [{ platform: 'slack', accountId: 'U1', status: 'online', observedAt: new Date(clock.now()) }]);
+    const client = connect();
+    client.frame({ type: 'subscribe', userIds: ['alice', 'nobody'] });
+    expect(client.sent).toEqual([
+      { type: 'subscribed', userIds: ['alice', 'nobody'] },
+      {
+        type: 'snapshot',
+        userId: 'alice',
+        presence: expect.objectContaining({ userId: 'alice', status: 'online', available: true, decidedBy: 'slack', platforms: { slack: expect.objectContaining({ status: 'online', stale: false }) } }),
+      },
+      { type: 'snapshot', userId: 'nobody', presence: null },
+    ]);
+  });
+
+  it('subscribes to everyone with all: true, the snapshot sent in bounded chunks, then every change', () => {
+    for (let i = 0; i < 600; i++) aggregator.directory.link(`p${i}`, 'slack', `U${i}`);
+    const client = connect();
+    client.frame({ type: 'subscribe', all: true });
+    expect(client.sent[0]).toEqual({ type: 'subscribed', all: true });
+    expect(client.sent.filter((m) => m.type === 'snapshot')).toHaveLength(250);
+    // Each further chunk waits for a later turn of the event loop (setImmediate).
+    jest.advanceTimersByTime(1);
+    const snapshots = client.sent.filter((m) => m.type === 'snapshot');
+    expect(snapshots).toHaveLength(600);
+    expect(new Set(snapshots.map((m) => m.userId)).size).toBe(600);
+    presence('p7');
+    expect(client.sent.at(-1)).toMatchObject({ type: 'presence', userId: 'p7' });
+    client.frame({ type: 'unsubscribe', all: true });
+    presence('p7');
+    expect(client.sent.at(-1)).toEqual({ type: 'unsubscribed', all: true });
+  });
+
+  it('refuses a subscribe frame with both userIds and all, or neither', () => {
+    const client = connect();
+    client.frame({ type: 'subscribe', userIds: ['a'], all: true });
+    client.frame({ type: 'subscribe' });
+    expect(client.sent.map((m) => m.error?.code)).toEqual(['INVALID_FRAME', 'INVALID_FRAME']);
   });
 
   it('pings every interval and drops a client that did not answer the previous ping', () => {

@@ -1,38 +1,51 @@
+import { type Clock, PresenceAggregator } from '@amo/presence-core';
 import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PresenceEvents } from '../events/presence-events';
-import { AWAITING_VIEW, presenceView } from '../http/presence-view';
+import { AWAITING_VIEW, personView, presenceView } from '../http/presence-view';
 import { MetricsService } from '../metrics/metrics.service';
-import { MAX_SUBSCRIPTIONS_PER_CLIENT, parseClientFrame } from './stream-protocol';
+import { CLOCK } from '../presence/clock.provider';
+import { MAX_SUBSCRIPTIONS_PER_CLIENT, parseClientFrame, SNAPSHOT_CHUNK, STREAM_CLOSE } from './stream-protocol';
 import type { StreamRequest } from './stream-ws.adapter';
 
 interface ClientState {
   alive: boolean;
   userIds: Set<string>;
+  /** Subscribed to every person (`all: true`). */
+  all: boolean;
+  /** The last `seq` sent on this connection. */
+  seq: number;
 }
 
 const HEARTBEAT = 'stream:heartbeat';
+/** How long a slow consumer gets to take its close frame before the socket is destroyed. */
+const CLOSE_GRACE_MS = 1_000;
 
 /**
- * ws://host/v1/stream (CONTRACT). Clients subscribe to people; they hear `presence` and `aggregate` for
- * those people and `platform` for everyone. Pings find dead clients; a client that cannot keep up is
- * dropped rather than buffered without bound; a bad frame gets an `error` message and nothing else.
+ * ws://host/v1/stream (CONTRACT). Clients subscribe to people (or to everyone); each subscription starts with a
+ * `snapshot` of the person's current state, then `presence` and `aggregate` changes follow; `platform` goes to
+ * everyone. Every server message carries `seq` (increasing per connection) and `at`. Pings find dead clients; a
+ * client that cannot keep up is closed with 4001 rather than buffered without bound; a bad frame gets an
+ * `error` message and nothing else.
  */
 @WebSocketGateway({ path: '/v1/stream', maxPayload: 256 * 1024 })
 export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Stream');
   private readonly clients = new Map<WebSocket, ClientState>();
   private readonly subscribers = new Map<string, Set<WebSocket>>();
+  private readonly everyone = new Set<WebSocket>();
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly events: PresenceEvents,
     private readonly registry: SchedulerRegistry,
     private readonly metrics: MetricsService,
+    private readonly aggregator: PresenceAggregator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -58,7 +71,7 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
       client.close(1008, 'unauthorized');
       return;
     }
-    const state: ClientState = { alive: true, userIds: new Set() };
+    const state: ClientState = { alive: true, userIds: new Set(), all: false, seq: 0 };
     this.clients.set(client, state);
     this.metrics.streamClients.set(this.clients.size);
     client.on('pong', () => {
@@ -91,56 +104,115 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
       this.send(client, { type: 'error', error: { code: result.code, message: result.message } });
       return;
     }
-    const { type, userIds } = result.frame;
-    if (type === 'subscribe') {
-      const adding = userIds.filter((userId) => !state.userIds.has(userId));
-      if (state.userIds.size + adding.length > MAX_SUBSCRIPTIONS_PER_CLIENT) {
-        this.send(client, {
-          type: 'error',
-          error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: `at most ${MAX_SUBSCRIPTIONS_PER_CLIENT} people per connection` },
-        });
-        return;
-      }
-      for (const userId of adding) {
-        state.userIds.add(userId);
-        let set = this.subscribers.get(userId);
-        if (!set) this.subscribers.set(userId, (set = new Set()));
-        set.add(client);
-      }
-      this.send(client, { type: 'subscribed', userIds: [...new Set(userIds)] });
-    } else {
-      for (const userId of userIds) this.unsubscribeOne(client, state, userId);
-      this.send(client, { type: 'unsubscribed', userIds: [...new Set(userIds)] });
+    const frame = result.frame;
+    if (frame.type === 'subscribe') this.subscribe(client, state, frame.userIds, frame.all === true);
+    else this.unsubscribeFrame(client, state, frame.userIds);
+  }
+
+  private subscribe(client: WebSocket, state: ClientState, userIds: string[] | undefined, all: boolean): void {
+    if (all) {
+      state.all = true;
+      this.everyone.add(client);
+      this.send(client, { type: 'subscribed', all: true });
+      this.snapshotInChunks(client, this.aggregator.directory.people());
+      return;
     }
+    const ids = [...new Set(userIds)];
+    const adding = ids.filter((userId) => !state.userIds.has(userId));
+    if (state.userIds.size + adding.length > MAX_SUBSCRIPTIONS_PER_CLIENT) {
+      this.send(client, {
+        type: 'error',
+        error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: `at most ${MAX_SUBSCRIPTIONS_PER_CLIENT} people per connection` },
+      });
+      return;
+    }
+    for (const userId of adding) {
+      state.userIds.add(userId);
+      let set = this.subscribers.get(userId);
+      if (!set) this.subscribers.set(userId, (set = new Set()));
+      set.add(client);
+    }
+    this.send(client, { type: 'subscribed', userIds: ids });
+    // At most 1,000 ids a frame: one tick is enough.
+    for (const userId of ids) this.send(client, this.snapshotOf(userId));
+  }
+
+  private unsubscribeFrame(client: WebSocket, state: ClientState, userIds: string[] | undefined): void {
+    if (userIds === undefined) {
+      state.all = false;
+      this.everyone.delete(client);
+      this.send(client, { type: 'unsubscribed', all: true });
+      return;
+    }
+    for (const userId of userIds) this.unsubscribeOne(client, state, userId);
+    this.send(client, { type: 'unsubscribed', userIds: [...new Set(userIds)] });
+  }
+
+  /** The same document as GET /v1/presence/{userId}, or null for a person the service does not know. */
+  private snapshotOf(userId: string): object {
+    const presence = this.aggregator.directory.has(userId) ? personView(this.aggregator.explain(userId)) : null;
+    return { type: 'snapshot', userId, presence };
+  }
+
+  /** Everyone's snapshot, a bounded chunk per tick; a client that left (or fell behind) stops it. */
+  private snapshotInChunks(client: WebSocket, people: readonly string[], from = 0): void {
+    const state = this.clients.get(client);
+    if (!state?.all) return;
+    const end = Math.min(people.length, from + SNAPSHOT_CHUNK);
+    for (let i = from; i < end; i++) {
+      if (!this.send(client, this.snapshotOf(people[i]))) return;
+    }
+    if (end < people.length) setImmediate(() => this.snapshotInChunks(client, people, end));
   }
 
   private toSubscribers(userId: string, message: object): void {
     const set = this.subscribers.get(userId);
-    if (!set) return;
-    const text = JSON.stringify(message);
-    for (const client of [...set]) this.sendText(client, text);
+    if (!set && this.everyone.size === 0) return;
+    const body = JSON.stringify(message);
+    const at = this.now();
+    if (set) for (const client of [...set]) this.sendBody(client, body, at);
+    for (const client of [...this.everyone]) if (!set?.has(client)) this.sendBody(client, body, at);
   }
 
   private toEveryone(message: object): void {
-    const text = JSON.stringify(message);
-    for (const client of [...this.clients.keys()]) this.sendText(client, text);
+    const body = JSON.stringify(message);
+    const at = this.now();
+    for (const client of [...this.clients.keys()]) this.sendBody(client, body, at);
   }
 
-  private send(client: WebSocket, message: object): void {
-    this.sendText(client, JSON.stringify(message));
+  private send(client: WebSocket, message: object): boolean {
+    return this.sendBody(client, JSON.stringify(message), this.now());
   }
 
-  private sendText(client: WebSocket, text: string): void {
-    if (client.readyState !== WebSocket.OPEN) return;
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  /**
+   * Sends one message with this connection's next `seq` and the time it was made. The body is serialized once
+   * for all recipients; only the envelope is per connection. Returns false when the client is gone or dropped.
+   */
+  private sendBody(client: WebSocket, body: string, at: string): boolean {
+    const state = this.clients.get(client);
+    if (!state || client.readyState !== WebSocket.OPEN) return false;
     // What the client has not taken yet, not this message's size: an idle client may receive a large ack.
     if (client.bufferedAmount > this.config.tuning.streamMaxBufferedBytes) {
-      this.logger.warn('dropping a stream client that is not reading its messages');
-      this.metrics.streamDropped.inc({ reason: 'slow' });
-      client.terminate();
-      this.drop(client);
-      return;
+      this.dropSlow(client);
+      return false;
     }
-    client.send(text);
+    state.seq++;
+    client.send(`{"seq":${state.seq},"at":"${at}",${body.slice(1)}`);
+    return true;
+  }
+
+  /** Closed with a code that says why (4001), so the client knows to reconnect and resubscribe. */
+  private dropSlow(client: WebSocket): void {
+    this.logger.warn('closing a stream client that is not reading its messages (4001)');
+    this.metrics.streamDropped.inc({ reason: 'slow' });
+    this.drop(client);
+    client.close(STREAM_CLOSE.slowConsumer.code, STREAM_CLOSE.slowConsumer.reason);
+    // Its buffer is full: the close frame may never be read. Do not wait for it for long.
+    setTimeout(() => client.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   private heartbeat(): void {
@@ -167,6 +239,7 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
     const state = this.clients.get(client);
     if (!state) return;
     for (const userId of [...state.userIds]) this.unsubscribeOne(client, state, userId);
+    this.everyone.delete(client);
     this.clients.delete(client);
     this.metrics.streamClients.set(this.clients.size);
   }

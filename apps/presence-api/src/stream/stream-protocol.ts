@@ -11,12 +11,27 @@ const userIds = z
   .min(1, { error: 'userIds must not be empty' })
   .max(MAX_IDS_PER_FRAME, { error: `at most ${MAX_IDS_PER_FRAME} user ids per frame` });
 
+/** `userIds`, or `all: true` (every person, now and later; read scope), never both and never neither. */
+const target = <T extends 'subscribe' | 'unsubscribe'>(type: T) =>
+  z
+    .object({ type: z.literal(type), userIds: userIds.optional(), all: z.literal(true, { error: 'all must be true when given' }).optional() })
+    .refine((frame) => (frame.userIds === undefined) !== (frame.all === undefined), {
+      error: 'give either userIds or "all": true',
+    });
+
 /** What a client may send. Anything else gets an `error` message; the connection stays open. */
-export const clientFrameSchema = z.discriminatedUnion(
-  'type',
-  [z.object({ type: z.literal('subscribe'), userIds }), z.object({ type: z.literal('unsubscribe'), userIds })],
-  { error: 'type must be "subscribe" or "unsubscribe"' },
-);
+export const clientFrameSchema = z.discriminatedUnion('type', [target('subscribe'), target('unsubscribe')], {
+  error: 'type must be "subscribe" or "unsubscribe"',
+});
+
+/** Close codes the stream uses (documented in the service README). */
+export const STREAM_CLOSE = {
+  /** The client did not read its messages and its send buffer passed the bound: reconnect and resubscribe. */
+  slowConsumer: { code: 4001, reason: 'slow consumer: messages not read; reconnect and subscribe again' },
+} as const;
+
+/** People per tick when a snapshot covers everyone (`all: true`): the event loop stays responsive. */
+export const SNAPSHOT_CHUNK = 250;
 
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
