@@ -46,7 +46,7 @@ async function main() {
       profiler = new Session();
       profiler.connect();
       await post('Profiler.enable');
-      await post('Profiler.setSamplingInterval', { interval: 100 });
+      await post('Profiler.setSamplingInterval', { interval: 500 });
       await post('Profiler.start');
       process.send({ done: 'profile-start' });
     } else if (message.cmd === 'profile-stop') {
