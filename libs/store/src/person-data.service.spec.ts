@@ -42,7 +42,7 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('PersonDataServi
     opened = await openTestStore(backend);
     await opened.store.connections.save({ platform: 'slack', kind: 'app', credentials: { botToken: 'xoxb' } });
     await opened.store.apiKeys.create({ name: 'k', scopes: ['read'] });
-    await opened.store.platformState.saveDiscordSession({ shardId: 0, sessionId: 's', sequence: 1, resumeGatewayUrl: 'wss://g' });
+    await opened.store.platformState.set('discord', 'sessions', { '0': { sessionId: 's', sequence: 1, resumeGatewayUrl: 'wss://g' } });
     await populate(opened.store, ERASED, 'U-ERASED');
     await populate(opened.store, KEPT, 'U-KEPT');
   });

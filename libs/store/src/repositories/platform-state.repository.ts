@@ -4,148 +4,115 @@ import { requireVault, type StoreContext, toDate, toMs } from '../store-context'
 import { vaultContext } from '../vault/credential-vault';
 import { SecretValue } from '../vault/secret-value';
 
-/** One keyed piece of a platform's resumable state. */
+/** The envelope format written today; readers accept it and the bare values written before it (version 0). */
+export const PLATFORM_STATE_VERSION = 1;
+
+/** One keyed piece of a platform's resumable state, as the platform's adapter wiring saved it. */
 export interface PlatformStateEntry<T = unknown> {
   platform: Platform;
   key: string;
   value: T;
-  /** True when a sealed secret is stored beside the value (read it with `secretOf`). */
-  hasSecret: boolean;
+  /** 1 for values written in the `{v, value}` envelope, 0 for a bare value written by an earlier version. */
+  version: number;
+  /** True when the value is stored sealed by the vault (read back decrypted). */
+  sealed: boolean;
   expiresAt?: Date;
   updatedAt: Date;
 }
 
 export interface SetPlatformStateOptions {
   expiresAt?: Date;
-  /** Stored sealed by the vault, never in `value` (e.g. a Graph subscription's clientState). */
-  secret?: string;
+  /** Seal the whole value with the vault (state holding a secret, such as a Graph subscription's clientState). */
+  sealed?: boolean;
 }
 
-/** A Microsoft Graph presence subscription, so a restart renews it instead of creating a new one. */
-export interface GraphSubscriptionInput {
-  id: string;
-  resource: string;
-  expiresAt: Date;
-  /** The secret Graph echoes in each notification; sealed at rest. */
-  clientState: string;
-}
-export interface GraphSubscriptionState extends Omit<GraphSubscriptionInput, 'clientState'> {
-  clientState: SecretValue<string>;
+/** What the `value` column holds from version 1 on; a sealed value lives in the `secret` column instead. */
+interface Envelope {
+  v: number;
+  value?: unknown;
+  sealed?: true;
 }
 
-/** A Discord gateway session, so a restart RESUMEs instead of re-IDENTIFYing. */
-export interface DiscordSessionState {
-  shardId: number;
-  sessionId: string;
-  /** The last dispatch sequence number seen (`s`), null before the first. */
-  sequence: number | null;
-  resumeGatewayUrl: string;
-}
-
-const GRAPH_PREFIX = 'graph-subscription:';
-const DISCORD_PREFIX = 'discord-session:';
-
-function toEntry<T>(row: PlatformStateRow): PlatformStateEntry<T> {
-  const entry: PlatformStateEntry<T> = {
-    platform: row.platform as Platform,
-    key: row.key,
-    value: row.value as T,
-    hasSecret: row.secret !== null,
-    updatedAt: new Date(row.updatedAt),
-  };
-  const expires = toDate(row.expiresAt);
-  if (expires) entry.expiresAt = expires;
-  return entry;
+function envelopeOf(stored: unknown): Envelope | undefined {
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return undefined;
+  const candidate = stored as Partial<Envelope>;
+  const keys = Object.keys(candidate);
+  const shaped = keys.length === 2 && ('value' in candidate || candidate.sealed === true);
+  return candidate.v === PLATFORM_STATE_VERSION && shaped ? (candidate as Envelope) : undefined;
 }
 
 /**
- * Subscription and session state as a generic (platform, key) -> JSON table, with typed helpers for the two
- * push platforms that need it. Values are not secret; anything secret goes in the sealed `secret` column.
+ * Platform session state (Discord gateway sessions, Graph subscriptions, cursors) as opaque, versioned JSON
+ * per (platform, key): the store knows no platform's shapes, the adapter wiring that saved a value reads it.
+ * Values are written as `{v: 1, value}`; a row written before the envelope (a bare value) still loads, as
+ * version 0, so a stored Discord session or Teams subscription survives the upgrade.
  */
 export class PlatformStateRepository {
   constructor(private readonly context: StoreContext) {}
 
   async get<T = unknown>(platform: Platform, key: string): Promise<PlatformStateEntry<T> | undefined> {
     const row = await this.context.db.read((manager) => manager.findOneBy(PlatformStateEntity, { platform, key }));
-    return row ? toEntry<T>(row) : undefined;
+    return row ? this.toEntry<T>(row) : undefined;
   }
 
+  /** Replaces the value under (platform, key). */
   async set<T>(platform: Platform, key: string, value: T, options: SetPlatformStateOptions = {}): Promise<void> {
     const parsed = parsePlatform(platform);
-    const secret =
-      options.secret === undefined
-        ? null
-        : requireVault(this.context).encrypt(options.secret, vaultContext.platformState(parsed, key));
+    const sealed = options.sealed === true;
     const row: PlatformStateRow = {
       platform: parsed,
       key,
-      value,
-      secret,
+      value: sealed ? { v: PLATFORM_STATE_VERSION, sealed: true } : { v: PLATFORM_STATE_VERSION, value },
+      secret: sealed ? requireVault(this.context).encrypt(JSON.stringify(value), vaultContext.platformState(parsed, key)) : null,
       expiresAt: toMs(options.expiresAt),
       updatedAt: this.context.clock.now(),
     };
     await this.context.db.write((manager) => manager.save(PlatformStateEntity, row));
   }
 
-  /** The decrypted secret stored with an entry, wrapped against accidental logging. */
-  async secretOf(platform: Platform, key: string): Promise<SecretValue<string> | undefined> {
-    const row = await this.context.db.read((manager) => manager.findOneBy(PlatformStateEntity, { platform, key }));
-    if (!row || row.secret === null) return undefined;
-    return new SecretValue(requireVault(this.context).decrypt(row.secret, vaultContext.platformState(platform, key)));
-  }
-
-  /** Every entry of a platform, optionally only keys starting with `prefix`. */
+  /** Every entry of a platform in key order, optionally only keys starting with `prefix`. */
   async list<T = unknown>(platform: Platform, prefix = ''): Promise<PlatformStateEntry<T>[]> {
     const rows = await this.context.db.read((manager) =>
       manager.find(PlatformStateEntity, { where: { platform }, order: { key: 'ASC' } }),
     );
-    return rows.filter((row) => row.key.startsWith(prefix)).map((row) => toEntry<T>(row));
+    return rows.filter((row) => row.key.startsWith(prefix)).map((row) => this.toEntry<T>(row));
   }
 
-  /** Deletes one entry, or every entry of the platform when key is omitted. */
+  /** Deletes one entry, or every entry of the platform when key is omitted; returns how many went. */
   async delete(platform: Platform, key?: string): Promise<number> {
     const where = key === undefined ? { platform } : { platform, key };
     const result = await this.context.db.write((manager) => manager.delete(PlatformStateEntity, where));
     return result.affected ?? 0;
   }
 
-  async saveGraphSubscription(subscription: GraphSubscriptionInput): Promise<void> {
-    const { clientState, ...rest } = subscription;
-    await this.set('teams', GRAPH_PREFIX + subscription.id, { ...rest, expiresAt: rest.expiresAt.toISOString() }, {
-      expiresAt: subscription.expiresAt,
-      secret: clientState,
-    });
+  /**
+   * The side secret of a version-0 row (written by the removed `saveGraphSubscription`, beside its bare value),
+   * wrapped against accidental logging. Version 1 seals the whole value instead (`sealed`).
+   */
+  async secretOf(platform: Platform, key: string): Promise<SecretValue<string> | undefined> {
+    const row = await this.context.db.read((manager) => manager.findOneBy(PlatformStateEntity, { platform, key }));
+    if (!row || row.secret === null || envelopeOf(row.value) !== undefined) return undefined;
+    return new SecretValue(this.decrypt(row));
   }
 
-  async graphSubscriptions(): Promise<GraphSubscriptionState[]> {
-    const entries = await this.list<{ id: string; resource: string; expiresAt: string }>('teams', GRAPH_PREFIX);
-    const subscriptions: GraphSubscriptionState[] = [];
-    for (const entry of entries) {
-      const clientState = await this.secretOf('teams', entry.key);
-      subscriptions.push({
-        id: entry.value.id,
-        resource: entry.value.resource,
-        expiresAt: new Date(entry.value.expiresAt),
-        clientState: clientState ?? new SecretValue(''),
-      });
-    }
-    return subscriptions;
+  private toEntry<T>(row: PlatformStateRow): PlatformStateEntry<T> {
+    const envelope = envelopeOf(row.value);
+    const sealed = envelope?.sealed === true;
+    const value = sealed ? JSON.parse(this.decrypt(row)) : envelope ? envelope.value : row.value;
+    const entry: PlatformStateEntry<T> = {
+      platform: row.platform as Platform,
+      key: row.key,
+      value: value as T,
+      version: envelope ? envelope.v : 0,
+      sealed,
+      updatedAt: new Date(row.updatedAt),
+    };
+    const expires = toDate(row.expiresAt);
+    if (expires) entry.expiresAt = expires;
+    return entry;
   }
 
-  async deleteGraphSubscription(id: string): Promise<boolean> {
-    return (await this.delete('teams', GRAPH_PREFIX + id)) > 0;
-  }
-
-  async saveDiscordSession(session: DiscordSessionState): Promise<void> {
-    await this.set('discord', DISCORD_PREFIX + session.shardId, session);
-  }
-
-  async discordSession(shardId = 0): Promise<DiscordSessionState | undefined> {
-    return (await this.get<DiscordSessionState>('discord', DISCORD_PREFIX + shardId))?.value;
-  }
-
-  /** After an INVALID_SESSION that cannot be resumed. */
-  async clearDiscordSession(shardId = 0): Promise<boolean> {
-    return (await this.delete('discord', DISCORD_PREFIX + shardId)) > 0;
+  private decrypt(row: PlatformStateRow): string {
+    return requireVault(this.context).decrypt(row.secret ?? '', vaultContext.platformState(row.platform, row.key));
   }
 }

@@ -14,12 +14,7 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('vault key on $n
     const store = await openStore({ database: database.config, encryptionKey: TEST_KEY });
     await store.connections.save({ platform: 'slack', kind: 'app', credentials: { botToken: 'xoxb-1', signingSecret: 'sig-1' } });
     await store.connections.save({ platform: 'teams', kind: 'app', credentials: { clientSecret: 'cs-1' } });
-    await store.platformState.saveGraphSubscription({
-      id: 'sub-1',
-      resource: '/communications/presences',
-      expiresAt: new Date('2025-01-07T00:00:00Z'),
-      clientState: 'client-state-1',
-    });
+    await store.platformState.set('teams', 'subscriptions', [{ id: 'sub-1', clientState: 'client-state-1' }], { sealed: true });
     await store.close();
   });
 
@@ -44,8 +39,7 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('vault key on $n
     await expect(openStore({ database: database.config, encryptionKey: TEST_KEY })).rejects.toThrow(VaultKeyMismatchError);
     const rotated = await openStore({ database: database.config, encryptionKey: OTHER_KEY });
     expect((await rotated.connections.credentials('teams'))?.reveal()).toEqual({ clientSecret: 'cs-1' });
-    const [subscription] = await rotated.platformState.graphSubscriptions();
-    expect(subscription.clientState.reveal()).toBe('client-state-1');
+    expect((await rotated.platformState.get('teams', 'subscriptions'))?.value).toEqual([{ id: 'sub-1', clientState: 'client-state-1' }]);
     await rotated.close();
   });
 
