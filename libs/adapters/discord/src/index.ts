@@ -22,3 +22,4 @@ export { GatewayMachine, type GatewayListener, type GatewayMachineOptions, type 
 export { WsTransport, type GatewayTransport, type TransportConnection, type TransportHandlers } from './gateway/gateway.transport';
 export { IdentifyThrottle, type SessionStartLimit } from './gateway/identify-throttle';
 export { GATEWAY_SEND_LIMIT } from './gateway/send-limiter';
+export * from './discord.platform';

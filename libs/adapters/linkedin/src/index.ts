@@ -6,3 +6,4 @@ export * from './linkedin.webhook';
 export * from './linkedin.oauth';
 export * from './linkedin.client';
 export * from './linkedin.adapter';
+export * from './linkedin.platform';

@@ -143,6 +143,11 @@ export class LinkedInAdapter implements PresenceAdapter {
     return result;
   }
 
+  /** The adapter port's webhook entry (`/v1/webhooks/linkedin`): {@link receiveWebhook}. */
+  handleWebhook(request: LinkedInWebhookRequest): LinkedInWebhookResult {
+    return this.receiveWebhook(request);
+  }
+
   webhookStats(): LinkedInWebhookStats {
     return { ...this.relay.counts(), signals: this.signals };
   }

@@ -9,3 +9,4 @@ export type { SlackMethodKey, SlackSweepBudgets, SlackSweepOptions } from './sla
 export { isNoBudget, NonBlockingBudgets, SlackNoBudgetError } from './slack.budgets';
 export { SlackWebClient } from './slack.client';
 export type { SlackAuthIdentity, SlackWebClientOptions } from './slack.client';
+export * from './slack.platform';

@@ -209,6 +209,11 @@ export class SlackAdapter implements PresenceAdapter {
     return { ...result, updates, records };
   }
 
+  /** The adapter port's webhook entry (`/v1/webhooks/slack`): {@link handleEvent}. */
+  handleWebhook(request: SlackEventRequest): SlackEventResult {
+    return this.handleEvent(request);
+  }
+
   health(): AdapterHealth {
     return this.client.health();
   }

@@ -1,6 +1,7 @@
 export * from './teams.adapter';
 export * from './teams.config';
 export * from './teams.manifest';
+export * from './teams.platform';
 export * from './teams.credentials';
 export * from './teams.errors';
 export * from './teams.presence';

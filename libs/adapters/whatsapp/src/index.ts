@@ -5,3 +5,4 @@ export * from './whatsapp.signals';
 export * from './whatsapp.webhook';
 export * from './whatsapp.client';
 export * from './whatsapp.adapter';
+export * from './whatsapp.platform';

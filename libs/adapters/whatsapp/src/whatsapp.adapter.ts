@@ -142,6 +142,11 @@ export class WhatsAppAdapter implements PresenceAdapter {
     return result;
   }
 
+  /** The adapter port's webhook entry (`/v1/webhooks/whatsapp`): {@link receiveWebhook}. */
+  handleWebhook(request: WhatsAppWebhookRequest): WhatsAppWebhookResult {
+    return this.receiveWebhook(request);
+  }
+
   /** What is known about one person, including the weak reachability signal that never makes them online. */
   signalsOf(waId: string): WhatsAppSignalState | undefined {
     const state = this.relay.state(waId);

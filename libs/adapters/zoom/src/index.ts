@@ -5,3 +5,4 @@ export * from './zoom.presence';
 export * from './zoom.webhook';
 export * from './zoom.client';
 export * from './zoom.adapter';
+export * from './zoom.platform';
