@@ -1,6 +1,9 @@
 // One column of the core benchmark in its own process, so its RSS is its own:
 //   node --expose-gc worker.mjs --impl project|floor --people N [--core libs/core/dist/index.js] [--phase all|ingest|reads]
+//     [--profile file.cpuprofile]  (a CPU profile of the measured phase only, setup and linking left out)
 // Prints one JSON line: readings/s, reads/s, 1,000-id availability (median ms), RSS after GC (MB).
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { AVAILABILITY_IDS, BATCH, median, people, PLATFORMS, random, READS, recordBuilders, roundsFor, settledRssMb } from './workload.mjs';
@@ -11,6 +14,7 @@ const { values } = parseArgs({
     people: { type: 'string', default: '1000' },
     core: { type: 'string', default: new URL('../../../libs/core/dist/index.js', import.meta.url).pathname },
     phase: { type: 'string', default: 'all' },
+    profile: { type: 'string' },
   },
 });
 const core = createRequire(import.meta.url)(values.core);
@@ -122,6 +126,12 @@ function floor() {
 }
 
 const impl = values.impl === 'floor' ? floor() : await project();
+const profiler = values.profile === undefined ? undefined : new Session();
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 
 // Rates are per CPU second of this process (all its threads, GC helpers included): what one core does,
 // whatever else the shared machine runs. Wall-clock rates are kept in the JSON too.
@@ -160,6 +170,7 @@ if (values.phase !== 'ingest') {
   if (sink < 0) console.error('unreachable');
 }
 
+if (profiler) writeFileSync(values.profile, JSON.stringify((await profiler.post('Profiler.stop')).profile));
 const rssMb = await settledRssMb();
 console.log(JSON.stringify({ impl: values.impl, people: count, rounds, readings: rounds * count * PLATFORMS.length, ingestPerSec, readsPerSec, ingestWallPerSec, readsWallPerSec, availabilityMs, rssMb, check: impl.check() }));
 process.exit(0);

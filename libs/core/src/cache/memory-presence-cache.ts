@@ -8,7 +8,8 @@ const EMPTY: readonly CacheEntry[] = Object.freeze([]);
 /**
  * The embedded cache, on a {@link PresenceTable}: person ids interned once, six fixed platform slots per
  * person in flat columns. The aggregator reads and writes the table directly; this class is the port's view
- * of it (entries are built on demand, for snapshots and tools). Reads never create entries.
+ * of it (entries and their records are built on demand, for snapshots and tools: each call returns new
+ * objects). Reads never create entries.
  */
 export class MemoryPresenceCache implements PresenceCache {
   readonly table = new PresenceTable();
@@ -34,7 +35,7 @@ export class MemoryPresenceCache implements PresenceCache {
   set(userId: string, platform: Platform, entry: CacheEntry): void {
     const slot = SLOT.get(platform);
     if (slot === undefined) return;
-    this.table.put(this.table.intern(userId), slot, entry.record, entry.confirmedAt);
+    this.table.put(this.table.intern(userId), slot, entry.record, entry.record.lastUpdated.getTime(), entry.confirmedAt);
   }
 
   delete(userId: string, platform?: Platform): void {
@@ -54,8 +55,7 @@ export class MemoryPresenceCache implements PresenceCache {
   }
 
   private entryAt(handle: number, slot: number): CacheEntry | undefined {
-    const index = handle * SLOTS + slot;
-    const record = this.table.records[index];
-    return record === undefined ? undefined : { record, confirmedAt: this.table.confirmedAt[index] };
+    const record = this.table.record(handle, slot);
+    return record === undefined ? undefined : { record, confirmedAt: this.table.confirmedAt[handle * SLOTS + slot] };
   }
 }

@@ -1,5 +1,6 @@
-import { PLATFORMS } from '../model/platform';
-import type { PresenceData } from '../model/presence';
+import { PersonIndex, resized } from '../identity/person-index';
+import { PLATFORMS, type Platform } from '../model/platform';
+import { type ChangeFields, type DeviceStatuses, isPresenceChange, type PresenceData } from '../model/presence';
 import { PRESENCE_STATUSES, type PresenceStatus } from '../model/status';
 
 /** Slots per person: one per platform, in {@link PLATFORMS} order. */
@@ -10,89 +11,189 @@ export const STATUS_INDEX: Readonly<Record<PresenceStatus, number>> = Object.fre
   Object.fromEntries(PRESENCE_STATUSES.map((status, index) => [status, index])) as Record<PresenceStatus, number>,
 );
 
-const INITIAL_PEOPLE = 64;
+/** What a slot holds of a reading: a record's fields but its person, platform and time (columns of their own). */
+export type SlotFields = Pick<PresenceData, 'status' | 'rawStatus' | 'activity' | 'customMessage' | 'lastSeen' | 'devices' | 'expiresAt' | 'sequence' | 'sequenceScope'>;
+
+/** Fields few readings carry, kept in one object per slot only when present. */
+interface RareFields {
+  readonly customMessage: string | undefined;
+  readonly devices: DeviceStatuses | undefined;
+  readonly sequence: string | undefined;
+  readonly sequenceScope: string | undefined;
+}
 
 /**
- * People's readings as data: each person id is interned once to a small integer (a handle), and each
- * (person, platform) pair is one slot `handle * 6 + platform` in flat columns, so a reading changes one slot
- * and a person's six slots sit side by side. Records are kept as the immutable objects listeners received;
- * times and statuses are mirrored in typed arrays, so freshness and aggregation read numbers, not objects.
+ * People's readings as data, with no object per reading: each person is a handle in a {@link PersonIndex}
+ * (shared with the identity directory, so an account resolves to its row with one lookup), and each
+ * (person, platform) pair is one slot `handle * 6 + platform` in flat columns: numbers in typed arrays
+ * (status, times), the native status and activity as references to the adapter's strings, the rare fields
+ * in one object when a reading has them. A reading overwrites its slot in place (a re-read that confirms the
+ * same state allocates nothing and leaves no garbage); records are built only when asked for ({@link record}).
  */
 export class PresenceTable {
-  private readonly handles = new Map<string, number>();
-  private readonly free: number[] = [];
-  private next = 0;
   private entries = 0;
-  /** Person id by handle; undefined for a free handle. */
-  userIdOf: (string | undefined)[] = [];
   /** Bit p set when the person holds a record on platform p. */
-  present = new Uint8Array(INITIAL_PEOPLE);
+  present: Uint8Array;
   /** Bit p set when that record carries an end time (`expiresAt`). */
-  expiring = new Uint8Array(INITIAL_PEOPLE);
+  expiring: Uint8Array;
   /** The last aggregate announced for the person (0: none), as {@link announcedCode} encodes it. */
-  announced = new Uint8Array(INITIAL_PEOPLE);
+  announced: Uint8Array;
   /** Whether any aggregate was ever announced (then it is followed even with no listener left). */
   announcing = false;
-  records: (PresenceData | undefined)[] = [];
   /** Epoch ms of the last read or push that confirmed the slot's record. */
-  confirmedAt = new Float64Array(INITIAL_PEOPLE * SLOTS);
+  confirmedAt: Float64Array;
   /** Epoch ms of the record's `lastUpdated`. */
-  updatedAt = new Float64Array(INITIAL_PEOPLE * SLOTS);
+  updatedAt: Float64Array;
+  /** Epoch ms of `lastSeen`, NaN for none. */
+  lastSeen: Float64Array;
+  /** Epoch ms of `expiresAt`, NaN for none. */
+  expiresAt: Float64Array;
   /** The record's status, as its index in PRESENCE_STATUSES. */
-  status = new Uint8Array(INITIAL_PEOPLE * SLOTS);
+  status: Uint8Array;
+  rawStatus: (string | undefined)[];
+  activity: (string | undefined)[];
+  private rare: (RareFields | undefined)[];
+  /** A slot's change fields, refilled for each comparison. */
+  private readonly held: { -readonly [K in keyof ChangeFields]: ChangeFields[K] } = { status: 'unknown', activity: undefined, customMessage: undefined, devices: undefined };
+
+  constructor(readonly index: PersonIndex = new PersonIndex()) {
+    const people = index.capacity;
+    this.present = new Uint8Array(people);
+    this.expiring = new Uint8Array(people);
+    this.announced = new Uint8Array(people);
+    this.confirmedAt = new Float64Array(people * SLOTS);
+    this.updatedAt = new Float64Array(people * SLOTS);
+    this.lastSeen = new Float64Array(people * SLOTS);
+    this.expiresAt = new Float64Array(people * SLOTS);
+    this.status = new Uint8Array(people * SLOTS);
+    this.rawStatus = filled(people * SLOTS);
+    this.activity = filled(people * SLOTS);
+    this.rare = filled(people * SLOTS);
+    index.onGrow((capacity) => this.grow(capacity));
+  }
+
+  /** Person id by handle; undefined for a free handle. */
+  get userIdOf(): readonly (string | undefined)[] {
+    return this.index.userIdOf;
+  }
 
   /** The person's handle, or -1; never creates one. */
   handleOf(userId: string): number {
-    const handle = this.handles.get(userId);
-    return handle === undefined ? -1 : handle;
+    return this.index.handleOf(userId);
   }
 
-  /** The person's handle, interning the id on first sight. */
+  /** The person's handle, interning the id on first sight; the table keeps it until {@link release}. */
   intern(userId: string): number {
-    const known = this.handles.get(userId);
-    if (known !== undefined) return known;
-    const handle = this.free.length > 0 ? (this.free.pop() as number) : this.next++;
-    if (handle >= this.present.length) this.grow(handle + 1);
-    this.handles.set(userId, handle);
-    this.userIdOf[handle] = userId;
+    const handle = this.index.intern(userId);
+    this.index.tabled[handle] = 1;
     return handle;
   }
 
-  /** Writes one slot: the record, when it was confirmed, and its numbers. */
-  put(handle: number, slot: number, record: PresenceData, confirmedAt: number): void {
+  /**
+   * Writes one slot from a record or an adapter's reading (the same fields): its time `updatedAtMs`, when it
+   * was confirmed, and its fields. Only the rare fields may allocate, and only when they changed.
+   */
+  put(handle: number, slot: number, fields: SlotFields, updatedAtMs: number, confirmedAt: number): void {
     const index = handle * SLOTS + slot;
     const bit = 1 << slot;
     if ((this.present[handle] & bit) === 0) {
       this.present[handle] |= bit;
       this.entries++;
+      if (this.index.tabled[handle] === 0) this.index.tabled[handle] = 1;
     }
-    if (record.expiresAt === undefined) this.expiring[handle] &= ~bit;
-    else this.expiring[handle] |= bit;
-    this.records[index] = record;
+    if (fields.expiresAt === undefined) {
+      this.expiring[handle] &= ~bit;
+      this.expiresAt[index] = NaN;
+    } else {
+      this.expiring[handle] |= bit;
+      this.expiresAt[index] = fields.expiresAt.getTime();
+    }
+    this.lastSeen[index] = fields.lastSeen === undefined ? NaN : fields.lastSeen.getTime();
     this.confirmedAt[index] = confirmedAt;
-    this.updatedAt[index] = record.lastUpdated.getTime();
-    this.status[index] = STATUS_INDEX[record.status];
+    this.updatedAt[index] = updatedAtMs;
+    this.status[index] = STATUS_INDEX[fields.status];
+    this.rawStatus[index] = fields.rawStatus;
+    this.activity[index] = fields.activity;
+    const held = this.rare[index];
+    if (fields.customMessage === undefined && fields.devices === undefined && fields.sequence === undefined && fields.sequenceScope === undefined) {
+      if (held !== undefined) this.rare[index] = undefined;
+    } else if (
+      held === undefined ||
+      held.customMessage !== fields.customMessage ||
+      held.devices !== fields.devices ||
+      held.sequence !== fields.sequence ||
+      held.sequenceScope !== fields.sequenceScope
+    ) {
+      this.rare[index] = { customMessage: fields.customMessage, devices: fields.devices, sequence: fields.sequence, sequenceScope: fields.sequenceScope };
+    }
+  }
+
+  /**
+   * Whether a reading is older than the slot's record (out-of-order webhooks, Graph sequence numbers): sequence
+   * numbers order readings only within one scope (platforms reset them); across scopes, and against a restored
+   * record (no scope), times decide. Call for a filled slot.
+   */
+  isOlder(index: number, sequence: string | undefined, sequenceScope: string | undefined, atMs: number): boolean {
+    const held = this.rare[index];
+    if (sequence !== undefined && sequenceScope !== undefined && held !== undefined && held.sequence !== undefined && held.sequenceScope === sequenceScope) {
+      return sequence < held.sequence;
+    }
+    return atMs < this.updatedAt[index];
+  }
+
+  /** Whether a reading changes a filled slot by the one change rule ({@link isPresenceChange}), allocating nothing. */
+  differs(index: number, reading: ChangeFields): boolean {
+    const held = this.held;
+    const rare = this.rare[index];
+    held.status = PRESENCE_STATUSES[this.status[index]];
+    held.activity = this.activity[index];
+    held.customMessage = rare?.customMessage;
+    held.devices = rare?.devices;
+    return isPresenceChange(held, reading);
+  }
+
+  /** The slot's record, built now (each call a new object), with `status` in place of the held one if given. */
+  record(handle: number, slot: number, status?: PresenceStatus): PresenceData | undefined {
+    if ((this.present[handle] & (1 << slot)) === 0) return undefined;
+    const index = handle * SLOTS + slot;
+    const data: PresenceData = {
+      userId: this.index.userIdOf[handle] as string,
+      platform: PLATFORMS[slot] as Platform,
+      status: status ?? PRESENCE_STATUSES[this.status[index]],
+      lastUpdated: new Date(this.updatedAt[index]),
+      rawStatus: this.rawStatus[index],
+    };
+    if (!Number.isNaN(this.lastSeen[index])) data.lastSeen = new Date(this.lastSeen[index]);
+    if (this.activity[index] !== undefined) data.activity = this.activity[index];
+    const rare = this.rare[index];
+    if (rare?.customMessage !== undefined) data.customMessage = rare.customMessage;
+    if (rare?.devices !== undefined) data.devices = rare.devices;
+    if (!Number.isNaN(this.expiresAt[index])) data.expiresAt = new Date(this.expiresAt[index]);
+    if (rare?.sequence !== undefined) data.sequence = rare.sequence;
+    if (rare?.sequenceScope !== undefined) data.sequenceScope = rare.sequenceScope;
+    return data;
   }
 
   /** Empties one slot; the person keeps their handle (and what was announced about them). */
   clear(handle: number, slot: number): void {
     const bit = 1 << slot;
     if ((this.present[handle] & bit) === 0) return;
+    const index = handle * SLOTS + slot;
     this.present[handle] &= ~bit;
     this.expiring[handle] &= ~bit;
-    this.records[handle * SLOTS + slot] = undefined;
+    this.rawStatus[index] = undefined;
+    this.activity[index] = undefined;
+    this.rare[index] = undefined;
     this.entries--;
   }
 
-  /** Forgets a person entirely and frees the handle for reuse. */
+  /** Forgets a person's readings and announced aggregate; the handle is freed unless the directory links them. */
   release(handle: number): void {
-    const userId = this.userIdOf[handle];
-    if (userId === undefined) return;
+    if (this.index.userIdOf[handle] === undefined) return;
     for (let slot = 0; slot < SLOTS; slot++) this.clear(handle, slot);
-    this.handles.delete(userId);
-    this.userIdOf[handle] = undefined;
     this.announced[handle] = 0;
-    this.free.push(handle);
+    this.index.tabled[handle] = 0;
+    this.index.releaseIfUnused(handle);
   }
 
   announce(handle: number, code: number): void {
@@ -107,24 +208,32 @@ export class PresenceTable {
 
   /** Handles of people holding at least one record. */
   *heldHandles(): IterableIterator<number> {
-    for (let handle = 0; handle < this.next; handle++) if (this.present[handle] !== 0) yield handle;
+    for (let handle = 0; handle < this.index.end; handle++) if (this.present[handle] !== 0) yield handle;
   }
 
-  private grow(people: number): void {
-    let capacity = this.present.length;
-    while (capacity < people) capacity *= 2;
+  private grow(capacity: number): void {
     this.present = resized(this.present, capacity);
     this.expiring = resized(this.expiring, capacity);
     this.announced = resized(this.announced, capacity);
     this.confirmedAt = resized(this.confirmedAt, capacity * SLOTS);
     this.updatedAt = resized(this.updatedAt, capacity * SLOTS);
+    this.lastSeen = resized(this.lastSeen, capacity * SLOTS);
+    this.expiresAt = resized(this.expiresAt, capacity * SLOTS);
     this.status = resized(this.status, capacity * SLOTS);
+    this.rawStatus = refilled(this.rawStatus, capacity * SLOTS);
+    this.activity = refilled(this.activity, capacity * SLOTS);
+    this.rare = refilled(this.rare, capacity * SLOTS);
   }
 }
 
-function resized<T extends Uint8Array | Float64Array>(array: T, length: number): T {
-  const out = new (array.constructor as new (length: number) => T)(length);
-  out.set(array);
+/** A packed array of `length` undefined references (no holes: reads stay on the fast path). */
+function filled<T>(length: number): (T | undefined)[] {
+  return new Array<T | undefined>(length).fill(undefined);
+}
+
+function refilled<T>(array: (T | undefined)[], length: number): (T | undefined)[] {
+  const out = filled<T>(length);
+  for (let i = 0; i < array.length; i++) out[i] = array[i];
   return out;
 }
 

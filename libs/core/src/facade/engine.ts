@@ -1,6 +1,6 @@
 import type { AggregationPolicyName } from '../aggregate/policies';
 import type { PresenceTable } from '../cache/presence-table';
-import type { IdentityDirectory } from '../identity/identity-directory';
+import type { IdentityDirectory, InMemoryIdentityDirectory } from '../identity/identity-directory';
 import type { PresenceCache } from '../ports/cache';
 import type { Clock } from '../ports/clock';
 import type { Evaluator } from './evaluator';
@@ -15,6 +15,11 @@ export interface Engine {
   /** A cache port other than the embedded one: written through, never read. */
   readonly mirror: PresenceCache | undefined;
   readonly directory: IdentityDirectory;
+  /**
+   * The directory when it shares the table's person index (accounts resolve straight to table rows, linked
+   * platforms are a bit mask by row); undefined for another implementation. Check `links.index === table.index`.
+   */
+  readonly links: InMemoryIdentityDirectory | undefined;
   readonly rules: PlatformRules;
   readonly evaluator: Evaluator;
   readonly counters: StatisticsCounters;

@@ -1,11 +1,12 @@
-import { type PresenceTable, SLOTS, STATUS_INDEX } from '../cache/presence-table';
+import { type PresenceTable, SLOTS } from '../cache/presence-table';
 import type { PresenceData } from '../model/presence';
 import { PRESENCE_STATUSES, STATUS_PRIORITY } from '../model/status';
-import { recencyStatus } from '../normalize/recency';
 import { INFERRED, type PlatformRules, POLL, PUSH } from './platform-rules';
 
 const UNKNOWN = PRESENCE_STATUSES.indexOf('unknown');
 const BUSY = PRESENCE_STATUSES.indexOf('busy');
+const ONLINE = PRESENCE_STATUSES.indexOf('online');
+const AWAY = PRESENCE_STATUSES.indexOf('away');
 const PRIORITY_BY_INDEX = Uint8Array.from(PRESENCE_STATUSES, (status) => STATUS_PRIORITY[status]);
 /** Under busy-wins a fresh busy outranks everything; ties still go to the most recent, then platform order. */
 const BUSY_WINS_RANK = 6;
@@ -61,7 +62,7 @@ export class Evaluator {
   /** Whether a held slot counts now: a timed status that ended never does; then the platform's mode decides. */
   isFresh(handle: number, slot: number, now: number): boolean {
     const index = handle * SLOTS + slot;
-    if ((this.table.expiring[handle] & (1 << slot)) !== 0 && (this.table.records[index] as PresenceData & { expiresAt: Date }).expiresAt.getTime() <= now) return false;
+    if ((this.table.expiring[handle] & (1 << slot)) !== 0 && this.table.expiresAt[index] <= now) return false;
     switch (this.rules.mode[slot]) {
       case PUSH:
         return this.rules.up[slot] === 1;
@@ -72,19 +73,21 @@ export class Evaluator {
     }
   }
 
-  /** The slot's status as it reads now: inferred statuses decay with the time since last seen. */
+  /**
+   * The slot's status as it reads now: inferred statuses decay with the time since last seen (normalize's
+   * `recencyStatus` on the column's number: within the window online, older away, never seen unknown).
+   */
   currentStatus(handle: number, slot: number, now: number): number {
     const index = handle * SLOTS + slot;
     if (this.rules.mode[slot] !== INFERRED) return this.table.status[index];
-    const status = recencyStatus((this.table.records[index] as PresenceData).lastSeen, now, this.rules.recencyWindowMs);
-    return STATUS_INDEX[status];
+    const lastSeen = this.table.lastSeen[index];
+    if (Number.isNaN(lastSeen)) return UNKNOWN;
+    return now - lastSeen <= this.rules.recencyWindowMs ? ONLINE : AWAY;
   }
 
-  /** The slot's record as it reads now (a decayed inferred record is a copy with the current status). */
+  /** The slot's record as it reads now (a decayed inferred record carries the current status). */
   currentRecord(handle: number, slot: number, now: number): PresenceData {
-    const record = this.table.records[handle * SLOTS + slot] as PresenceData;
-    const status = PRESENCE_STATUSES[this.currentStatus(handle, slot, now)];
-    return status === record.status ? record : { ...record, status };
+    return this.table.record(handle, slot, PRESENCE_STATUSES[this.currentStatus(handle, slot, now)]) as PresenceData;
   }
 }
 

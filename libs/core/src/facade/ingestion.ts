@@ -4,14 +4,15 @@ import { PLATFORMS, type Platform } from '../model/platform';
 import type { PlatformPresence, PresenceData } from '../model/presence';
 import { PRESENCE_STATUSES } from '../model/status';
 import type { Engine } from './engine';
-import { isOlder, toPresenceData } from './records';
+import { toPresenceData } from './records';
 
 const SLOT = new Map<Platform, number>(PLATFORMS.map((platform, index) => [platform, index]));
 
 /**
- * Readings in: each accepted reading changes one slot of the table; listeners hear real changes with the
- * stored record itself (no copy); people whose slot changed are re-aggregated from their six slots, and
- * aggregate listeners hear when the answer moved.
+ * Readings in: an account resolves to its table row in one lookup, and each accepted reading overwrites one
+ * slot's columns in place (nothing kept per reading, so nothing for the collector). Listeners hear real changes
+ * (`isPresenceChange`) as a record built from the reading; people whose slot changed are re-aggregated from
+ * their six slots, and aggregate listeners hear when the answer moved.
  */
 export class Ingestion {
   /** People touched by the ingest call in progress (re-entrant calls get their own). */
@@ -23,12 +24,15 @@ export class Ingestion {
   ingest(platform: Platform, records: readonly PlatformPresence[]): number {
     const slot = SLOT.get(platform);
     if (slot === undefined) return 0;
-    const { table, counters, options, presenceListeners, mirror } = this.engine;
+    const { table, counters, options, presenceListeners, mirror, directory, links } = this.engine;
     const now = this.engine.clock.now();
     const stats = counters.platform(platform);
-    const owners = this.engine.directory.peopleOn(platform);
+    // Accounts resolve straight to table rows when the directory shares the table's person index; another
+    // directory implementation costs a second lookup (account -> person id -> row).
+    const handles = links !== undefined && links.index === table.index ? links.handlesOn(platform) : undefined;
     const preferences = options.preferences;
     const consentDefault = options.consentDefault;
+    const listening = presenceListeners.size > 0 || mirror !== undefined;
     const tracking = this.tracking();
     if (tracking) this.engine.rules.refresh();
     let touched = this.touched;
@@ -41,23 +45,34 @@ export class Ingestion {
       for (let i = 0; i < records.length; i++) {
         const record = records[i];
         if (record.unrecognized) stats.unrecognized++;
-        const userId = owners.get(record.accountId);
-        if (userId === undefined || !(preferences === undefined ? consentDefault : isMonitored(preferences(userId), platform, consentDefault))) {
+        let handle = -1;
+        if (handles !== undefined) {
+          const known = handles.get(record.accountId);
+          if (known !== undefined) handle = known;
+        } else {
+          const owner = directory.personOf(platform, record.accountId);
+          if (owner !== undefined) handle = table.intern(owner);
+        }
+        if (handle < 0 || (preferences !== undefined ? !isMonitored(preferences(table.userIdOf[handle] as string), platform, consentDefault) : !consentDefault)) {
           counters.dropped++;
           continue;
         }
-        const handle = table.intern(userId);
-        const held = table.records[handle * SLOTS + slot];
-        if (held !== undefined && isOlder(record, held)) continue;
-        const data = toPresenceData(userId, record);
-        table.put(handle, slot, data, now);
-        if (mirror !== undefined) mirror.set(userId, platform, { record: data, confirmedAt: now });
+        const index = handle * SLOTS + slot;
+        const at = record.observedAt.getTime();
+        const held = (table.present[handle] & (1 << slot)) !== 0;
+        if (held && table.isOlder(index, record.sequence, record.sequenceScope, at)) continue;
+        const changed = !held || table.differs(index, record);
+        table.put(handle, slot, record, at, now);
         if (tracking) touched[count++] = handle;
-        if (held === undefined || held.status !== data.status || held.activity !== data.activity || held.customMessage !== data.customMessage) {
-          changes++;
-          counters.changesEmitted++;
-          presenceListeners.emit(userId, platform, data);
-        }
+        if (!changed && mirror === undefined) continue;
+        // Listeners get the reading as a record of its own, not kept here: it dies young when they drop it.
+        const userId = table.userIdOf[handle] as string;
+        const data = listening ? toPresenceData(userId, record) : undefined;
+        if (mirror !== undefined) mirror.set(userId, platform, { record: data as PresenceData, confirmedAt: now });
+        if (!changed) continue;
+        changes++;
+        counters.changesEmitted++;
+        if (data !== undefined) presenceListeners.emit(userId, platform, data);
       }
       // A person read twice in one call is re-aggregated twice; the second finds nothing new to announce.
       for (let i = 0; i < count; i++) this.updateAggregate(touched[i], now);
@@ -71,7 +86,7 @@ export class Ingestion {
   restore(userId: string, record: PresenceData, confirmedAt: number): void {
     const slot = SLOT.get(record.platform);
     if (slot === undefined) return;
-    this.engine.table.put(this.engine.table.intern(userId), slot, record, confirmedAt);
+    this.engine.table.put(this.engine.table.intern(userId), slot, record, record.lastUpdated.getTime(), confirmedAt);
     this.engine.mirror?.set(userId, record.platform, { record, confirmedAt });
   }
 

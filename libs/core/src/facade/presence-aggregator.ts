@@ -47,7 +47,9 @@ export class PresenceAggregator {
   constructor(options: PresenceAggregatorOptions = {}) {
     const settings = { ...AGGREGATOR_DEFAULTS, ...options };
     const store = options.cache instanceof MemoryPresenceCache ? options.cache : new MemoryPresenceCache();
-    const directory = options.directory ?? new InMemoryIdentityDirectory();
+    const directory = options.directory ?? new InMemoryIdentityDirectory(store.table.index);
+    // One person index for links and readings: a reading's account resolves to its table row in one lookup.
+    if (directory instanceof InMemoryIdentityDirectory) directory.shareIndex(store.table.index);
     const counters = new StatisticsCounters();
     const clock = options.clock ?? systemClock;
     const failed = (kind: string) => (error: unknown) => {
@@ -73,6 +75,7 @@ export class PresenceAggregator {
       table: store.table,
       mirror: options.cache !== undefined && options.cache !== store ? options.cache : undefined,
       directory,
+      links: directory instanceof InMemoryIdentityDirectory ? directory : undefined,
       rules,
       evaluator: new Evaluator(store.table, rules),
       counters,
@@ -212,7 +215,7 @@ export class PresenceAggregator {
 
   // ---- listeners -------------------------------------------------------------------------------------
 
-  /** The seed's `add_presence_listener`; returns a function that removes it. Listeners get the stored record. */
+  /** The seed's `add_presence_listener`; returns a function that removes it. Listeners get each change as a record of its own. */
   addPresenceListener(listener: PresenceListener): () => void {
     return this.engine.presenceListeners.add(listener);
   }

@@ -98,20 +98,25 @@ export class Reads {
    * means no signal: that is the answer (unknown), not a reading still to come.
    */
   private decide(userId: string, now: number): number {
-    const { table, evaluator, options, settings, counters, directory, rules } = this.engine;
+    const { table, evaluator, options, settings, counters, rules } = this.engine;
     const handle = table.handleOf(userId);
     const policy = options.preferences === undefined ? settings.policy : (options.preferences(userId)?.policy ?? settings.policy);
     evaluator.evaluate(handle, policy === 'busy-wins', now);
     counters.cacheHits += evaluator.freshCount;
     let misses = evaluator.staleCount;
-    const linked = directory.linkedAccounts(userId);
-    if (linked !== undefined) {
-      const mask = handle < 0 ? 0 : table.present[handle];
-      for (let slot = 0; slot < SLOTS; slot++) {
-        if (linked[slot] !== undefined && (mask & (1 << slot)) === 0 && rules.mode[slot] !== INFERRED) misses++;
-      }
-    }
+    let awaiting = this.linkedMask(userId, handle) & ~(handle < 0 ? 0 : table.present[handle]);
+    for (let slot = 0; awaiting !== 0; slot++, awaiting >>= 1) if ((awaiting & 1) !== 0 && rules.mode[slot] !== INFERRED) misses++;
     counters.cacheMisses += misses;
     return evaluator.statusIndex;
+  }
+
+  /** Platforms the person has an account linked on, as a bit mask: a column read when the index is shared. */
+  private linkedMask(userId: string, handle: number): number {
+    const { links, table, directory } = this.engine;
+    if (links !== undefined && links.index === table.index) return handle < 0 ? 0 : table.index.linked[handle];
+    const linked = directory.linkedAccounts(userId);
+    let mask = 0;
+    if (linked !== undefined) for (let slot = 0; slot < SLOTS; slot++) if (linked[slot] !== undefined) mask |= 1 << slot;
+    return mask;
   }
 }
