@@ -70,7 +70,9 @@ try {
     profile = summarizeProfile(file);
     printProfile('service CPU profile, last 5 batches', profile);
   }
-  const singlesAtEnd = await singlePuts(service, 'se', SINGLES);
+  console.log(`  batches done: ${PEOPLE} people in ${totalSeconds.toFixed(1)} s`);
+  // A service that falls over under the final single PUTs must not lose the batch figures.
+  const singlesAtEnd = await singlePuts(service, 'se', SINGLES).catch((error) => ({ error: String(error?.cause ?? error), peoplePerSecond: NaN }));
 
   // Per-person cost around a size: median of the batches that end within the last 10% before it.
   const around = (size) => {
