@@ -11,6 +11,9 @@ export const STATUS_INDEX: Readonly<Record<PresenceStatus, number>> = Object.fre
   Object.fromEntries(PRESENCE_STATUSES.map((status, index) => [status, index])) as Record<PresenceStatus, number>,
 );
 
+/** Numbers per person in {@link PresenceTable.decisions}: decided at, valid until, packed answer, rules version. */
+export const DECISION = 4;
+
 /** What a slot holds of a reading: a record's fields but its person, platform and time (columns of their own). */
 export type SlotFields = Pick<PresenceData, 'status' | 'rawStatus' | 'activity' | 'customMessage' | 'lastSeen' | 'devices' | 'expiresAt' | 'sequence' | 'sequenceScope'>;
 
@@ -38,6 +41,11 @@ export class PresenceTable {
   expiring: Uint8Array;
   /** The last aggregate announced for the person (0: none), as {@link announcedCode} encodes it. */
   announced: Uint8Array;
+  /**
+   * A person's last decided aggregate, {@link DECISION} numbers per person (decided at, valid until, the
+   * answer packed, rules version), kept by the reads; any write to the person's slots voids it (`until` 0).
+   */
+  decisions: Float64Array;
   /** Whether any aggregate was ever announced (then it is followed even with no listener left). */
   announcing = false;
   /** Epoch ms of the last read or push that confirmed the slot's record. */
@@ -61,6 +69,7 @@ export class PresenceTable {
     this.present = new Uint8Array(people);
     this.expiring = new Uint8Array(people);
     this.announced = new Uint8Array(people);
+    this.decisions = new Float64Array(people * DECISION);
     this.confirmedAt = new Float64Array(people * SLOTS);
     this.updatedAt = new Float64Array(people * SLOTS);
     this.lastSeen = new Float64Array(people * SLOTS);
@@ -96,6 +105,7 @@ export class PresenceTable {
   put(handle: number, slot: number, fields: SlotFields, updatedAtMs: number, confirmedAt: number): void {
     const index = handle * SLOTS + slot;
     const bit = 1 << slot;
+    this.decisions[handle * DECISION + 1] = 0;
     if ((this.present[handle] & bit) === 0) {
       this.present[handle] |= bit;
       this.entries++;
@@ -179,6 +189,7 @@ export class PresenceTable {
     const bit = 1 << slot;
     if ((this.present[handle] & bit) === 0) return;
     const index = handle * SLOTS + slot;
+    this.decisions[handle * DECISION + 1] = 0;
     this.present[handle] &= ~bit;
     this.expiring[handle] &= ~bit;
     this.rawStatus[index] = undefined;
@@ -191,6 +202,7 @@ export class PresenceTable {
   release(handle: number): void {
     if (this.index.userIdOf[handle] === undefined) return;
     for (let slot = 0; slot < SLOTS; slot++) this.clear(handle, slot);
+    this.decisions[handle * DECISION + 1] = 0;
     this.announced[handle] = 0;
     this.index.tabled[handle] = 0;
     this.index.releaseIfUnused(handle);
@@ -215,6 +227,7 @@ export class PresenceTable {
     this.present = resized(this.present, capacity);
     this.expiring = resized(this.expiring, capacity);
     this.announced = resized(this.announced, capacity);
+    this.decisions = resized(this.decisions, capacity * DECISION);
     this.confirmedAt = resized(this.confirmedAt, capacity * SLOTS);
     this.updatedAt = resized(this.updatedAt, capacity * SLOTS);
     this.lastSeen = resized(this.lastSeen, capacity * SLOTS);

@@ -23,6 +23,11 @@ export class Evaluator {
   statusIndex = UNKNOWN;
   freshCount = 0;
   staleCount = 0;
+  /**
+   * Until when (epoch ms, exclusive) this answer holds with nothing else changing: the first moment time alone
+   * would change it (a polled record's TTL, a status end time, an inferred status decaying); Infinity if never.
+   */
+  until = Infinity;
 
   constructor(
     private readonly table: PresenceTable,
@@ -34,19 +39,28 @@ export class Evaluator {
     this.statusIndex = UNKNOWN;
     this.freshCount = 0;
     this.staleCount = 0;
+    this.until = Infinity;
     if (handle < 0) return;
     const mask = this.table.present[handle];
     if (mask === 0) return;
+    const { table, rules } = this;
     let bestRank = -1;
     let bestAt = 0;
     for (let slot = 0; slot < SLOTS; slot++) {
       if ((mask & (1 << slot)) === 0) continue;
       if (!this.isFresh(handle, slot, now)) {
+        // Stale stays stale as time moves on (only a reading or a rule change revives it).
         this.staleCount++;
         continue;
       }
       this.freshCount++;
       const index = handle * SLOTS + slot;
+      if ((table.expiring[handle] & (1 << slot)) !== 0 && table.expiresAt[index] < this.until) this.until = table.expiresAt[index];
+      const mode = rules.mode[slot];
+      if (mode === POLL && table.confirmedAt[index] + rules.ttlMs[slot] < this.until) this.until = table.confirmedAt[index] + rules.ttlMs[slot];
+      else if (mode === INFERRED && now - table.lastSeen[index] <= rules.recencyWindowMs && table.lastSeen[index] + rules.recencyWindowMs < this.until) {
+        this.until = table.lastSeen[index] + rules.recencyWindowMs;
+      }
       const status = this.currentStatus(handle, slot, now);
       const rank = busyWins && status === BUSY ? BUSY_WINS_RANK : PRIORITY_BY_INDEX[status];
       const at = this.table.updatedAt[index];

@@ -29,6 +29,8 @@ export class PlatformRules {
   private readonly counted = new Float64Array(SLOTS).fill(-1);
   private readonly owners: readonly ReadonlyMap<string, string>[];
   private stale = true;
+  /** Bumped whenever a rule's value changes: answers decided under an older version are recomputed. */
+  version = 0;
 
   constructor(
     directory: IdentityDirectory,
@@ -50,10 +52,14 @@ export class PlatformRules {
       if (!stale && count === this.counted[slot]) continue;
       const platform = PLATFORMS[slot];
       const capabilities = this.source.capabilities(platform);
-      const mode = capabilities?.freshness ?? 'poll';
-      this.mode[slot] = mode === 'push' ? PUSH : mode === 'inferred' ? INFERRED : POLL;
-      this.up[slot] = this.source.connectionUp(platform) ? 1 : 0;
-      this.ttlMs[slot] = effectiveTtlMs(this.cacheTtlMs, count, capabilities?.idsPerMinute, this.source.intervalOf(platform));
+      const freshness = capabilities?.freshness ?? 'poll';
+      const mode = freshness === 'push' ? PUSH : freshness === 'inferred' ? INFERRED : POLL;
+      const up = this.source.connectionUp(platform) ? 1 : 0;
+      const ttlMs = effectiveTtlMs(this.cacheTtlMs, count, capabilities?.idsPerMinute, this.source.intervalOf(platform));
+      if (mode !== this.mode[slot] || up !== this.up[slot] || ttlMs !== this.ttlMs[slot]) this.version++;
+      this.mode[slot] = mode;
+      this.up[slot] = up;
+      this.ttlMs[slot] = ttlMs;
       this.counted[slot] = count;
     }
     this.stale = false;

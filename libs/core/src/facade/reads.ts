@@ -1,5 +1,5 @@
 import { isAvailable, isMonitored } from '../aggregate/preferences';
-import { SLOTS } from '../cache/presence-table';
+import { DECISION, SLOTS } from '../cache/presence-table';
 import { validateId } from '../identity/identity-directory';
 import { InvalidInputError } from '../model/errors';
 import { PLATFORMS, type Platform, parsePlatform } from '../model/platform';
@@ -95,28 +95,54 @@ export class Reads {
   /**
    * Decides one person (rules refreshed by the caller) and counts the read: fresh records are hits; stale
    * ones and linked platforms with no record yet are misses, except inferred platforms, where no record
-   * means no signal: that is the answer (unknown), not a reading still to come.
+   * means no signal: that is the answer (unknown), not a reading still to come. The answer is kept in the
+   * table and served again while it holds (no reading, no rule change, no link change, before its `until`).
    */
   private decide(userId: string, now: number): number {
-    const { table, evaluator, options, settings, counters, rules } = this.engine;
+    const { table, evaluator, options, settings, counters, rules, links } = this.engine;
     const handle = table.handleOf(userId);
     const policy = options.preferences === undefined ? settings.policy : (options.preferences(userId)?.policy ?? settings.policy);
-    evaluator.evaluate(handle, policy === 'busy-wins', now);
+    const busyWins = policy === 'busy-wins';
+    const shared = links !== undefined && links.index === table.index;
+    const decisions = table.decisions;
+    const at = handle * DECISION;
+    if (shared && handle >= 0 && now < decisions[at + 1] && now >= decisions[at] && decisions[at + 3] === rules.version) {
+      const packed = decisions[at + 2];
+      if (packed >>> LINKED_SHIFT === (table.index.linked[handle] << 1) + (busyWins ? 1 : 0)) {
+        evaluator.statusIndex = packed & 7;
+        evaluator.winner = ((packed >>> 3) & 7) - 1;
+        evaluator.freshCount = (packed >>> 6) & 7;
+        evaluator.staleCount = (packed >>> 9) & 7;
+        counters.cacheHits += evaluator.freshCount;
+        counters.cacheMisses += evaluator.staleCount + ((packed >>> 12) & 7);
+        return evaluator.statusIndex;
+      }
+    }
+    evaluator.evaluate(handle, busyWins, now);
+    const linked = shared ? (handle < 0 ? 0 : table.index.linked[handle]) : this.linkedMask(userId);
+    let awaiting = 0;
+    let unread = linked & ~(handle < 0 ? 0 : table.present[handle]);
+    for (let slot = 0; unread !== 0; slot++, unread >>= 1) if ((unread & 1) !== 0 && rules.mode[slot] !== INFERRED) awaiting++;
     counters.cacheHits += evaluator.freshCount;
-    let misses = evaluator.staleCount;
-    let awaiting = this.linkedMask(userId, handle) & ~(handle < 0 ? 0 : table.present[handle]);
-    for (let slot = 0; awaiting !== 0; slot++, awaiting >>= 1) if ((awaiting & 1) !== 0 && rules.mode[slot] !== INFERRED) misses++;
-    counters.cacheMisses += misses;
+    counters.cacheMisses += evaluator.staleCount + awaiting;
+    if (shared && handle >= 0) {
+      decisions[at] = now;
+      decisions[at + 1] = evaluator.until;
+      decisions[at + 2] =
+        evaluator.statusIndex + ((evaluator.winner + 1) << 3) + (evaluator.freshCount << 6) + (evaluator.staleCount << 9) + (awaiting << 12) + ((linked << 1) + (busyWins ? 1 : 0)) * 2 ** LINKED_SHIFT;
+      decisions[at + 3] = rules.version;
+    }
     return evaluator.statusIndex;
   }
 
-  /** Platforms the person has an account linked on, as a bit mask: a column read when the index is shared. */
-  private linkedMask(userId: string, handle: number): number {
-    const { links, table, directory } = this.engine;
-    if (links !== undefined && links.index === table.index) return handle < 0 ? 0 : table.index.linked[handle];
-    const linked = directory.linkedAccounts(userId);
+  /** Platforms a person has an account linked on, as a bit mask, from another directory implementation. */
+  private linkedMask(userId: string): number {
+    const linked = this.engine.directory.linkedAccounts(userId);
     let mask = 0;
     if (linked !== undefined) for (let slot = 0; slot < SLOTS; slot++) if (linked[slot] !== undefined) mask |= 1 << slot;
     return mask;
   }
 }
+
+/** Where a decision's packed number keeps the policy bit and, above it, the linked platforms it was made with. */
+const LINKED_SHIFT = 15;
