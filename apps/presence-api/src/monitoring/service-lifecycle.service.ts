@@ -63,12 +63,14 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
     await this.wirings.preloadState();
     this.preferences.replaceAll(await this.store.preferences.loadAll());
     const links = await this.store.identities.loadInto(this.aggregator.directory);
-    const snapshots = await this.store.snapshots.load();
-    for (const entry of snapshots) {
-      this.aggregator.restore(entry.userId, entry.record, entry.confirmedAt);
-      this.persistence.remember(entry.userId, entry.record);
-    }
-    this.logger.log(`restored ${links} identity links, ${this.preferences.size} preferences and ${snapshots.length} snapshot records`);
+    // A page at a time: 600,000 records (100,000 people on six platforms) never sit in one array.
+    const snapshots = await this.store.snapshots.restoreInto({
+      restore: (userId, record, confirmedAt) => {
+        this.aggregator.restore(userId, record, confirmedAt);
+        this.persistence.remember(userId, record);
+      },
+    });
+    this.logger.log(`restored ${links} identity links, ${this.preferences.size} preferences and ${snapshots} snapshot records`);
   }
 
   /** Connects every configured platform and starts monitoring; call once the HTTP server listens. */
