@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'pack-check',
+  preset: '../../jest.preset.js',
+};
