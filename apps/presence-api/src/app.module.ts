@@ -24,9 +24,8 @@ import { PeopleService } from './people/people.service';
 import { PresencePersistence } from './persistence/presence-persistence.service';
 import { ConnectionRegistry } from './platforms/connection-registry';
 import { PlatformConnector } from './platforms/platform-connector.service';
-import { PLATFORM_WIRINGS } from './platforms/platform-registry';
+import { PLATFORM_REGISTRY, type PlatformRegistry } from './platforms/platform-registry';
 import { PlatformStatusService } from './platforms/platform-status.service';
-import type { PlatformWiring } from './platforms/platform-wiring';
 import { PLATFORM_WIRING_LIST, PlatformWirings } from './platforms/platform-wirings.service';
 import { RuntimeEndpoints } from './platforms/runtime-endpoints';
 import { aggregatorProvider } from './presence/aggregator.provider';
@@ -39,12 +38,12 @@ import { SANDBOX_STARTER, type SandboxStarter } from './sandbox/sandbox-environm
 import { sandboxProvider } from './sandbox/sandbox.provider';
 import { storeProvider } from './store/store.providers';
 import { PresenceStreamGateway } from './stream/presence-stream.gateway';
-import { WebhooksController } from './webhooks/webhooks.controller';
-import { WebhooksService } from './webhooks/webhooks.service';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
-/** Test and embedding hooks: which platforms are wired, and what starts the sandbox. */
+/** Test and embedding hooks: which platforms are registered, and what starts the sandbox. */
 export interface AppModuleOptions {
-  wirings?: readonly PlatformWiring[];
+  /** The platform registry (default {@link PLATFORM_REGISTRY}): descriptors the whole service derives from. */
+  wirings?: PlatformRegistry;
   sandbox?: SandboxStarter;
   /** The service's clock (default the system clock): tests shift it to age records across a restart. */
   clock?: Clock;
@@ -64,7 +63,7 @@ class CoreModule {
       NestScheduler,
       PreferencesCache,
       RuntimeEndpoints,
-      { provide: PLATFORM_WIRING_LIST, useValue: options.wirings ?? PLATFORM_WIRINGS },
+      { provide: PLATFORM_WIRING_LIST, useValue: options.wirings ?? PLATFORM_REGISTRY },
       PlatformWirings,
       cacheProvider,
       aggregatorProvider,
@@ -100,10 +99,9 @@ class AuthModule {}
     PlatformsController,
     AdminController,
     HealthController,
-    WebhooksController,
     OAuthController,
   ],
-  providers: [PeopleService, WebhooksService, OAuthService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+  providers: [PeopleService, OAuthService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 class HttpApiModule {}
 
@@ -122,6 +120,7 @@ export class AppModule {
         CoreModule.forRoot(config, options),
         MonitoringModule,
         HttpApiModule,
+        WebhooksModule.forRoot(options.wirings ?? PLATFORM_REGISTRY),
         StreamModule,
       ],
     };

@@ -8,7 +8,7 @@ import {
   systemClock,
 } from '@amo/presence-core';
 import { CallLog, type CallSummary } from './call-log';
-import type { AppConfig, PlatformWiring } from './service-wiring';
+import type { AppConfig, ServicePlatform } from './service-wiring';
 
 /** One step of the check (connect, read) and how long it took. */
 export interface TimedStep {
@@ -41,7 +41,7 @@ export interface PlatformCheck {
 }
 
 export interface CheckPlatformInput {
-  wiring: PlatformWiring;
+  descriptor: ServicePlatform;
   credentials: Record<string, string>;
   config: AppConfig;
   ids: string[];
@@ -104,14 +104,14 @@ async function readAll(adapter: PresenceAdapter, ids: readonly string[], check: 
 }
 
 /**
- * Connects one platform with the service's own wiring of the real adapter library, reads presence for the
+ * Connects one platform with the service's own descriptor of the real adapter library, reads presence for the
  * given ids (or the first few the platform shows), and collects latencies, budgets and errors. Never throws.
  */
 export async function checkPlatform(input: CheckPlatformInput): Promise<PlatformCheck> {
-  const { wiring, config } = input;
+  const { descriptor, config } = input;
   const log = new CallLog(input.fetch);
   const check: PlatformCheck = {
-    platform: wiring.platform,
+    platform: descriptor.platform,
     ids: input.ids,
     idsFrom: input.ids.length > 0 ? 'people' : 'platform',
     records: [],
@@ -125,9 +125,12 @@ export async function checkPlatform(input: CheckPlatformInput): Promise<Platform
   let adapter: PresenceAdapter | undefined;
   let step = 'credentials';
   try {
-    adapter = wiring.createAdapter(wiring.parseCredentials(input.credentials), {
-      config,
-      baseUrls: config.baseUrls,
+    adapter = descriptor.createAdapter(descriptor.parseCredentials(input.credentials), {
+      endpoints: config.baseUrls,
+      publicUrl: config.publicUrl,
+      maxRetries: config.maxRetries,
+      pollIntervalMs: config.pollIntervalsMs[descriptor.platform] ?? config.pollIntervalMs,
+      recencyWindowMs: config.recencyWindowMs,
       clock: systemClock,
       budgets: new RateBudgetRegistry(),
       fetch: log.fetch,
@@ -140,7 +143,7 @@ export async function checkPlatform(input: CheckPlatformInput): Promise<Platform
     await timed(check.steps, 'connect', () => live.connect());
     if (live.capabilities.inferred) {
       check.notes.push(
-        `${wiring.platform} has no presence API: its status is inferred from signed webhooks (POST /v1/webhooks/${wiring.platform}), ` +
+        `${descriptor.platform} has no presence API: its status is inferred from signed webhooks (POST /v1/webhooks/${descriptor.platform}), ` +
           'which only the running service receives. Connected; there is nothing to read without webhooks.',
       );
     } else if (input.ids.length > 0) {
@@ -152,7 +155,7 @@ export async function checkPlatform(input: CheckPlatformInput): Promise<Platform
       check.records = await timed(check.steps, 'initial state from the live connection', () => seenOnConnection(live, input.limit));
       check.ids = check.records.map((record) => record.accountId);
     } else {
-      check.notes.push(`no ids given for ${wiring.platform}: pass --people ${wiring.platform}:<id>,<id> (its adapter lists no accounts)`);
+      check.notes.push(`no ids given for ${descriptor.platform}: pass --people ${descriptor.platform}:<id>,<id> (its adapter lists no accounts)`);
     }
   } catch (error) {
     check.error = errorOf(step, error);

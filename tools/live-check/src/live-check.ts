@@ -3,7 +3,7 @@ import { checkPlatform, type PlatformCheck } from './check-platform';
 import { type LiveCheckArgs, parseArgs, peopleFor, USAGE } from './cli-args';
 import { isSecretVariable, platformNeeds } from './platform-needs';
 import { formatCheck, formatNeeds, formatSummary } from './report';
-import { type AppConfig, type BaseUrls, ConfigError, ENV_NAMES, loadConfig, PLATFORM_WIRINGS } from './service-wiring';
+import { type AppConfig, ConfigError, ENV_NAMES, loadConfig, PLATFORM_REGISTRY } from './service-wiring';
 
 /** Where the check writes, and what it reads: injected so a test runs it in process. */
 export interface LiveCheckIo {
@@ -16,15 +16,6 @@ export interface LiveCheckIo {
 
 /** Exit codes: every checked platform read without error; something failed; nothing to check or bad usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-const BASE_URL_OF: Record<Platform, keyof BaseUrls> = {
-  discord: 'discordApi',
-  slack: 'slackApi',
-  teams: 'graphApi',
-  zoom: 'zoomApi',
-  whatsapp: 'whatsappGraph',
-  linkedin: 'linkedinApi',
-};
 
 /** Every secret value in the environment, longest first, so no line can carry one (error messages included). */
 function redactor(env: LiveCheckIo['env']): (line: string) => string {
@@ -82,10 +73,10 @@ export async function runLiveCheck(argv: readonly string[], io: LiveCheckIo): Pr
 
   const checks: PlatformCheck[] = [];
   for (const platform of configured) {
-    const wiring = PLATFORM_WIRINGS.find((candidate) => candidate.platform === platform);
-    if (!wiring) throw new Error(`presence-api wires no ${platform} adapter`);
+    const descriptor = PLATFORM_REGISTRY.find((candidate) => candidate.platform === platform);
+    if (!descriptor) throw new Error(`presence-api registers no ${platform} adapter`);
     const check = await checkPlatform({
-      wiring,
+      descriptor,
       credentials: config.credentials[platform] ?? {},
       config,
       ids: peopleFor(args, platform),
@@ -93,7 +84,7 @@ export async function runLiveCheck(argv: readonly string[], io: LiveCheckIo): Pr
       fetch: io.fetch,
     });
     checks.push(check);
-    for (const line of formatCheck(check, config.baseUrls[BASE_URL_OF[platform]])) out(line);
+    for (const line of formatCheck(check, config.baseUrls[descriptor.apiEndpoint])) out(line);
   }
   if (args.platforms && missing.length > 0) {
     out('== asked for, but not configured:');

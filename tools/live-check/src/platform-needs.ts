@@ -1,11 +1,5 @@
-import { discordManifest } from '@amo/presence-adapter-discord';
-import { linkedinManifest } from '@amo/presence-adapter-linkedin';
-import { slackManifest } from '@amo/presence-adapter-slack';
-import { teamsManifest } from '@amo/presence-adapter-teams';
-import { whatsappManifest } from '@amo/presence-adapter-whatsapp';
-import { zoomManifest } from '@amo/presence-adapter-zoom';
-import type { Platform } from '@amo/presence-core';
-import { PLATFORM_ENV } from './service-wiring';
+import { descriptorEnv, type Platform } from '@amo/presence-core';
+import { PLATFORM_ENV, PLATFORM_REGISTRY } from './service-wiring';
 
 /** One environment variable a platform reads, and whether its value is a secret (never printed). */
 export interface NeededVariable {
@@ -20,28 +14,16 @@ export interface PlatformNeeds {
   optional: NeededVariable[];
 }
 
-interface ManifestField {
-  secret: boolean;
-  env?: string;
-  aliases: readonly string[];
-}
+const SECRET_VARIABLES: ReadonlyMap<string, boolean> = new Map(
+  PLATFORM_REGISTRY.flatMap((descriptor) => descriptorEnv(descriptor).map((variable) => [variable.name, variable.secret] as const)),
+);
 
-const MANIFEST_FIELDS: readonly ManifestField[] = [
-  discordManifest,
-  slackManifest,
-  teamsManifest,
-  zoomManifest,
-  whatsappManifest,
-  linkedinManifest,
-].flatMap((manifest) => manifest.credentials as readonly ManifestField[]);
-
-/** The manifests say which credentials are secret; a name no manifest lists counts as secret when it looks like one. */
+/** The descriptors say which variables are secret; a name none lists counts as secret when it looks like one. */
 export function isSecretVariable(name: string): boolean {
-  const field = MANIFEST_FIELDS.find((candidate) => candidate.env === name || candidate.aliases.includes(name));
-  return field ? field.secret : /TOKEN|SECRET|KEY|PASSWORD/.test(name);
+  return SECRET_VARIABLES.get(name) ?? /TOKEN|SECRET|KEY|PASSWORD/.test(name);
 }
 
-/** The variables behind a platform's connection, from the service's own table (apps/presence-api platform-env.ts). */
+/** The variables behind a platform's connection, from the platform's descriptor (the service's registry). */
 export function platformNeeds(platform: Platform): PlatformNeeds {
   const spec = PLATFORM_ENV[platform];
   const describe = ([name]: readonly [string, string]): NeededVariable => ({ name, secret: isSecretVariable(name) });

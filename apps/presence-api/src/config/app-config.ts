@@ -1,20 +1,7 @@
-import type { AggregationPolicyName, Platform } from '@amo/presence-core';
+import type { AggregationPolicyName, EndpointValues, Platform } from '@amo/presence-core';
 
 /** Seed-style credentials for one platform (`bot_token`, `guild_id`, ...), as `initialize_platform` takes them. */
 export type CredentialRecord = Record<string, string>;
-
-export interface BaseUrls {
-  discordApi: string;
-  slackApi: string;
-  graphApi: string;
-  microsoftLogin: string;
-  zoomApi: string;
-  zoomOAuth: string;
-  whatsappGraph: string;
-  whatsappApiVersion?: string;
-  linkedinApi: string;
-  linkedinOAuth: string;
-}
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
@@ -70,7 +57,8 @@ export interface AppConfig {
   credentials: Partial<Record<Platform, CredentialRecord>>;
   /** OAuth app credentials (client id and secret) per platform, for the connect flow. */
   oauthClients: Partial<Record<Platform, { clientId: string; clientSecret?: string; tenantId?: string }>>;
-  baseUrls: BaseUrls;
+  /** Each registered platform's endpoint settings by key (`discordApi`), defaults applied. */
+  baseUrls: EndpointValues;
   /** Human-readable notes for the start log (never containing a secret). */
   notes: string[];
   tuning: Tuning;

@@ -1,7 +1,7 @@
-import { type AggregationPolicyName, PLATFORMS, type Platform } from '@amo/presence-core';
+import type { AggregationPolicyName, CredentialFieldSpec, EndpointValues, Platform } from '@amo/presence-core';
+import { PLATFORM_REGISTRY, type PlatformRegistry, type ServicePlatform } from '../platforms/platform-registry';
 import { type AppConfig, type CredentialRecord, DEFAULT_TUNING, type Tuning } from './app-config';
-import { type Env, envSchema } from './config.schema';
-import { PLATFORM_ENV } from './platform-env';
+import { buildEnvSchema, type Env, pollIntervalEnv } from './config.schema';
 
 /** A configuration problem; the message names every bad variable and says what it must be. */
 export class ConfigError extends Error {
@@ -11,9 +11,11 @@ export class ConfigError extends Error {
   }
 }
 
+type Values = Readonly<Record<string, unknown>>;
+
 /** Env names whose value may be shown in an error message (never a credential). */
-function describeValue(name: string, value: unknown): string {
-  if (/TOKEN|SECRET|KEY|PASSWORD/.test(name) || name === 'DATABASE_URL' || name === 'REDIS_URL') return '';
+function describeValue(name: string, value: unknown, secrets: ReadonlySet<string>): string {
+  if (secrets.has(name) || /TOKEN|SECRET|KEY|PASSWORD/.test(name) || name === 'DATABASE_URL' || name === 'REDIS_URL') return '';
   return ` (got ${JSON.stringify(value)})`;
 }
 
@@ -24,75 +26,85 @@ function present(env: Readonly<Record<string, string | undefined>>): Record<stri
   return out;
 }
 
-function credentialsFrom(env: Env, problems: string[]): Partial<Record<Platform, CredentialRecord>> {
-  const out: Partial<Record<Platform, CredentialRecord>> = {};
-  for (const platform of PLATFORMS) {
-    const spec = PLATFORM_ENV[platform];
-    const triggers = spec.triggers ?? [...spec.required, ...spec.optional];
-    if (!triggers.some(([name]) => env[name] !== undefined)) continue;
-    const missing = spec.required.filter(([name]) => env[name] === undefined).map(([name]) => name);
-    if (missing.length > 0) {
-      const given = triggers.filter(([name]) => env[name] !== undefined).map(([name]) => name);
-      problems.push(`${missing.join(', ')} must be set too: ${platform} is configured (${given.join(', ')} set) but incomplete`);
-      continue;
-    }
-    const record: CredentialRecord = {};
-    for (const [name, key] of [...spec.required, ...spec.optional]) {
-      const value = env[name];
-      if (typeof value === 'string') record[key] = value;
-    }
-    out[platform] = record;
+const envOf = (fields: readonly CredentialFieldSpec[]) => fields.filter((field): field is CredentialFieldSpec & { env: string } => field.env !== undefined);
+
+/** The platform's credential record from its fields' variables; undefined when none that connects is set. */
+function credentialsOf(descriptor: ServicePlatform, env: Values, problems: string[]): CredentialRecord | undefined {
+  const fields = envOf(descriptor.credentials).filter((field) => field.startup !== 'ignored');
+  const triggers = fields.filter((field) => (field.startup ?? 'connects') === 'connects');
+  if (!triggers.some((field) => env[field.env] !== undefined)) return undefined;
+  const missing = fields.filter((field) => field.required && env[field.env] === undefined).map((field) => field.env);
+  if (missing.length > 0) {
+    const given = triggers.filter((field) => env[field.env] !== undefined).map((field) => field.env);
+    problems.push(`${missing.join(', ')} must be set too: ${descriptor.platform} is configured (${given.join(', ')} set) but incomplete`);
+    return undefined;
   }
-  return out;
+  const record: CredentialRecord = {};
+  for (const field of fields) {
+    const value = env[field.env];
+    if (typeof value === 'string') record[field.key] = value;
+  }
+  return record;
 }
 
-function oauthClientsFrom(env: Env): AppConfig['oauthClients'] {
-  const out: AppConfig['oauthClients'] = {};
-  if (env.TEAMS_CLIENT_ID) out.teams = { clientId: env.TEAMS_CLIENT_ID, clientSecret: env.TEAMS_CLIENT_SECRET, tenantId: env.TEAMS_TENANT_ID };
-  // A Server-to-Server app (ZOOM_ACCOUNT_ID set) has no authorization flow; a user-managed OAuth app's client does.
-  if (env.ZOOM_CLIENT_ID && !env.ZOOM_ACCOUNT_ID) out.zoom = { clientId: env.ZOOM_CLIENT_ID, clientSecret: env.ZOOM_CLIENT_SECRET };
-  if (env.LINKEDIN_CLIENT_ID) out.linkedin = { clientId: env.LINKEDIN_CLIENT_ID, clientSecret: env.LINKEDIN_CLIENT_SECRET };
+function oauthClientOf(descriptor: ServicePlatform, env: Values): AppConfig['oauthClients'][Platform] {
+  const names = descriptor.oauth?.clientFromEnv;
+  const read = (name: string | undefined) => (name === undefined ? undefined : (env[name] as string | undefined));
+  const clientId = read(names?.clientId);
+  if (!names || !clientId || read(names.unlessSet) !== undefined) return undefined;
+  const client: NonNullable<AppConfig['oauthClients'][Platform]> = { clientId, clientSecret: read(names.clientSecret) };
+  if (names.tenantId) client.tenantId = read(names.tenantId);
+  return client;
+}
+
+function endpointsOf(registry: PlatformRegistry, env: Values): EndpointValues {
+  const out: Record<string, string | undefined> = {};
+  for (const spec of registry.flatMap((descriptor) => descriptor.endpoints)) out[spec.key] = env[spec.env] as string | undefined;
   return out;
 }
 
 /**
- * Reads the environment once: validates every CONTRACT variable, groups platform credentials into the
- * seed's credential records, and throws one {@link ConfigError} listing every problem.
+ * Reads the environment once: validates every CONTRACT variable (the service's own and each registered
+ * platform's), groups platform credentials into the seed's credential records, and throws one
+ * {@link ConfigError} listing every problem.
  */
-export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>, tuning: Partial<Tuning> = {}): AppConfig {
-  const parsed = envSchema.safeParse(present(rawEnv));
+export function loadConfig(
+  rawEnv: Readonly<Record<string, string | undefined>>,
+  tuning: Partial<Tuning> = {},
+  registry: PlatformRegistry = PLATFORM_REGISTRY,
+): AppConfig {
   const values = present(rawEnv);
+  const parsed = buildEnvSchema(registry).safeParse(values);
   if (!parsed.success) {
+    const secrets = new Set(registry.flatMap((descriptor) => envOf(descriptor.credentials).filter((field) => field.secret).map((field) => field.env)));
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      return `${name} ${issue.message}${describeValue(name, values[name])}`;
+      return `${name} ${issue.message}${describeValue(name, values[name], secrets)}`;
     });
     throw new ConfigError(problems);
   }
-  const env = parsed.data;
+  const all = parsed.data as Values;
+  const env = parsed.data as Env;
   const problems: string[] = [];
-  const credentials = credentialsFrom(env, problems);
+  const credentials: AppConfig['credentials'] = {};
+  const oauthClients: AppConfig['oauthClients'] = {};
+  const pollIntervalsMs: AppConfig['pollIntervalsMs'] = {};
+  for (const descriptor of registry) {
+    const record = credentialsOf(descriptor, all, problems);
+    if (record) credentials[descriptor.platform] = record;
+    const client = oauthClientOf(descriptor, all);
+    if (client) oauthClients[descriptor.platform] = client;
+    const seconds = all[pollIntervalEnv(descriptor.platform)];
+    if (typeof seconds === 'number') pollIntervalsMs[descriptor.platform] = seconds * 1000;
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const notes: string[] = [];
-  if (env.ZOOM_SDK_KEY && !credentials.zoom) {
-    notes.push(
-      'ZOOM_SDK_KEY is a Meeting SDK key and cannot read anyone\'s presence; Zoom stays disconnected. ' +
-        'Set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (a Server-to-Server OAuth app) instead.',
-    );
-  }
+  const notes = registry.flatMap((descriptor) => descriptor.notes?.(values, credentials[descriptor.platform] !== undefined) ?? []);
   if (env.REDIS_URL) notes.push('REDIS_URL is reserved for the scale-out step; this version keeps its cache in memory.');
   const anyCredentials = Object.keys(credentials).length > 0;
   const sandbox = env.PRESENCE_SANDBOX ?? !anyCredentials;
   const consentFromEnv = env.PRESENCE_CONSENT_DEFAULT === undefined ? undefined : env.PRESENCE_CONSENT_DEFAULT === 'granted';
   if (sandbox && anyCredentials) notes.push('PRESENCE_SANDBOX=true: platform credentials from the environment are ignored.');
-
-  const pollIntervalsMs: AppConfig['pollIntervalsMs'] = {};
-  const overrides = env as unknown as Record<string, number | undefined>;
-  for (const platform of PLATFORMS) {
-    const seconds = overrides[`PRESENCE_POLL_INTERVAL_${platform.toUpperCase()}`];
-    if (seconds !== undefined) pollIntervalsMs[platform] = seconds * 1000;
-  }
 
   return {
     port: env.PORT,
@@ -117,19 +129,8 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     sandbox,
     sandboxAuto: env.PRESENCE_SANDBOX === undefined && sandbox,
     credentials: sandbox ? {} : credentials,
-    oauthClients: oauthClientsFrom(env),
-    baseUrls: {
-      discordApi: env.DISCORD_API_BASE_URL,
-      slackApi: env.SLACK_API_BASE_URL,
-      graphApi: env.GRAPH_API_BASE_URL,
-      microsoftLogin: env.MICROSOFT_LOGIN_BASE_URL,
-      zoomApi: env.ZOOM_API_BASE_URL,
-      zoomOAuth: env.ZOOM_OAUTH_BASE_URL,
-      whatsappGraph: env.WHATSAPP_GRAPH_BASE_URL,
-      whatsappApiVersion: env.WHATSAPP_API_VERSION,
-      linkedinApi: env.LINKEDIN_API_BASE_URL,
-      linkedinOAuth: env.LINKEDIN_OAUTH_BASE_URL,
-    },
+    oauthClients,
+    baseUrls: endpointsOf(registry, all),
     notes,
     tuning: { ...DEFAULT_TUNING, ...tuning },
   };

@@ -1,4 +1,5 @@
-import { AGGREGATION_POLICY_NAMES, PLATFORMS } from '@amo/presence-core';
+import { AGGREGATION_POLICY_NAMES, type EndpointSpec, type SettingFormat } from '@amo/presence-core';
+import { PLATFORM_REGISTRY, type PlatformRegistry } from '../platforms/platform-registry';
 import { z } from 'zod';
 
 /** Whole seconds, at least `min`; the message names the unit so a wrong value is easy to fix. */
@@ -35,17 +36,18 @@ const urlValue = () =>
     .transform((value) => value.replace(/\/+$/, ''));
 const httpUrl = (fallback: string) => urlValue().default(fallback);
 
-const secret = z.string().trim().min(1).optional();
+const text = (format?: SettingFormat) => {
+  const value = z.string().trim().min(1);
+  return format ? value.regex(format.pattern, { error: format.message }) : value;
+};
 
-const pollOverrides = Object.fromEntries(
-  PLATFORMS.map((platform) => [`PRESENCE_POLL_INTERVAL_${platform.toUpperCase()}`, secondsValue(1).optional()]),
-);
+const endpoint = (spec: EndpointSpec) => {
+  if (spec.format) return text(spec.format).optional();
+  return spec.default === undefined ? urlValue().optional() : httpUrl(spec.default);
+};
 
-/**
- * The environment, by CONTRACT name. Everything the service reads from `process.env` is here and only
- * here; the loader turns the parsed result into {@link AppConfig}.
- */
-export const envSchema = z.object({
+/** What every deployment reads, whatever platforms it has. */
+const serviceEnv = {
   PORT: count(3000, 0, 65_535),
   PRESENCE_PUBLIC_URL: urlValue().optional(),
   PRESENCE_DB_PATH: z.string().trim().min(1).default('./data/presence.sqlite'),
@@ -63,7 +65,6 @@ export const envSchema = z.object({
   PRESENCE_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be error, warn, log, debug or verbose' }).default('log'),
 
   PRESENCE_POLL_INTERVAL: seconds(30),
-  ...pollOverrides,
   PRESENCE_CACHE_TTL: seconds(300),
   PRESENCE_MAX_RETRIES: count(3, 0, 10),
 
@@ -86,51 +87,35 @@ export const envSchema = z.object({
   PRESENCE_AUDIT_RETENTION_DAYS: count(7, 1, 3650),
   PRESENCE_RATE_LIMIT: count(600, 1, 1_000_000),
   PRESENCE_SANDBOX: bool(),
+};
 
-  DISCORD_BOT_TOKEN: secret,
-  DISCORD_GUILD_ID: z
-    .string()
-    .trim()
-    .refine((value) => value.split(',').every((id) => /^\d{1,20}$/.test(id.trim())), {
-      error: 'must be a Discord guild id (snowflake) or a comma-separated list of them',
-    })
-    .optional(),
-  SLACK_BOT_TOKEN: secret,
-  SLACK_SIGNING_SECRET: secret,
-  SLACK_APP_TOKEN: secret,
-  TEAMS_TENANT_ID: secret,
-  TEAMS_CLIENT_ID: secret,
-  TEAMS_CLIENT_SECRET: secret,
-  ZOOM_ACCOUNT_ID: secret,
-  ZOOM_CLIENT_ID: secret,
-  ZOOM_CLIENT_SECRET: secret,
-  ZOOM_WEBHOOK_SECRET_TOKEN: secret,
-  ZOOM_SDK_KEY: secret,
-  WHATSAPP_API_KEY: secret,
-  WHATSAPP_PHONE_NUMBER_ID: secret,
-  WHATSAPP_APP_SECRET: secret,
-  WHATSAPP_VERIFY_TOKEN: secret,
-  LINKEDIN_CLIENT_ID: secret,
-  LINKEDIN_CLIENT_SECRET: secret,
-  LINKEDIN_ACCESS_TOKEN: secret,
+/**
+ * The environment, by CONTRACT name: the service's own variables, then each platform's (credential fields,
+ * endpoints, a polling interval override) from its descriptor. Everything the service reads from `process.env`
+ * is here and only here; the loader turns the parsed result into {@link AppConfig}.
+ */
+export function buildEnvSchema(registry: PlatformRegistry = PLATFORM_REGISTRY) {
+  const platformEnv: Record<string, z.ZodType<unknown>> = {};
+  for (const descriptor of registry) {
+    for (const field of descriptor.credentials) if (field.env) platformEnv[field.env] = text(field.format).optional();
+    for (const spec of descriptor.endpoints) platformEnv[spec.env] = endpoint(spec);
+    platformEnv[pollIntervalEnv(descriptor.platform)] = secondsValue(1).optional();
+  }
+  return z.object({ ...serviceEnv, ...platformEnv });
+}
 
-  DISCORD_API_BASE_URL: httpUrl('https://discord.com/api'),
-  SLACK_API_BASE_URL: httpUrl('https://slack.com/api'),
-  GRAPH_API_BASE_URL: httpUrl('https://graph.microsoft.com'),
-  MICROSOFT_LOGIN_BASE_URL: httpUrl('https://login.microsoftonline.com'),
-  ZOOM_API_BASE_URL: httpUrl('https://api.zoom.us/v2'),
-  ZOOM_OAUTH_BASE_URL: httpUrl('https://zoom.us'),
-  WHATSAPP_GRAPH_BASE_URL: httpUrl('https://graph.facebook.com'),
-  WHATSAPP_API_VERSION: z
-    .string()
-    .trim()
-    .regex(/^v\d+\.\d+$/, { error: 'must look like v21.0' })
-    .optional(),
-  LINKEDIN_API_BASE_URL: httpUrl('https://api.linkedin.com'),
-  LINKEDIN_OAUTH_BASE_URL: httpUrl('https://www.linkedin.com/oauth/v2'),
-});
+/** `PRESENCE_POLL_INTERVAL_SLACK` and friends. */
+export function pollIntervalEnv(platform: string): string {
+  return `PRESENCE_POLL_INTERVAL_${platform.toUpperCase()}`;
+}
 
-export type Env = z.infer<typeof envSchema>;
+/** The service's own variables, parsed. Platform variables are read by name from the descriptors. */
+export type Env = z.output<z.ZodObject<typeof serviceEnv>>;
 
-/** The names the schema reads: documented in the README, and the only ones the loader looks at. */
-export const ENV_NAMES = Object.keys(envSchema.shape) as (keyof Env)[];
+/** The names the schema reads for a registry: documented in the README, and the only ones the loader looks at. */
+export function envNames(registry: PlatformRegistry = PLATFORM_REGISTRY): string[] {
+  return Object.keys(buildEnvSchema(registry).shape);
+}
+
+/** The names the service reads with its own platforms. */
+export const ENV_NAMES: readonly string[] = envNames();

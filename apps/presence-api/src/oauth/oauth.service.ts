@@ -64,7 +64,7 @@ export class OAuthService {
       authorizeUrl: oauth.authorizeUrl(this.endpoints.baseUrls, client.tenantId),
       clientId: client.clientId,
       redirectUri,
-      scope: oauth.scope,
+      scope: oauth.scopes.join(oauth.scopeSeparator ?? ' '),
       state,
       pkce: oauth.pkce ? pkce : undefined,
       extraParams: oauth.extraParams,

@@ -1,25 +1,25 @@
 import { RateBudgetRegistry } from '@amo/presence-adapter-kit';
-import { type AdapterFactory, type Clock, type Platform, PresenceError } from '@amo/presence-core';
+import { type AdapterContext, type AdapterFactory, type Clock, type Platform, PresenceError } from '@amo/presence-core';
 import type { PresenceStore } from '@amo/presence-store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { CLOCK } from '../presence/clock.provider';
 import { PRESENCE_STORE } from '../store/store.providers';
-import type { PlatformWiring, WiringContext } from './platform-wiring';
+import type { PlatformRegistry, ServicePlatform } from './platform-registry';
 import { RuntimeEndpoints } from './runtime-endpoints';
 
 export const PLATFORM_WIRING_LIST = Symbol('PLATFORM_WIRING_LIST');
 
-/** The wired platforms, and the context each adapter is built with. */
+/** The registered platforms (descriptors), and the context each adapter is built with. */
 @Injectable()
 export class PlatformWirings {
-  private readonly byPlatform: Map<Platform, PlatformWiring>;
+  private readonly byPlatform: Map<Platform, ServicePlatform>;
   private readonly budgets = new RateBudgetRegistry();
   private readonly state = new Map<string, unknown>();
 
   constructor(
-    @Inject(PLATFORM_WIRING_LIST) wirings: readonly PlatformWiring[],
+    @Inject(PLATFORM_WIRING_LIST) wirings: PlatformRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
@@ -36,11 +36,11 @@ export class PlatformWirings {
     }
   }
 
-  get(platform: Platform): PlatformWiring | undefined {
+  get(platform: Platform): ServicePlatform | undefined {
     return this.byPlatform.get(platform);
   }
 
-  require(platform: Platform): PlatformWiring {
+  require(platform: Platform): ServicePlatform {
     const wiring = this.byPlatform.get(platform);
     if (!wiring) throw new PresenceError('UNSUPPORTED', `no adapter for ${platform} is installed in this service`, { platform });
     return wiring;
@@ -50,11 +50,19 @@ export class PlatformWirings {
     return [...this.byPlatform.keys()];
   }
 
-  context(platform: Platform): WiringContext {
+  /** The registered platforms' descriptors, in registry order. */
+  descriptors(): ServicePlatform[] {
+    return [...this.byPlatform.values()];
+  }
+
+  context(platform: Platform): AdapterContext<RateBudgetRegistry> {
     const logger = new Logger(`adapter:${platform}`);
     return {
-      config: this.config,
-      baseUrls: this.endpoints.baseUrls,
+      endpoints: this.endpoints.baseUrls,
+      publicUrl: this.config.publicUrl,
+      maxRetries: this.config.maxRetries,
+      pollIntervalMs: this.config.pollIntervalsMs[platform] ?? this.config.pollIntervalMs,
+      recencyWindowMs: this.config.recencyWindowMs,
       clock: this.clock,
       budgets: this.budgets,
       fetch: this.metrics.instrumentFetch(platform),

@@ -1,20 +1,21 @@
+import type { EndpointValues } from '@amo/presence-core';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, type BaseUrls } from '../config/app-config';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
-/** The base URLs adapters are built with: the configured ones, or the sandbox emulators' once they start. */
+/** The endpoints adapters are built with: the configured ones, or the sandbox emulators' once they start. */
 @Injectable()
 export class RuntimeEndpoints {
-  private urls: BaseUrls;
+  private urls: EndpointValues;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.urls = { ...config.baseUrls };
   }
 
-  get baseUrls(): BaseUrls {
+  get baseUrls(): EndpointValues {
     return this.urls;
   }
 
-  override(urls: Partial<BaseUrls>): void {
+  override(urls: EndpointValues): void {
     this.urls = { ...this.urls, ...urls };
   }
 }

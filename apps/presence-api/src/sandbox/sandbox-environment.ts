@@ -1,12 +1,12 @@
-import type { Clock, Platform } from '@amo/presence-core';
-import type { BaseUrls } from '../config/app-config';
+import type { Clock, EndpointValues, Platform } from '@amo/presence-core';
 
 /**
  * What sandbox mode needs from `@amo/presence-sandbox`: emulators running on loopback, the base URLs and
  * credentials that reach them, and sample people linked to emulator accounts.
  */
 export interface SandboxEnvironment {
-  baseUrls: Partial<BaseUrls>;
+  /** The emulators' endpoints by the keys the descriptors use (`discordApi`). */
+  baseUrls: EndpointValues;
   credentials: Partial<Record<Platform, Record<string, string>>>;
   people: { userId: string; accounts: Partial<Record<Platform, string>> }[];
   close(): Promise<void>;

@@ -1,14 +1,14 @@
-import type { Platform } from '@amo/presence-core';
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import type { Platform, WebhookDelivery } from '@amo/presence-core';
+import { Controller, Get, Post, Req, Res, type Type } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/scopes';
-import type { WebhookInput } from '../platforms/platform-wiring';
+import type { PlatformRegistry } from '../platforms/platform-registry';
 import { WebhooksService } from './webhooks.service';
 
 const SIGNED = 'platforms sign their deliveries; the handler checks the signature on the raw body instead of an API key';
 
-function input(request: Request, method: 'GET' | 'POST'): WebhookInput {
+function delivery(request: Request, method: 'GET' | 'POST'): WebhookDelivery {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const query: Record<string, string> = {};
@@ -17,78 +17,49 @@ function input(request: Request, method: 'GET' | 'POST'): WebhookInput {
   return { method, headers, query, rawBody };
 }
 
-/** Inbound webhooks (CONTRACT paths). Thin: the service and the adapters' handlers do the work. */
-@ApiTags('webhooks')
-@Controller('v1/webhooks')
-export class WebhooksController {
+/** The one webhook controller's shared part: answer the platform exactly as the adapter's handler said. */
+class WebhookReceiver {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @Post('slack')
-  @Public(SIGNED)
-  @ApiOperation({ summary: 'Slack Events API (X-Slack-Signature; answers url_verification)' })
-  slack(@Req() request: Request, @Res() response: Response): Promise<void> {
-    return this.deliver('slack', 'POST', request, response);
-  }
-
-  @Get('teams')
-  @Public(SIGNED)
-  @ApiOperation({ summary: 'Graph subscription validation (validationToken)' })
-  teamsHandshake(@Req() request: Request, @Res() response: Response): Promise<void> {
-    return this.deliver('teams', 'GET', request, response);
-  }
-
-  @Post('teams')
-  @Public(SIGNED)
-  @ApiOperation({ summary: 'Graph change notifications (validationToken, clientState)' })
-  teams(@Req() request: Request, @Res() response: Response): Promise<void> {
-    return this.deliver('teams', 'POST', request, response);
-  }
-
-  @Post('zoom')
-  @Public(SIGNED)
-  @ApiOperation({ summary: 'Zoom user.presence_status_updated (x-zm-signature; answers endpoint.url_validation)' })
-  zoom(@Req() request: Request, @Res() response: Response): Promise<void> {
-    return this.deliver('zoom', 'POST', request, response);
-  }
-
-  @Get('whatsapp')
-  @Public(SIGNED)
-  @ApiOperation({ summary: 'WhatsApp webhook verification (hub.verify_token, hub.challenge)' })
-  whatsappVerify(@Req() request: Request, @Res() response: Response): Promise<void> {
-    return this.deliver('whatsapp', 'GET', request, response);
-  }
-
-  @Post('whatsapp')
-  @Public(SIGNED)
-  @ApiOperation({ summary: 'WhatsApp Cloud API deliveries (X-Hub-Signature-256)' })
-  whatsapp(@Req() request: Request, @Res() response: Response): Promise<void> {
-    return this.deliver('whatsapp', 'POST', request, response);
-  }
-
-  @Get('linkedin')
-  @Public(SIGNED)
-  @ApiOperation({ summary: 'LinkedIn webhook validation (challengeCode)' })
-  linkedinChallenge(@Req() request: Request, @Res() response: Response): Promise<void> {
-    return this.deliver('linkedin', 'GET', request, response);
-  }
-
-  @Post('linkedin')
-  @Public(SIGNED)
-  @ApiOperation({ summary: 'LinkedIn organization social actions (X-LI-Signature)' })
-  linkedin(@Req() request: Request, @Res() response: Response): Promise<void> {
-    return this.deliver('linkedin', 'POST', request, response);
-  }
-
-  private async deliver(platform: Platform, method: 'GET' | 'POST', request: Request, response: Response): Promise<void> {
-    const output = await this.webhooks.handle(platform, input(request, method));
-    response.status(output.status);
-    if (typeof output.body === 'string' || Buffer.isBuffer(output.body)) {
-      response.type(output.contentType ?? 'text/plain').send(output.body);
-    } else if (output.body === undefined || output.body === null) {
+  deliver(platform: Platform, method: 'GET' | 'POST', request: Request, response: Response): void {
+    const reply = this.webhooks.handle(platform, delivery(request, method));
+    response.status(reply.status);
+    if (typeof reply.body === 'string' || Buffer.isBuffer(reply.body)) {
+      response.type(reply.contentType ?? 'text/plain').send(reply.body);
+    } else if (reply.body === undefined || reply.body === null) {
       response.end();
     } else {
-      response.type(output.contentType ?? 'application/json').send(JSON.stringify(output.body));
+      response.type(reply.contentType ?? 'application/json').send(JSON.stringify(reply.body));
     }
-    this.webhooks.process(platform, output);
   }
+}
+
+/**
+ * Inbound webhooks (CONTRACT paths): one controller whose routes come from the registry, `GET`/`POST
+ * /v1/webhooks/<platform>` for each route a descriptor declares, each `@Public` (the signature is the check).
+ */
+export function webhooksController(registry: PlatformRegistry): Type<unknown> {
+  @ApiTags('webhooks')
+  @Controller('v1/webhooks')
+  class WebhooksController extends WebhookReceiver {
+    constructor(webhooks: WebhooksService) {
+      super(webhooks);
+    }
+  }
+  for (const descriptor of registry) {
+    for (const route of descriptor.webhooks) {
+      const name = `${route.method.toLowerCase()}_${descriptor.platform}`;
+      const handler = function (this: WebhooksController, request: Request, response: Response): void {
+        this.deliver(descriptor.platform, route.method, request, response);
+      };
+      Object.defineProperty(WebhooksController.prototype, name, { value: handler, writable: true, configurable: true });
+      const property = Object.getOwnPropertyDescriptor(WebhooksController.prototype, name) as PropertyDescriptor;
+      Req()(WebhooksController.prototype, name, 0);
+      Res()(WebhooksController.prototype, name, 1);
+      for (const decorate of [(route.method === 'GET' ? Get : Post)(descriptor.platform), Public(SIGNED), ApiOperation({ summary: route.summary })]) {
+        decorate(WebhooksController.prototype, name, property);
+      }
+    }
+  }
+  return WebhooksController;
 }

@@ -1,16 +1,15 @@
-import { type Clock, type Platform, PresenceAggregator } from '@amo/presence-core';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Platform, PresenceAggregator, type WebhookDelivery, type WebhookReply } from '@amo/presence-core';
+import { Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
 import { MetricsService } from '../metrics/metrics.service';
-import { ConnectionRegistry } from '../platforms/connection-registry';
-import type { WebhookInput, WebhookOutput } from '../platforms/platform-wiring';
 import { PlatformWirings } from '../platforms/platform-wirings.service';
-import { CLOCK } from '../presence/clock.provider';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+
+const NOT_CONNECTED = (platform: Platform): WebhookReply => ({ status: 404, body: { error: `${platform} is not connected` }, contentType: 'application/json' });
 
 /**
- * Hands a delivery to the platform's pure webhook handler (signature checks on the raw body live there)
- * with the secrets of the running connection, and feeds the records it carried to the aggregator.
+ * Hands a delivery to the running adapter's `handleWebhook` (signature checks on the raw body live there, with
+ * the connection's secrets). What a genuine delivery carried reaches the aggregator through the adapter's push
+ * sink; this service only answers, counts and logs.
  */
 @Injectable()
 export class WebhooksService {
@@ -18,46 +17,31 @@ export class WebhooksService {
 
   constructor(
     private readonly wirings: PlatformWirings,
-    private readonly connections: ConnectionRegistry,
     private readonly aggregator: PresenceAggregator,
     private readonly metrics: MetricsService,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async handle(platform: Platform, input: WebhookInput): Promise<WebhookOutput> {
-    const webhook = this.wirings.get(platform)?.webhook;
-    if (!webhook || !webhook.methods.includes(input.method)) {
+  handle(platform: Platform, delivery: WebhookDelivery): WebhookReply {
+    const routes = this.wirings.get(platform)?.webhooks ?? [];
+    if (!routes.some((route) => route.method === delivery.method)) {
       this.metrics.webhooks.inc({ platform, outcome: 'unsupported' });
-      throw ApiError.notFound(`no ${input.method} webhook receiver for ${platform} in this build`);
+      throw ApiError.notFound(`no ${delivery.method} webhook receiver for ${platform} in this build`);
     }
-    const credentials = this.connections.credentials(platform) ?? this.config.credentials[platform];
-    let output: WebhookOutput;
+    const adapter = this.aggregator.adapter(platform);
+    let reply: WebhookReply;
     try {
-      output = await webhook.handle(input, { credentials, adapter: this.aggregator.adapter(platform), clock: this.clock });
+      reply = adapter?.handleWebhook ? adapter.handleWebhook(delivery) : NOT_CONNECTED(platform);
     } catch (error) {
       this.metrics.webhooks.inc({ platform, outcome: 'error' });
       throw error;
     }
     // While monitoring is stopped, a delivery is still verified and acknowledged (so the platform keeps the
     // endpoint enabled), but not applied: the adapter's push is stopped and core applies nothing.
-    const outcome = output.status >= 300 ? 'rejected' : this.aggregator.isMonitoring(platform) ? 'accepted' : 'ignored';
+    const outcome = reply.status >= 300 ? 'rejected' : this.aggregator.isMonitoring(platform) ? 'accepted' : 'ignored';
     this.metrics.webhooks.inc({ platform, outcome });
     // Forged or unsigned deliveries are worth a warning; "not connected yet" (sandbox start-up) is not.
-    if (output.status === 401 || output.status === 403) this.logger.warn(`${platform}: webhook rejected with ${output.status}`);
-    else if (output.status >= 400) this.logger.debug(`${platform}: webhook answered ${output.status}`);
-    return output;
-  }
-
-  /** After the answer is on its way: the platforms' deadlines (Graph: 3 s) are for the reply, not the work. */
-  process(platform: Platform, output: WebhookOutput): void {
-    if (output.records.length === 0 || !this.aggregator.isMonitoring(platform)) return;
-    setImmediate(() => {
-      try {
-        this.aggregator.ingest(platform, output.records);
-      } catch (error) {
-        this.logger.error(`${platform}: ingesting a webhook failed: ${(error as Error).message}`);
-      }
-    });
+    if (reply.status === 401 || reply.status === 403) this.logger.warn(`${platform}: webhook rejected with ${reply.status}`);
+    else if (reply.status >= 400) this.logger.debug(`${platform}: webhook answered ${reply.status}`);
+    return reply;
   }
 }
