@@ -1,0 +1,79 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { endpointValue, InvalidInputError, type PlatformPresence, type PresenceStatus, type PushSink, type WebhookReply } from '@amo/presence-core';
+// The kit's example platform (an adapter and its emulator, test-only): the fixture a seventh platform is proved with.
+/* eslint-disable @nx/enforce-module-boundaries */
+import { createExampleAdapter } from '../../../../libs/adapter-kit/src/__fixtures__/example-platform/example.adapter';
+import { startExampleEmulator } from '../../../../libs/adapter-kit/src/__fixtures__/example-platform/example.emulator';
+/* eslint-enable @nx/enforce-module-boundaries */
+import type { SandboxStarter } from '../sandbox/sandbox-environment';
+import type { ServicePlatform } from '../platforms/platform-registry';
+
+// Core's Platform union is closed and the kit's example adapter borrows the name 'zoom': the test registry holds
+// only this descriptor, so nothing of the real Zoom is involved (its env names, endpoints and routes are absent).
+const PLATFORM = 'zoom' as const;
+
+const STATES: Readonly<Record<string, PresenceStatus>> = { available: 'online', idle: 'idle', dnd: 'busy', away: 'away', offline: 'offline' };
+
+/** `x-example-signature: hex HMAC-SHA256(webhook secret, raw body)`, the example platform's webhook signature. */
+export function signExample(secret: string, body: string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+function verified(secret: string | undefined, signature: string | undefined, rawBody: Buffer): boolean {
+  if (!secret || !signature) return false;
+  const expected = Buffer.from(signExample(secret, rawBody.toString('utf8')));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * A seventh platform as an adapter library would describe it: two credential fields with their environment
+ * names, one endpoint, one signed webhook route (`POST /v1/webhooks/<platform>`, a delivery `{id, state}`),
+ * and a factory around the kit's example adapter that adds push through the port's `handleWebhook`.
+ */
+export const examplePlatform: ServicePlatform = {
+  platform: PLATFORM,
+  displayName: 'Example platform (kit fixture)',
+  credentials: [
+    { key: 'token', env: 'EXAMPLE_TOKEN', secret: true, required: true, description: 'Bearer token for GET /v1/presence' },
+    { key: 'webhook_secret', env: 'EXAMPLE_WEBHOOK_SECRET', secret: true, required: false, description: 'Signs webhook deliveries' },
+  ],
+  endpoints: [{ key: 'exampleApi', env: 'EXAMPLE_API_BASE_URL', default: 'https://example.invalid' }],
+  apiEndpoint: 'exampleApi',
+  capabilities: { freshness: 'poll', poll: true, push: true, inferred: false, batchSize: 3, rateBudgets: [{ bucket: 'zoom:example.presence', limit: 10, windowMs: 1_000 }], fields: ['activity'] },
+  webhooks: [{ method: 'POST', summary: 'Example platform presence changes (x-example-signature)' }],
+  parseCredentials: (record) => {
+    if (typeof record.token !== 'string' || record.token === '') throw new InvalidInputError('example: token is required');
+    return { ...record };
+  },
+  createAdapter: (credentials, context) => {
+    const adapter = createExampleAdapter({ baseUrl: endpointValue(context.endpoints, 'exampleApi'), token: String(credentials.token), push: true }, { budgets: context.budgets });
+    const secret = typeof credentials.webhook_secret === 'string' ? credentials.webhook_secret : undefined;
+    let sink: PushSink | undefined;
+    return {
+      ...adapter,
+      startPush: async (next) => void (sink = next),
+      stopPush: async () => void (sink = undefined),
+      handleWebhook: (delivery): WebhookReply => {
+        if (!verified(secret, delivery.headers['x-example-signature'], delivery.rawBody)) return { status: 401, body: { error: 'bad signature' } };
+        const { id, state } = JSON.parse(delivery.rawBody.toString('utf8')) as { id: string; state: string };
+        const record: PlatformPresence = { platform: PLATFORM, accountId: id, status: STATES[state] ?? 'unknown', rawStatus: state, observedAt: new Date(context.clock.now()) };
+        sink?.presence(record);
+        return { status: 204, body: undefined };
+      },
+    };
+  },
+};
+
+/** The fixture's sandbox starter: its emulator on loopback, the credentials that reach it, one sample person. */
+export const startExampleSandbox: SandboxStarter = async () => {
+  const emulator = await startExampleEmulator();
+  return {
+    baseUrls: { exampleApi: emulator.server.url },
+    credentials: { [PLATFORM]: { token: emulator.token, webhook_secret: 'sandbox-secret' } },
+    people: [{ userId: 'alice', accounts: { [PLATFORM]: 'u3' } }],
+    close: () => emulator.server.close(),
+  };
+};
+
+export { startExampleEmulator };
