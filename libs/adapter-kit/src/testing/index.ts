@@ -6,3 +6,5 @@ export { defaultTuning, activeResources, leaksSince, connectionsAfterClose, leak
 export * from './contract/run-adapter-contract';
 export * from './webhook-receiver';
 export * from './signed-webhook-sender';
+export * from './waiting';
+export * from './authorization-codes';

@@ -44,4 +44,24 @@ describe('serveWebhook', () => {
       await receiver.close();
     }
   });
+
+  it('routes only its path when asked, refuses bodies over the limit, and tells the handler the path', async () => {
+    const paths: string[] = [];
+    const receiver = await serveWebhook(
+      (request) => {
+        paths.push(request.path);
+        return { status: 202, body: '' };
+      },
+      { path: '/v1/webhooks/teams', onlyPath: true, maxBodyBytes: 8 },
+    );
+    try {
+      expect(receiver.url).toBe(`${receiver.origin}/v1/webhooks/teams`);
+      expect((await fetch(`${receiver.origin}/v1/webhooks/zoom`, { method: 'POST', body: '{}' })).status).toBe(404);
+      expect((await fetch(receiver.url, { method: 'POST', body: '{"too":"large"}' })).status).toBe(413);
+      expect((await fetch(`${receiver.url}?validationToken=x`, { method: 'POST', body: '{}' })).status).toBe(202);
+      expect(paths).toEqual(['/v1/webhooks/teams']);
+    } finally {
+      await receiver.close();
+    }
+  });
 });
