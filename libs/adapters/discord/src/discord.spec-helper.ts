@@ -1,3 +1,4 @@
+import { eventually } from '@amo/presence-adapter-kit/testing';
 import type { ConnectionState, PlatformPresence, PresenceError, PushSink } from '@amo/presence-core';
 import { createDiscordAdapter } from './discord.adapter';
 import type { DiscordAdapter, DiscordAdapterConfig, DiscordAdapterDeps } from './discord.config';
@@ -17,11 +18,7 @@ export function useGatewayFakeTimers(): void {
 
 /** Waits for socket I/O until `predicate` holds, firing fake timers that are already due on the way. */
 export async function until(predicate: () => boolean, what: string, realMs = 5_000): Promise<void> {
-  for (let waited = 0; !predicate(); waited += 2) {
-    if (waited > realMs) throw new Error(`timed out waiting for ${what}`);
-    if (jestFakeTimersInstalled()) await jest.advanceTimersByTimeAsync(0);
-    await new Promise((resolve) => realSetTimeout(resolve, 2));
-  }
+  await eventually(predicate, { what, timeoutMs: realMs, stepMs: 2, beforeStep: () => jestFakeTimersInstalled() && jest.advanceTimersByTimeAsync(0) });
 }
 
 function jestFakeTimersInstalled(): boolean {

@@ -1,6 +1,6 @@
-import { setTimeout as realDelay } from 'node:timers/promises';
 import { effectiveTtlMs, PresenceAggregator } from '@amo/presence-core';
 import { RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { eventually } from '@amo/presence-adapter-kit/testing';
 import { createSlackAdapter, type SlackAdapter } from './slack.adapter';
 import { SLACK_BUCKETS } from './slack.manifest';
 import { callsPerInterval, SlackSweepPacer, sweepOrder } from './slack.sweep';
@@ -169,7 +169,7 @@ describe('the core facade polling 500 Slack people', () => {
     try {
       await aggregator.startMonitoring(['slack']);
       for (let poll = 1; poll <= 21; poll++) {
-        while ((aggregator.getPresenceStatistics().platforms.slack?.polls ?? 0) < poll) await realDelay(1);
+        await eventually(() => (aggregator.getPresenceStatistics().platforms.slack?.polls ?? 0) >= poll, { what: `poll ${poll}`, stepMs: 1 });
         await jest.advanceTimersByTimeAsync(30_000);
       }
       const explained = ids.map((_, i) => aggregator.explain(`person-${i}`));

@@ -1,7 +1,7 @@
 // The README's example, kept runnable (relative imports here; the README imports the package names).
 import { StaticTokenProvider } from '@amo/presence-adapter-kit';
 import { PresenceAggregator } from '@amo/presence-core';
-import { eventually } from './__fixtures__/manual-clock';
+import { eventually } from '@amo/presence-adapter-kit/testing';
 import { GraphEmulator, graphTestEncryption, TeamsWebhookReceiver } from './testing';
 import { createTeamsAdapter } from './index';
 

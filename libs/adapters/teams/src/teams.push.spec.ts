@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { StaticTokenProvider } from '@amo/presence-adapter-kit';
 import type { ConnectionState, PlatformPresence } from '@amo/presence-core';
-import { eventually, ManualClock } from './__fixtures__/manual-clock';
+import { eventually } from '@amo/presence-adapter-kit/testing';
+import { ManualClock } from './__fixtures__/manual-clock';
 import { createTeamsAdapter, type TeamsAdapter } from './teams.adapter';
 import type { TeamsPushConfig } from './teams.config';
 import type { SavedTeamsSubscription } from './teams.subscriptions';

@@ -1,6 +1,7 @@
 import { RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import { PresenceAggregator } from '@amo/presence-core';
-import { eventually, ManualClock, ManualScheduler } from './__fixtures__/manual-clock';
+import { eventually } from '@amo/presence-adapter-kit/testing';
+import { ManualClock, ManualScheduler } from './__fixtures__/manual-clock';
 import { createTeamsAdapter, type TeamsAdapter } from './teams.adapter';
 import { TEAMS_MAX_IDS_PER_REQUEST, TEAMS_PRESENCE_BUDGET } from './teams.manifest';
 import { GraphEmulator } from './testing';
@@ -42,7 +43,7 @@ describe('Teams sweeps through core\'s poll loop are budget-optimal (fake time, 
     };
     await aggregator.startMonitoring(['teams']);
     for (let sweep = 1; sweep <= SWEEPS; sweep++) {
-      await eventually(() => sweepsDone() >= sweep, 10_000);
+      await eventually(() => sweepsDone() >= sweep, { timeoutMs: 10_000 });
       if (sweep < SWEEPS) await clock.advance(INTERVAL_MS);
     }
     const reads = new Map<string, number[]>();

@@ -11,7 +11,7 @@ import { parseDiscordCloseCode } from '../discord.errors';
 import { closeRule, type DiscordSessionState, gatewayUrl, parseFrame, RESUMABLE_CLOSE_CODE } from './gateway.protocol';
 import type { GatewayTransport, TransportConnection } from './gateway.transport';
 import { SendLimiter } from './send-limiter';
-import type { Timers } from '@amo/presence-adapter-kit';
+import { fullJitterDelayMs, type Timers } from '@amo/presence-adapter-kit';
 import { TimerSlots } from './timers';
 
 /** What the machine tells its owner. */
@@ -330,9 +330,8 @@ export class GatewayMachine {
 
   private backoff(): number {
     if (this.attempts === 0) return 0;
-    const base = this.o.reconnect?.baseMs ?? 1_000;
-    const max = this.o.reconnect?.maxMs ?? 60_000;
-    return this.o.random() * Math.min(max, base * 2 ** (this.attempts - 1));
+    // The kit's full jitter, the one backoff formula: the first retry is immediate, then [0, 1 s), [0, 2 s)...
+    return fullJitterDelayMs(this.attempts - 1, { baseMs: this.o.reconnect?.baseMs ?? 1_000, maxMs: this.o.reconnect?.maxMs ?? 60_000 }, this.o.random);
   }
 
   private dropSession(): void {

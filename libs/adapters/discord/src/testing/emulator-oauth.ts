@@ -1,13 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { EmulatorReply, EmulatorRequest, EmulatorServer } from '@amo/presence-adapter-kit/testing';
+import { randomBytes } from 'node:crypto';
+import { AuthorizationCodes, type EmulatorReply, type EmulatorRequest, type EmulatorServer, tokenClient } from '@amo/presence-adapter-kit/testing';
 import type { EmulatorWorld } from './emulator-world';
 
-interface PendingCode {
+/** What a bot-authorization code grants: the server picked and the permissions asked for. */
+interface BotGrant {
   guildId: string;
-  redirectUri: string;
   permissions: string;
-  challenge?: string;
-  expiresAt: number;
 }
 
 /**
@@ -21,8 +19,7 @@ export class DiscordOAuthApp {
   readonly clientSecret: string;
   /** The server the admin picks on the authorize page. */
   installInto = '290926798626357999';
-  private denyNextInstall = false;
-  private readonly codes = new Map<string, PendingCode>();
+  private readonly codes: AuthorizationCodes<BotGrant>;
 
   constructor(
     private readonly world: EmulatorWorld,
@@ -31,11 +28,12 @@ export class DiscordOAuthApp {
   ) {
     this.clientId = options.clientId ?? '157730590492196864';
     this.clientSecret = options.clientSecret ?? randomBytes(16).toString('hex');
+    this.codes = new AuthorizationCodes(now, { decline: { error: 'access_denied', description: 'The resource owner or authorization server denied the request' } });
   }
 
   /** The next authorization is cancelled (`error=access_denied`). */
   denyNext(): void {
-    this.denyNextInstall = true;
+    this.codes.denyNext();
   }
 
   mount(server: EmulatorServer): void {
@@ -45,40 +43,29 @@ export class DiscordOAuthApp {
   }
 
   private authorize(req: EmulatorRequest): EmulatorReply {
-    const { client_id: clientId, redirect_uri: redirectUri, state, scope, permissions } = req.query;
+    const { client_id: clientId, redirect_uri: redirectUri, scope, permissions } = req.query;
     if (clientId !== this.clientId) return { status: 400, json: { client_id: ['Value "' + String(clientId) + '" is not snowflake.'] } };
     if (!redirectUri) return { status: 400, json: { redirect_uri: ['Invalid OAuth2 redirect_uri'] } };
-    const back = new URL(redirectUri);
-    if (this.denyNextInstall || !(scope ?? '').split(' ').includes('bot')) {
-      this.denyNextInstall = false;
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'The resource owner or authorization server denied the request');
-    } else {
-      const code = randomBytes(15).toString('base64url');
-      this.codes.set(code, { guildId: this.installInto, redirectUri, permissions: permissions ?? '0', challenge: req.query.code_challenge, expiresAt: this.now() + 10 * 60_000 });
-      back.searchParams.set('code', code);
-      back.searchParams.set('guild_id', this.installInto);
-      back.searchParams.set('permissions', permissions ?? '0');
-    }
-    if (state !== undefined) back.searchParams.set('state', state);
-    return { status: 302, headers: { location: back.toString() }, body: '' };
+    const granted = permissions ?? '0';
+    const issue = (): { code: string; grant: BotGrant; params: Record<string, string> } => ({
+      code: randomBytes(15).toString('base64url'),
+      grant: { guildId: this.installInto, permissions: granted },
+      params: { guild_id: this.installInto, permissions: granted },
+    });
+    // Without the bot scope there is no bot to add: Discord's page cancels.
+    return this.codes.redirect(req, redirectUri, { code: (scope ?? '').split(' ').includes('bot') ? issue : undefined });
   }
 
   private token(req: EmulatorRequest): EmulatorReply {
     const form = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, string>;
-    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
-    const [basicId, basicSecret] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':') : [];
-    if ((form['client_id'] ?? basicId) !== this.clientId || (form['client_secret'] ?? basicSecret) !== this.clientSecret) {
+    const client = tokenClient(req, form);
+    if (client.clientId !== this.clientId || client.clientSecret !== this.clientSecret) {
       return { status: 401, json: { error: 'invalid_client' } };
     }
     if (form['grant_type'] !== 'authorization_code') return { status: 400, json: { error: 'unsupported_grant_type' } };
-    const pending = this.codes.get(form['code'] ?? '');
-    this.codes.delete(form['code'] ?? '');
-    const verifier = form['code_verifier'];
-    const pkceOk = pending?.challenge === undefined || (verifier !== undefined && createHash('sha256').update(verifier, 'ascii').digest('base64url') === pending.challenge);
-    if (!pending || pending.expiresAt <= this.now() || pending.redirectUri !== form['redirect_uri'] || !pkceOk) {
-      return { status: 400, json: { error: 'invalid_grant', error_description: 'Invalid "code" in request.' } };
-    }
+    const redeemed = this.codes.redeem(form['code'], form['redirect_uri'], form['code_verifier']);
+    if ('refused' in redeemed) return { status: 400, json: { error: 'invalid_grant', error_description: 'Invalid "code" in request.' } };
+    const pending = redeemed.grant;
     const guild = this.world.addGuild(pending.guildId);
     return {
       json: {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EmulatorServer, type EmulatorReply, type EmulatorRequest } from '@amo/presence-adapter-kit/testing';
+import { AuthorizationCodes, EmulatorServer, type EmulatorReply, type EmulatorRequest } from '@amo/presence-adapter-kit/testing';
 import type { Clock } from '@amo/presence-core';
 import { LinkedInWebhookSender } from './linkedin.webhook-sender';
 
@@ -30,12 +30,10 @@ interface Grant {
   revoked?: boolean;
 }
 
-interface PendingCode {
+/** Who a code signs in, with the scopes asked for. */
+interface CodeGrant {
   sub: string;
   scope: string;
-  redirectUri: string;
-  clientId: string;
-  expiresAt: number;
 }
 
 const token = (prefix: string): string => `${prefix}${randomBytes(24).toString('base64url')}`;
@@ -52,13 +50,18 @@ export class LinkedInEmulator {
   readonly webhooks: LinkedInWebhookSender;
   private readonly accessTokens = new Map<string, Grant>();
   private readonly refreshTokens = new Map<string, Grant>();
-  private readonly codes = new Map<string, PendingCode>();
+  private readonly codes: AuthorizationCodes<CodeGrant>;
   private signInAs: string;
-  private denyNextAuthorization = false;
 
   private constructor(readonly server: EmulatorServer, private readonly options: LinkedInEmulatorOptions, private readonly clock: Clock) {
     this.clientId = options.clientId ?? '86emulatedclientid';
     this.clientSecret = options.clientSecret ?? 'emulated-client-secret';
+    // Codes live 30 minutes; the web flow takes no PKCE challenge.
+    this.codes = new AuthorizationCodes(() => clock.now(), {
+      decline: { error: 'user_cancelled_authorize', description: 'The user has cancelled the authorization' },
+      lifetimeMs: 30 * 60_000,
+      pkce: false,
+    });
     this.members = options.members ?? [{ sub: 'yrZCpj2ZYQ', name: 'Ada Lovelace', email: 'ada@example.com' }];
     this.signInAs = this.members[0]?.sub ?? 'yrZCpj2ZYQ';
     this.webhooks = new LinkedInWebhookSender({ clientSecret: this.clientSecret, clock });
@@ -88,7 +91,7 @@ export class LinkedInEmulator {
 
   /** The next authorization is cancelled by the member (`error=user_cancelled_authorize`). */
   denyNext(): void {
-    this.denyNextAuthorization = true;
+    this.codes.denyNext();
   }
 
   /** A token as if the member had completed the flow (for tests that start from a stored token). */
@@ -119,23 +122,11 @@ export class LinkedInEmulator {
   }
 
   private authorize(req: EmulatorRequest): EmulatorReply {
-    const { client_id: clientId, redirect_uri: redirectUri, state, scope, response_type: responseType } = req.query;
+    const { client_id: clientId, redirect_uri: redirectUri, scope, response_type: responseType } = req.query;
     if (clientId !== this.clientId) return { status: 400, json: { error: 'invalid_client_id', error_description: 'The passed in client_id is invalid' } };
     if (!redirectUri) return { status: 400, json: { error: 'invalid_redirect_uri', error_description: 'Unable to retrieve redirect_uri' } };
-    const back = new URL(redirectUri);
-    if (state !== undefined) back.searchParams.set('state', state);
-    if (responseType !== 'code') {
-      back.searchParams.set('error', 'unsupported_response_type');
-    } else if (this.denyNextAuthorization) {
-      this.denyNextAuthorization = false;
-      back.searchParams.set('error', 'user_cancelled_authorize');
-      back.searchParams.set('error_description', 'The user has cancelled the authorization');
-    } else {
-      const code = token('AQ');
-      this.codes.set(code, { sub: this.signInAs, scope: scope ?? '', redirectUri, clientId, expiresAt: this.clock.now() + 30 * 60_000 });
-      back.searchParams.set('code', code);
-    }
-    return { status: 302, headers: { location: back.toString() }, body: '' };
+    if (responseType !== 'code') return this.codes.redirect(req, redirectUri, { error: 'unsupported_response_type' });
+    return this.codes.redirect(req, redirectUri, { code: () => ({ code: token('AQ'), grant: { sub: this.signInAs, scope: scope ?? '' } }) });
   }
 
   private accessToken(req: EmulatorRequest): EmulatorReply {
@@ -144,9 +135,8 @@ export class LinkedInEmulator {
       return { status: 401, json: { error: 'invalid_client', error_description: 'Client authentication failed' } };
     }
     if (form['grant_type'] === 'authorization_code') {
-      const pending = this.codes.get(form['code'] ?? '');
-      this.codes.delete(form['code'] ?? '');
-      if (!pending || pending.redirectUri !== form['redirect_uri'] || pending.expiresAt <= this.clock.now()) {
+      const redeemed = this.codes.redeem(form['code'], form['redirect_uri'], undefined);
+      if ('refused' in redeemed) {
         return {
           status: 400,
           json: {
@@ -156,6 +146,7 @@ export class LinkedInEmulator {
           },
         };
       }
+      const pending = redeemed.grant;
       return { status: 200, json: this.issue(pending.sub, pending.scope) };
     }
     if (form['grant_type'] === 'refresh_token') {

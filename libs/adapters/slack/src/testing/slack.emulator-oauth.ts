@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EmulatorReply, EmulatorRequest, EmulatorServer } from '@amo/presence-adapter-kit/testing';
+import { AuthorizationCodes, type EmulatorReply, type EmulatorRequest, type EmulatorServer, tokenClient } from '@amo/presence-adapter-kit/testing';
 
 export interface SlackOAuthAppOptions {
   clientId?: string;
@@ -12,11 +12,6 @@ export interface SlackOAuthAppOptions {
   scopes: () => readonly string[];
 }
 
-interface PendingCode {
-  redirectUri?: string;
-  expiresAt: number;
-}
-
 /**
  * Slack's app installation (OAuth v2): `GET /oauth/v2/authorize` redirects back with `code` and `state` (or
  * `error=access_denied`), and the `oauth.v2.access` Web API method redeems the code (client id and secret as
@@ -25,8 +20,8 @@ interface PendingCode {
 export class SlackOAuthApp {
   readonly clientId: string;
   readonly clientSecret: string;
-  private denyNextInstall = false;
-  private readonly codes = new Map<string, PendingCode>();
+  // Slack's v2 flow takes no PKCE challenge; a code grants the installation and nothing more.
+  private readonly codes = new AuthorizationCodes<true>(() => Date.now(), { decline: { error: 'access_denied' }, pkce: false });
 
   constructor(private readonly options: SlackOAuthAppOptions) {
     this.clientId = options.clientId ?? '1111111111.2222222222';
@@ -35,7 +30,7 @@ export class SlackOAuthApp {
 
   /** The next installation is cancelled by the user (`error=access_denied`). */
   denyNext(): void {
-    this.denyNextInstall = true;
+    this.codes.denyNext();
   }
 
   /** Mounts the two routes; call before any catch-all `/api/:method` route. */
@@ -45,36 +40,21 @@ export class SlackOAuthApp {
   }
 
   private authorize(req: EmulatorRequest): EmulatorReply {
-    const { client_id: clientId, redirect_uri: redirectUri, state } = req.query;
+    const { client_id: clientId, redirect_uri: redirectUri } = req.query;
     if (clientId !== this.clientId) return { status: 400, body: 'Invalid client_id parameter' };
     if (!redirectUri) return { status: 400, body: 'Missing redirect_uri' };
-    const back = new URL(redirectUri);
-    if (this.denyNextInstall) {
-      this.denyNextInstall = false;
-      back.searchParams.set('error', 'access_denied');
-    } else {
-      const code = `${this.options.teamId}.${randomBytes(12).toString('hex')}`;
-      this.codes.set(code, { redirectUri, expiresAt: Date.now() + 10 * 60_000 });
-      back.searchParams.set('code', code);
-    }
-    if (state !== undefined) back.searchParams.set('state', state);
-    return { status: 302, headers: { location: back.toString() }, body: '' };
+    return this.codes.redirect(req, redirectUri, { code: () => ({ code: `${this.options.teamId}.${randomBytes(12).toString('hex')}`, grant: true }) });
   }
 
   private access(req: EmulatorRequest): EmulatorReply {
     const form = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, string>;
     const args: Record<string, string | undefined> = { ...req.query, ...form };
-    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
-    const [basicId, basicSecret] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':') : [];
-    const clientId = args.client_id ?? basicId;
-    const clientSecret = args.client_secret ?? basicSecret;
+    const { clientId, clientSecret } = tokenClient(req, args);
     const fail = (error: string): EmulatorReply => ({ status: 200, json: { ok: false, error } });
     if (clientId !== this.clientId) return fail('invalid_client_id');
     if (clientSecret !== this.clientSecret) return fail('bad_client_secret');
-    const pending = this.codes.get(args.code ?? '');
-    this.codes.delete(args.code ?? '');
-    if (!pending || pending.expiresAt <= Date.now()) return fail('invalid_code');
-    if (pending.redirectUri !== args.redirect_uri) return fail('bad_redirect_uri');
+    const redeemed = this.codes.redeem(args.code, args.redirect_uri, undefined);
+    if ('refused' in redeemed) return fail(redeemed.refused === 'redirect_uri' ? 'bad_redirect_uri' : 'invalid_code');
     const { botToken, teamId, appId, botUserId } = this.options;
     return {
       status: 200,

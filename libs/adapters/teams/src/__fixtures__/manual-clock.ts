@@ -77,12 +77,3 @@ export class ManualScheduler implements Scheduler {
 function tick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
-
-/** Polls `condition` on real time (network round trips on loopback) until it holds; fails after `timeoutMs`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '@amo/presence-core';
-import type { EmulatorReply, EmulatorRequest } from '@amo/presence-adapter-kit/testing';
+import { AuthorizationCodes, type EmulatorReply, type EmulatorRequest } from '@amo/presence-adapter-kit/testing';
 
 /** What a user grant stands for: the user who signed in and the scopes they granted the app. */
 export interface ZoomUserGrantInfo {
@@ -8,14 +8,7 @@ export interface ZoomUserGrantInfo {
   scope: string;
 }
 
-interface PendingCode extends ZoomUserGrantInfo {
-  redirectUri: string;
-  challenge?: string;
-  expiresAt: number;
-}
-
 const token = (prefix: string): string => `${prefix}_${randomBytes(18).toString('base64url')}`;
-const s256 = (verifier: string): string => createHash('sha256').update(verifier, 'ascii').digest('base64url');
 
 /**
  * Zoom's user OAuth (an OAuth app installed by a user or an admin): `GET /oauth/authorize` redirects back with
@@ -25,8 +18,7 @@ const s256 = (verifier: string): string => createHash('sha256').update(verifier,
 export class ZoomUserOAuth {
   /** Who "signs in" on the authorization page. */
   signInAs: string;
-  private denyNextAuthorization = false;
-  private readonly codes = new Map<string, PendingCode>();
+  private readonly codes: AuthorizationCodes<ZoomUserGrantInfo>;
   private readonly refreshTokens = new Map<string, ZoomUserGrantInfo>();
 
   constructor(
@@ -39,11 +31,12 @@ export class ZoomUserOAuth {
     private readonly scope: string,
   ) {
     this.signInAs = signInAs;
+    this.codes = new AuthorizationCodes(() => clock.now(), { decline: { error: 'access_denied', description: 'The user denied the authorization' } });
   }
 
   /** The next authorization is declined by the user (`error=access_denied`). */
   denyNext(): void {
-    this.denyNextAuthorization = true;
+    this.codes.denyNext();
   }
 
   /** A token set as the authorization-code grant would give it, without the browser round trip. */
@@ -53,47 +46,23 @@ export class ZoomUserOAuth {
   }
 
   authorize(req: EmulatorRequest): EmulatorReply {
-    const { client_id: clientId, redirect_uri: redirectUri, state, response_type: responseType } = req.query;
+    const { client_id: clientId, redirect_uri: redirectUri, response_type: responseType } = req.query;
     if (clientId !== this.clientId) return { status: 400, json: { reason: 'Invalid client_id', error: 'invalid_client' } };
     if (!redirectUri) return { status: 400, json: { reason: 'Invalid redirect uri', error: 'invalid_request' } };
-    const back = new URL(redirectUri);
-    if (state !== undefined) back.searchParams.set('state', state);
-    if (responseType !== 'code') {
-      back.searchParams.set('error', 'unsupported_response_type');
-    } else if (this.denyNextAuthorization) {
-      this.denyNextAuthorization = false;
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'The user denied the authorization');
-    } else {
-      if (req.query.code_challenge !== undefined && req.query.code_challenge_method !== 'S256') {
-        return { status: 400, json: { reason: 'Unsupported code_challenge_method', error: 'invalid_request' } };
-      }
-      const code = token('zcode');
-      this.codes.set(code, {
-        userId: this.signInAs,
-        scope: this.scope,
-        redirectUri,
-        challenge: req.query.code_challenge,
-        expiresAt: this.clock.now() + 10 * 60_000,
-      });
-      back.searchParams.set('code', code);
+    if (responseType !== 'code') return this.codes.redirect(req, redirectUri, { error: 'unsupported_response_type' });
+    if (req.query.code_challenge !== undefined && req.query.code_challenge_method !== 'S256') {
+      return { status: 400, json: { reason: 'Unsupported code_challenge_method', error: 'invalid_request' } };
     }
-    return { status: 302, headers: { location: back.toString() }, body: '' };
+    return this.codes.redirect(req, redirectUri, { code: () => ({ code: token('zcode'), grant: { userId: this.signInAs, scope: this.scope } }) });
   }
 
   /** The two user grants; the caller has checked the Basic client credentials already. */
   token(param: (name: string) => unknown): EmulatorReply {
     const grantType = param('grant_type');
     if (grantType === 'authorization_code') {
-      const code = String(param('code') ?? '');
-      const pending = this.codes.get(code);
-      this.codes.delete(code);
-      const verifier = param('code_verifier');
-      const pkceOk = pending?.challenge === undefined || (typeof verifier === 'string' && s256(verifier) === pending.challenge);
-      if (!pending || pending.expiresAt <= this.clock.now() || pending.redirectUri !== param('redirect_uri') || !pkceOk) {
-        return { status: 400, json: { reason: 'Invalid authorization code', error: 'invalid_grant' } };
-      }
-      return { json: this.grant(pending) };
+      const redeemed = this.codes.redeem(param('code'), param('redirect_uri'), param('code_verifier'));
+      if ('refused' in redeemed) return { status: 400, json: { reason: 'Invalid authorization code', error: 'invalid_grant' } };
+      return { json: this.grant(redeemed.grant) };
     }
     const refreshToken = String(param('refresh_token') ?? '');
     const grant = this.refreshTokens.get(refreshToken);
