@@ -95,6 +95,21 @@ describe('monitoring stop and start through the service: stop means stop, start 
     await eventually(() => slack.calls('users.getPresence').length > slackReads, 10_000);
     stream.close();
   });
+
+  it('stops one platform alone: Slack is no longer read while Discord keeps streaming', async () => {
+    const stopped = await service.call('POST', '/v1/monitoring/stop', { body: { platforms: ['slack'] } });
+    expect(stopped.body.monitoring.sort()).toEqual(['discord', 'zoom']);
+    const stream = await StreamClient.open(service.wsUrl);
+    await stream.subscribe(['erin']);
+    const slackReads = slack.calls('users.getPresence').length;
+    discord.setUserPresence(ERIN_DISCORD, 'idle');
+    await stream.next((m) => m.type === 'presence' && m.platform === 'discord' && m.presence.status === 'idle', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(slack.calls('users.getPresence')).toHaveLength(slackReads);
+    expect(await platformStatus(service, 'slack')).toMatchObject({ monitoring: { active: false } });
+    expect((await service.call('POST', '/v1/monitoring/stop', { body: { platforms: ['teams-ish'] } })).status).toBe(400);
+    stream.close();
+  });
 });
 
 describe('linked, no data: an account without a reading shows as unknown', () => {

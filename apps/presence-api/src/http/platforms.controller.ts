@@ -6,7 +6,7 @@ import { RequireScope } from '../auth/scopes';
 import { ZodPipe } from '../errors/zod.pipe';
 import { PlatformConnector } from '../platforms/platform-connector.service';
 import { PlatformStatusService, type PlatformStatusView } from '../platforms/platform-status.service';
-import { connectBody, monitoringIntervalBody, monitoringStartBody, openApiSchema } from './request-schemas';
+import { connectBody, monitoringIntervalBody, monitoringStartBody, monitoringStopBody, openApiSchema } from './request-schemas';
 
 @ApiTags('platforms')
 @ApiBearerAuth()
@@ -64,11 +64,12 @@ export class PlatformsController {
   @RequireScope('admin')
   @ApiOperation({
     summary:
-      "The seed's stop_monitoring: no platform calls, push connections closed (a Discord session kept for resume), " +
-      'webhook deliveries acknowledged but not applied; records then age and turn stale',
+      "The seed's stop_monitoring, for these platforms or all: no platform calls, push connections closed (a Discord " +
+      'session kept for resume), webhook deliveries acknowledged but not applied; records then age and turn stale',
   })
-  async stop(): Promise<{ monitoring: Platform[] }> {
-    await this.connector.stopMonitoring();
-    return { monitoring: [] };
+  @ApiBody({ schema: openApiSchema(monitoringStopBody), required: false })
+  async stop(@Body(new ZodPipe(monitoringStopBody)) body: z.output<typeof monitoringStopBody>): Promise<{ monitoring: Platform[] }> {
+    await this.connector.stopMonitoring(body.platforms);
+    return { monitoring: this.aggregator.platforms().filter((platform) => this.aggregator.isMonitoring(platform)) };
   }
 }

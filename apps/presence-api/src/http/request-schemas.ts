@@ -68,6 +68,9 @@ export const monitoringStartBody = z
   .optional()
   .default({});
 
+/** The same shape for stop: these platforms, or every monitored one. */
+export const monitoringStopBody = monitoringStartBody;
+
 export const apiKeyBody = z.object({
   name: z.string({ error: 'name must be a string' }).min(1).max(128),
   scopes: z.array(z.enum(['read', 'write', 'admin'], { error: 'must be read, write or admin' })).min(1, { error: 'scopes must name at least one scope' }).max(3),

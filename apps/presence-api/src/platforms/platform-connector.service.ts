@@ -81,10 +81,10 @@ export class PlatformConnector {
     return targets;
   }
 
-  /** Stops monitoring for real: polling loops, push connections, webhook deliveries applied. */
-  async stopMonitoring(): Promise<void> {
-    this.monitoringOn = false;
-    await this.aggregator.stopMonitoring();
+  /** Stops monitoring for real (these platforms, or all): polling loops, push connections, webhooks applied. */
+  async stopMonitoring(platforms?: readonly Platform[]): Promise<void> {
+    await this.aggregator.stopMonitoring(platforms);
+    this.monitoringOn = this.aggregator.isMonitoring();
   }
 
   get monitoring(): boolean {
