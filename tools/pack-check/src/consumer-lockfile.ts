@@ -14,6 +14,7 @@ export interface LockEntry {
   cpu?: string[];
   hasInstallScript?: boolean;
   dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
@@ -66,13 +67,19 @@ function tarballUrl(registry: string, name: string, version: string): string {
  * does not declare is not installed, and the consumer's require fails as it would for any app outside this
  * workspace. npm itself then checks that this lock satisfies every declared range.
  */
-export function consumerLockfile(workspace: Lockfile, packed: PackedLibrary[], registry: string): Lockfile {
+export function consumerLockfile(
+  workspace: Lockfile,
+  packed: PackedLibrary[],
+  registry: string,
+  ownDevDependencies: Record<string, string> = {},
+): Lockfile {
   const byName = new Map(packed.map((lib) => [lib.manifest.name, lib]));
   const packages: Record<string, LockEntry> = {
     '': {
       name: 'pack-check-consumer',
       version: '1.0.0',
       dependencies: Object.fromEntries(packed.map((lib) => [lib.manifest.name, `file:${lib.filename}`])),
+      ...(Object.keys(ownDevDependencies).length ? { devDependencies: ownDevDependencies } : {}),
     },
   };
   for (const lib of packed) {
@@ -84,9 +91,12 @@ export function consumerLockfile(workspace: Lockfile, packed: PackedLibrary[], r
     };
   }
 
-  const pending: { from: string; name: string; optional: boolean }[] = packed.flatMap((lib) =>
-    Object.keys(lib.manifest.dependencies ?? {}).map((name) => ({ from: lib.workspaceLocation, name, optional: false })),
-  );
+  const pending: { from: string; name: string; optional: boolean }[] = [
+    ...Object.keys(ownDevDependencies).map((name) => ({ from: '', name, optional: false })),
+    ...packed.flatMap((lib) =>
+      Object.keys(lib.manifest.dependencies ?? {}).map((name) => ({ from: lib.workspaceLocation, name, optional: false })),
+    ),
+  ];
   while (pending.length > 0) {
     const { from, name, optional } = pending.shift() as (typeof pending)[number];
     if (byName.has(name)) continue;

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildLibraries, folderOutsideWorkspace, installOffline, packLibraries, runScript } from './packed-consumer';
+import { buildLibraries, folderOutsideWorkspace, installOffline, packLibraries, runScript, typecheckConsumer } from './packed-consumer';
 
 // Core, the kit and the Zoom adapter as another Node app gets them: built, packed with npm, installed from the
 // tarballs in a folder outside the workspace (offline, third-party packages from the npm cache), then a plain-JS
@@ -8,6 +8,7 @@ import { buildLibraries, folderOutsideWorkspace, installOffline, packLibraries, 
 // not installed there, so that script fails.
 const LIBRARIES = ['libs/core', 'libs/adapter-kit', 'libs/adapters/zoom'];
 const CONSUMER_SCRIPT = join(__dirname, '..', 'consumer', 'read-zoom-presence.cjs');
+const CONSUMER_TYPESCRIPT = join(__dirname, '..', 'consumer', 'read-zoom-presence.ts');
 
 describe('packed core, adapter-kit and Zoom adapter outside the workspace', () => {
   let folder: string | undefined;
@@ -26,7 +27,8 @@ describe('packed core, adapter-kit and Zoom adapter outside the workspace', () =
       if (withTesting) expect(lib.files).toEqual(expect.arrayContaining(['dist/testing/index.js', 'dist/testing/index.d.ts']));
       expect(lib.files.filter((file) => !/^(dist\/.+\.(js|d\.ts)|package\.json|README\.md)$/.test(file))).toEqual([]);
     }
-    installOffline(consumer, packed, process.env);
+    // A TypeScript app brings its own Node types; everything else must come from what the tarballs declare.
+    installOffline(consumer, packed, process.env, { '@types/node': '^20.19.43' });
     const installed = Date.now();
 
     const seen = JSON.parse(runScript(consumer, CONSUMER_SCRIPT, process.env));
@@ -43,6 +45,12 @@ describe('packed core, adapter-kit and Zoom adapter outside the workspace', () =
       ],
     });
     const ran = Date.now();
-    console.log(`pack-check: build ${built - started} ms, pack + offline install ${installed - built} ms, script ${ran - installed} ms`);
+
+    typecheckConsumer(consumer, CONSUMER_TYPESCRIPT, process.env);
+    const checked = Date.now();
+    console.log(
+      `pack-check: build ${built - started} ms, pack + offline install ${installed - built} ms, script ${ran - installed} ms, ` +
+        `consumer typecheck ${checked - ran} ms`,
+    );
   }, 400_000);
 });

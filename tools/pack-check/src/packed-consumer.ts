@@ -62,11 +62,17 @@ export function folderOutsideWorkspace(prefix: string): string {
  * Installs the tarballs (already in `folder`) into `folder` with `npm ci --offline`: third-party packages come
  * from the npm cache that the workspace's `npm ci` filled, and nothing from the network.
  */
-export function installOffline(folder: string, packed: PackedLibrary[], env: NodeJS.ProcessEnv): void {
+export function installOffline(
+  folder: string,
+  packed: PackedLibrary[],
+  env: NodeJS.ProcessEnv,
+  ownDevDependencies: Record<string, string> = {},
+): void {
   const workspaceLock = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'package-lock.json'), 'utf8')) as Lockfile;
   const registry = env.npm_config_registry ?? 'https://registry.npmjs.org/';
-  const lock = consumerLockfile(workspaceLock, packed, registry);
-  const manifest = { name: lock.name, version: '1.0.0', private: true, dependencies: lock.packages[''].dependencies };
+  const lock = consumerLockfile(workspaceLock, packed, registry, ownDevDependencies);
+  const { dependencies, devDependencies } = lock.packages[''];
+  const manifest = { name: lock.name, version: '1.0.0', private: true, dependencies, devDependencies };
   writeFileSync(join(folder, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(folder, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
   try {
@@ -74,6 +80,27 @@ export function installOffline(folder: string, packed: PackedLibrary[], env: Nod
   } catch (error) {
     if (!String(error).includes('ENOTCACHED')) throw error;
     throw new Error(`a third-party package is not in npm's cache: run \`npm ci\` in the workspace first (this install is offline)\n${error}`);
+  }
+}
+
+/**
+ * TypeScript settings a consumer may use. node16 reads "exports" and checks the installed declarations in full
+ * (no skipLibCheck: the types packages they name must be installed); node10 reads "typesVersions" for `/testing`
+ * (library checking already done once).
+ */
+export const CONSUMER_RESOLUTIONS = [
+  { module: 'node16', moduleResolution: 'node16', skipLibCheck: false },
+  { module: 'commonjs', moduleResolution: 'node10', skipLibCheck: true },
+] as const;
+
+/** Type-checks a TypeScript consumer file in `folder` with the workspace's compiler, strict, once per setting above. */
+export function typecheckConsumer(folder: string, source: string, env: NodeJS.ProcessEnv): void {
+  copyFileSync(source, join(folder, 'consumer.ts'));
+  const tsc = join(WORKSPACE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const settings of CONSUMER_RESOLUTIONS) {
+    const compilerOptions = { ...settings, target: 'es2022', strict: true, noEmit: true, types: ['node'], ignoreDeprecations: '6.0' };
+    writeFileSync(join(folder, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }, null, 2));
+    run(process.execPath, [tsc, '-p', 'tsconfig.json'], folder, env);
   }
 }
 
