@@ -17,12 +17,16 @@ export const DECISION = 4;
 /** What a slot holds of a reading: a record's fields but its person, platform and time (columns of their own). */
 export type SlotFields = Pick<PresenceData, 'status' | 'rawStatus' | 'activity' | 'customMessage' | 'lastSeen' | 'devices' | 'expiresAt' | 'sequence' | 'sequenceScope'>;
 
-/** Fields few readings carry, kept in one object per slot only when present. */
+/**
+ * Fields not every reading carries (Discord's devices, Graph's sequence numbers, custom messages), in one
+ * object per slot made the first time the slot needs it and then overwritten in place: never handed out
+ * (records are built from it), so a reading with these fields allocates nothing either.
+ */
 interface RareFields {
-  readonly customMessage: string | undefined;
-  readonly devices: DeviceStatuses | undefined;
-  readonly sequence: string | undefined;
-  readonly sequenceScope: string | undefined;
+  customMessage: string | undefined;
+  devices: DeviceStatuses | undefined;
+  sequence: string | undefined;
+  sequenceScope: string | undefined;
 }
 
 /**
@@ -30,7 +34,7 @@ interface RareFields {
  * (shared with the identity directory, so an account resolves to its row with one lookup), and each
  * (person, platform) pair is one slot `handle * 6 + platform` in flat columns: numbers in typed arrays
  * (status, times), the native status and activity as references to the adapter's strings, the rare fields
- * in one object when a reading has them. A reading overwrites its slot in place (a re-read that confirms the
+ * in one object per slot that needs them, overwritten in place. A reading overwrites its slot in place (a re-read that confirms the
  * same state allocates nothing and leaves no garbage); records are built only when asked for ({@link record}).
  */
 export class PresenceTable {
@@ -100,7 +104,7 @@ export class PresenceTable {
 
   /**
    * Writes one slot from a record or an adapter's reading (the same fields): its time `updatedAtMs`, when it
-   * was confirmed, and its fields. Only the rare fields may allocate, and only when they changed.
+   * was confirmed, and its fields. Only the rare fields may allocate, and only the first time a slot has any.
    */
   put(handle: number, slot: number, fields: SlotFields, updatedAtMs: number, confirmedAt: number): void {
     const index = handle * SLOTS + slot;
@@ -124,16 +128,13 @@ export class PresenceTable {
     this.status[index] = STATUS_INDEX[fields.status];
     this.rawStatus[index] = fields.rawStatus;
     this.activity[index] = fields.activity;
-    const held = this.rare[index];
-    if (fields.customMessage === undefined && fields.devices === undefined && fields.sequence === undefined && fields.sequenceScope === undefined) {
-      if (held !== undefined) this.rare[index] = undefined;
-    } else if (
-      held === undefined ||
-      held.customMessage !== fields.customMessage ||
-      held.devices !== fields.devices ||
-      held.sequence !== fields.sequence ||
-      held.sequenceScope !== fields.sequenceScope
-    ) {
+    const rare = this.rare[index];
+    if (rare !== undefined) {
+      rare.customMessage = fields.customMessage;
+      rare.devices = fields.devices;
+      rare.sequence = fields.sequence;
+      rare.sequenceScope = fields.sequenceScope;
+    } else if (fields.customMessage !== undefined || fields.devices !== undefined || fields.sequence !== undefined || fields.sequenceScope !== undefined) {
       this.rare[index] = { customMessage: fields.customMessage, devices: fields.devices, sequence: fields.sequence, sequenceScope: fields.sequenceScope };
     }
   }
