@@ -38,6 +38,8 @@ describe('test waiting helpers', () => {
       setTimeout(() => (fired = true), 0);
       await eventually(() => fired, { beforeStep: () => jest.advanceTimersByTimeAsync(0) });
       expect(fired).toBe(true);
+      // Frozen fake clocks do not stop it from giving up in real time.
+      await expect(eventually(() => false, { timeoutMs: 30 })).rejects.toThrow('timed out waiting for condition (30 ms)');
     } finally {
       jest.useRealTimers();
     }

@@ -1,6 +1,9 @@
 import { createServer } from 'node:net';
 import { setTimeout as realSetTimeout } from 'node:timers';
 
+// Taken at load, before a test can install fake timers (which fake performance.now and Date.now too).
+const realNow = performance.now.bind(performance);
+
 /** A TCP port free on 127.0.0.1 right now (listen on 0, read the port, close). */
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,7 +34,7 @@ export interface EventuallyOptions {
  */
 export async function eventually<T>(check: () => T | Promise<T>, options: EventuallyOptions = {}): Promise<NonNullable<T>> {
   const { timeoutMs = 3_000, stepMs = 5, what = 'condition', beforeStep } = options;
-  const deadline = performance.now() + timeoutMs;
+  const deadline = realNow() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
@@ -40,7 +43,7 @@ export async function eventually<T>(check: () => T | Promise<T>, options: Eventu
     } catch (error) {
       last = error;
     }
-    if (performance.now() > deadline) {
+    if (realNow() > deadline) {
       const cause = last instanceof Error ? `: ${last.message}` : '';
       throw new Error(`timed out waiting for ${what} (${timeoutMs} ms)${cause}`);
     }
