@@ -1,6 +1,15 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildLibraries, folderOutsideWorkspace, installOffline, packLibraries, runScript, typecheckConsumer } from './packed-consumer';
+import {
+  buildLibraries,
+  folderOutsideWorkspace,
+  installOffline,
+  jsExampleAfter,
+  packLibraries,
+  runScript,
+  typecheckConsumer,
+} from './packed-consumer';
+import { WORKSPACE_ROOT } from './workspace-libraries';
 
 // Core, the kit and the Zoom adapter as another Node app gets them: built, packed with npm, installed from the
 // tarballs in a folder outside the workspace (offline, third-party packages from the npm cache), then a plain-JS
@@ -31,7 +40,7 @@ describe('packed core, adapter-kit and Zoom adapter outside the workspace', () =
     installOffline(consumer, packed, process.env, { '@types/node': '^20.19.43' });
     const installed = Date.now();
 
-    const seen = JSON.parse(runScript(consumer, CONSUMER_SCRIPT, process.env));
+    const seen = JSON.parse(runScript(consumer, 'consumer.cjs', readFileSync(CONSUMER_SCRIPT, 'utf8'), process.env));
     expect(seen).toEqual({
       apiBaseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+/),
       status: 'busy',
@@ -44,6 +53,9 @@ describe('packed core, adapter-kit and Zoom adapter outside the workspace', () =
         'node_modules/@amo/presence-adapter-zoom/dist/index.js',
       ],
     });
+    // The root README's example, verbatim, so it cannot rot.
+    const example = jsExampleAfter(join(WORKSPACE_ROOT, 'README.md'), '### Using one adapter library from another Node app');
+    expect(runScript(consumer, 'readme-example.cjs', example, process.env)).toBe('busy In a Zoom meeting\n');
     const ran = Date.now();
 
     typecheckConsumer(consumer, CONSUMER_TYPESCRIPT, process.env);

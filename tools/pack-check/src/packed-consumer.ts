@@ -104,9 +104,18 @@ export function typecheckConsumer(folder: string, source: string, env: NodeJS.Pr
   }
 }
 
-/** Copies a plain-JS consumer script into `folder` and runs it there with Node; returns its stdout. */
-export function runScript(folder: string, script: string, env: NodeJS.ProcessEnv): string {
-  const target = join(folder, 'consumer.cjs');
-  copyFileSync(script, target);
+/** Writes a plain-JS consumer script into `folder` as `fileName` and runs it there with Node; returns its stdout. */
+export function runScript(folder: string, fileName: string, source: string, env: NodeJS.ProcessEnv): string {
+  const target = join(folder, fileName);
+  writeFileSync(target, source);
   return run(process.execPath, [target], folder, env).stdout;
+}
+
+/** The first ```js block after `heading` in a Markdown file. */
+export function jsExampleAfter(markdownFile: string, heading: string): string {
+  const text = readFileSync(markdownFile, 'utf8');
+  const at = text.indexOf(`\n${heading}\n`);
+  const block = at < 0 ? null : /\n```js\n([\s\S]*?)\n```\n/.exec(text.slice(at));
+  if (!block) throw new Error(`no js example after "${heading}" in ${markdownFile}`);
+  return `${block[1]}\n`;
 }
