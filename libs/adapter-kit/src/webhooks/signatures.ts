@@ -17,50 +17,55 @@ export function hmacSha256Hex(key: string, ...parts: Array<string | Buffer>): st
   return hmac.digest('hex');
 }
 
-/** Signs like Slack: `v0=` + hex(HMAC-SHA256(signingSecret, `v0:{timestamp}:{rawBody}`)). Emulators use it. */
-export function signSlack(signingSecret: string, timestamp: string | number, rawBody: string | Buffer): string {
-  return 'v0=' + hmacSha256Hex(signingSecret, `v0:${timestamp}:`, rawBody);
+/** The timestamped `v0` scheme Slack and Zoom share: `v0=` + hex(HMAC-SHA256(secret, `v0:{timestamp}:{rawBody}`)). */
+function signV0(secret: string, timestamp: string | number, rawBody: string | Buffer): string {
+  return 'v0=' + hmacSha256Hex(secret, `v0:${timestamp}:`, rawBody);
 }
 
-export interface SlackSignatureInput {
-  signingSecret: string;
-  /** `X-Slack-Request-Timestamp` (epoch seconds). */
+/** What a `v0` verification reads besides the secret. */
+export interface V0SignatureFields {
+  /** `X-Slack-Request-Timestamp` / `x-zm-request-timestamp` (epoch seconds). */
   timestamp: string | undefined;
-  /** `X-Slack-Signature`. */
+  /** `X-Slack-Signature` / `x-zm-signature`. */
   signature: string | undefined;
   /** The body exactly as received: a re-serialised JSON body does not verify. */
   rawBody: string | Buffer;
   nowMs: number;
-  /** Replay window in seconds, default 300 (Slack's five minutes). */
+  /** Replay window in seconds, default 300 (five minutes). */
   toleranceSec?: number;
+}
+
+function verifyV0(secret: string, o: V0SignatureFields): boolean {
+  if (!withinTolerance(o.timestamp, o.nowMs, o.toleranceSec ?? 300)) return false;
+  return timingSafeEqualString(signV0(secret, o.timestamp as string, o.rawBody), o.signature);
+}
+
+/** Signs like Slack: `v0=` + hex(HMAC-SHA256(signingSecret, `v0:{timestamp}:{rawBody}`)). Emulators use it. */
+export function signSlack(signingSecret: string, timestamp: string | number, rawBody: string | Buffer): string {
+  return signV0(signingSecret, timestamp, rawBody);
+}
+
+export interface SlackSignatureInput extends V0SignatureFields {
+  signingSecret: string;
 }
 
 /** Verifies Slack's signing secret scheme with a replay window. */
 export function verifySlackSignature(o: SlackSignatureInput): boolean {
-  if (!withinTolerance(o.timestamp, o.nowMs, o.toleranceSec ?? 300)) return false;
-  return timingSafeEqualString(signSlack(o.signingSecret, o.timestamp as string, o.rawBody), o.signature);
+  return verifyV0(o.signingSecret, o);
 }
 
 /** Signs like Zoom: `v0=` + hex(HMAC-SHA256(secretToken, `v0:{x-zm-request-timestamp}:{rawBody}`)). */
 export function signZoom(secretToken: string, timestamp: string | number, rawBody: string | Buffer): string {
-  return 'v0=' + hmacSha256Hex(secretToken, `v0:${timestamp}:`, rawBody);
+  return signV0(secretToken, timestamp, rawBody);
 }
 
-export interface ZoomSignatureInput {
+export interface ZoomSignatureInput extends V0SignatureFields {
   secretToken: string;
-  /** `x-zm-request-timestamp`. */
-  timestamp: string | undefined;
-  /** `x-zm-signature`. */
-  signature: string | undefined;
-  rawBody: string | Buffer;
-  nowMs: number;
-  toleranceSec?: number;
 }
 
 /** Verifies Zoom's `x-zm-signature` on the raw body (not on a re-serialised payload, unlike Zoom's SDK). */
 export function verifyZoomSignature(o: ZoomSignatureInput): boolean {
-  if (!withinTolerance(o.timestamp, o.nowMs, o.toleranceSec ?? 300)) return false;
-  return timingSafeEqualString(signZoom(o.secretToken, o.timestamp as string, o.rawBody), o.signature);
+  return verifyV0(o.secretToken, o);
 }
 
 /** The answer to Zoom's `endpoint.url_validation` event: hex(HMAC-SHA256(secretToken, plainToken)). */
