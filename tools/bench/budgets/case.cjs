@@ -36,6 +36,13 @@ async function main() {
     run.ids.forEach((id, index) => aggregator.directory.link(`person-${index}`, platform, id));
     aggregator.registerAdapter(run.adapter);
     await aggregator.startMonitoring([platform]);
+    if (run.trim) {
+      const trim = () => {
+        run.trim(clock.now());
+        clock.setTimeout(trim, intervalMs);
+      };
+      clock.setTimeout(trim, intervalMs);
+    }
     // Progress on stderr every few seconds of real time, so a case cut short says how far it got.
     const progress = setInterval(() => process.stderr.write(`${JSON.stringify({ progressMs: clock.now() - START, of: until - START })}\n`), 5_000);
     await clock.sleep(until - clock.now());
