@@ -1,6 +1,6 @@
+import { eventually as kitEventually, freePort } from '@amo/presence-adapter-kit/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -19,16 +19,6 @@ export function tempDir(prefix = 'presence-e2e-'): { path: string; remove(): voi
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningService {
   app: NestExpressApplication;
@@ -152,20 +142,9 @@ export class StreamClient {
   }
 }
 
-/** Polls `check` until it returns a truthy value (real time, short steps); for cross-process effects only. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000, stepMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
+/** Polls `check` until it returns a truthy value (the kit's helper, with this suite's positional timeouts). */
+export function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000, stepMs = 25): Promise<NonNullable<T>> {
+  return kitEventually(check, { timeoutMs, stepMs });
 }
 
 /** What the admin's browser does with an authorize URL: follow the platform's redirect to our callback. */
@@ -202,3 +181,5 @@ export function captureOutput(): { text(): string; restore(): void } {
     },
   };
 }
+
+export { freePort };

@@ -1,3 +1,4 @@
+import { fullJitterDelayMs } from '@amo/presence-adapter-kit';
 import { type Clock, isPresenceError, type Platform, PresenceAggregator, PresenceError } from '@amo/presence-core';
 import type { PresenceStore } from '@amo/presence-store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -111,7 +112,8 @@ export class PlatformConnector {
   private scheduleRetry(platform: Platform, credentials: Readonly<Record<string, unknown>>, options: ConnectOptions): void {
     const attempt = (this.attempts.get(platform) ?? 0) + 1;
     this.attempts.set(platform, attempt);
-    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+    // The kit's one backoff: full jitter, so instances restarted together do not retry in step.
+    const delay = fullJitterDelayMs(attempt - 1, { baseMs: RETRY_FIRST_MS, maxMs: RETRY_MAX_MS }, Math.random);
     this.scheduler.schedule(`presence:connect:${platform}`, delay, () => {
       this.connect(platform, credentials, options).catch(() => undefined);
     });

@@ -78,7 +78,8 @@ export class PlatformWirings {
             return;
           }
           this.state.set(`${platform}\u0000${key}`, value);
-          this.store.platformState.set(platform, key, value).catch(saved);
+          // Sealed by the vault: a Graph subscription's clientState and a Discord session are secrets of ours.
+          this.store.platformState.set(platform, key, value, { sealed: true }).catch(saved);
         },
       },
       saveCredentials: (credentials, expiresAt) => {
