@@ -73,19 +73,11 @@ const zoom = {
       { credentials: emulator.credentials, apiBaseUrl: emulator.apiBaseUrl, oauthBaseUrl: emulator.oauthBaseUrl },
       { clock, fetch: clock.fetch },
     );
-    // The emulator works out X-RateLimit-Remaining by scanning its whole request log on every read, which makes
-    // 20,000 reads quadratic; it needs only the last window, so requests older than a minute move to an archive.
-    const archive = [];
-    const log = emulator.server.requests;
-    const all = () => [...archive, ...log].filter((req) => /^\/v2\/users\/[^/]+\/presence_status$/.test(req.path));
+    const all = () => emulator.presenceRequests();
     return {
       ids,
       adapter,
-      trim: (now) => {
-        let old = 0;
-        while (old < log.length && log[old].at < now - 60_000) old++;
-        for (const req of log.splice(0, old)) archive.push(req);
-      },
+      trim: () => undefined,
       reads: () => admitted(all()).map((req) => [decodeURIComponent(req.path.split('/')[3]), req.at]),
       calls: () => ({ presence_status: all().length }),
       rejected: () => emulator.server.overBudgetCount(),

@@ -255,7 +255,12 @@ export class ZoomEmulator {
   private remaining(): number {
     const { limit, windowMs } = this.rateLimit;
     const since = this.clock.now() - windowMs;
-    const admitted = this.presenceRequests().filter((r) => r.outcome === 'route' && r.at > since).length;
+    // From the newest back to the window's start only: the log grows with every read, the window does not.
+    const log = this.server.requests;
+    let admitted = 0;
+    for (let i = log.length - 1; i >= 0 && log[i].at > since; i--) {
+      if (log[i].outcome === 'route' && isPresenceRead(log[i])) admitted++;
+    }
     return Math.max(0, limit - admitted);
   }
 
