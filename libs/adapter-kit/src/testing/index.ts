@@ -8,3 +8,4 @@ export * from './webhook-receiver';
 export * from './signed-webhook-sender';
 export * from './waiting';
 export * from './authorization-codes';
+export * from './sandbox-starter';

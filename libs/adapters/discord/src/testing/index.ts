@@ -10,3 +10,4 @@ export {
   shardOf,
 } from './emulator-world';
 export { DiscordOAuthApp } from './emulator-oauth';
+export * from './discord.sandbox';

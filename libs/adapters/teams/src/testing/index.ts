@@ -6,3 +6,4 @@ export { encryptForCertificate } from './graph-crypto';
 export * from './graph-test-certificate';
 export * from './teams-webhook-receiver';
 export * from './graph-authorize';
+export * from './teams.sandbox';

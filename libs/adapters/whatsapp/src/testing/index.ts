@@ -1,3 +1,4 @@
 export * from './whatsapp.emulator';
 export * from './whatsapp.webhook-sender';
 export * from './whatsapp.payloads';
+export * from './whatsapp.sandbox';
