@@ -1,4 +1,8 @@
-import { type AggregationPolicyName, parseAggregationPolicy, parsePlatform, type Platform, PLATFORMS } from '@amo/presence-core';
+import { type AggregationPolicyName, parseAggregationPolicy, parsePlatform, type Platform } from '@amo/presence-core';
+import { PLATFORM_REGISTRY } from '@amo/presence-sandbox';
+
+/** The platforms the demo can show: every platform of the registry that has a sandbox starter, in its order. */
+export const DEMO_PLATFORMS: readonly Platform[] = PLATFORM_REGISTRY.filter((entry) => entry.sandbox !== undefined).map((entry) => entry.platform);
 
 export interface DemoOptions {
   people: number;
@@ -11,7 +15,7 @@ export interface DemoOptions {
 
 export const USAGE = `Usage: npm run demo -- [options]
   --people N              sample people (default 6: alice, bob, carol, dave, erin, frank)
-  --platforms a,b,...     discord,slack,teams,zoom,whatsapp,linkedin (default all)
+  --platforms a,b,...     ${DEMO_PLATFORMS.join(',')} (default all)
   --policy NAME           highest-priority (default) or busy-wins
   --duration 30s          stop after this long (ms, s, m; default: until Ctrl-C)
   --once                  print one table and exit`;
@@ -29,7 +33,7 @@ export function parseDuration(text: string): number {
 
 /** Reads the demo's flags (`--name value` or `--name=value`); throws DemoUsageError with a clear message. */
 export function parseDemoArgs(argv: readonly string[]): DemoOptions {
-  const options: DemoOptions = { people: 6, platforms: [...PLATFORMS], policy: 'highest-priority', once: false };
+  const options: DemoOptions = { people: 6, platforms: [...DEMO_PLATFORMS], policy: 'highest-priority', once: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = (): string => {
@@ -60,5 +64,7 @@ function peopleCount(text: string): number {
 function platformList(text: string): Platform[] {
   const chosen = new Set(text.split(',').map((name) => name.trim()).filter(Boolean).map(parsePlatform));
   if (chosen.size === 0) throw new DemoUsageError('--platforms: name at least one platform');
-  return PLATFORMS.filter((platform) => chosen.has(platform));
+  const missing = [...chosen].filter((platform) => !DEMO_PLATFORMS.includes(platform));
+  if (missing.length > 0) throw new DemoUsageError(`--platforms: ${missing.join(', ')} has no sandbox here`);
+  return DEMO_PLATFORMS.filter((platform) => chosen.has(platform));
 }

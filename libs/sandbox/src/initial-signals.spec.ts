@@ -1,8 +1,8 @@
 import { InitialSignals } from './initial-signals';
-import type { PlatformSandbox } from './platforms/platform-sandbox';
+import type { RunningPlatformSandbox } from '@amo/presence-adapter-kit/testing';
 
 /** A platform whose deliveries are answered with the scripted statuses, in order (then 200). */
-function scripted(statuses: (number | undefined)[]): PlatformSandbox & { calls: number[] } {
+function scripted(statuses: (number | undefined)[]): RunningPlatformSandbox & { calls: number[] } {
   const calls: number[] = [];
   return {
     calls,
@@ -10,7 +10,7 @@ function scripted(statuses: (number | undefined)[]): PlatformSandbox & { calls: 
       calls.push(Date.now());
       return statuses.length > 0 ? statuses.shift() : 200;
     },
-  } as unknown as PlatformSandbox & { calls: number[] };
+  } as unknown as RunningPlatformSandbox & { calls: number[] };
 }
 
 async function advance(ms: number): Promise<void> {

@@ -1,4 +1,6 @@
-import type { PlatformSandbox } from './platforms/platform-sandbox';
+import type { RunningPlatformSandbox } from '@amo/presence-adapter-kit/testing';
+
+type Signalling = Pick<RunningPlatformSandbox, 'apply'>;
 
 const RETRY_MS = 500;
 const MAX_ATTEMPTS = 120;
@@ -13,7 +15,7 @@ export class InitialSignals {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private closed = false;
 
-  send(platform: PlatformSandbox, accountId: string, native: string): Promise<void> {
+  send(platform: Signalling, accountId: string, native: string): Promise<void> {
     return this.attempt(platform, accountId, native, 1);
   }
 
@@ -23,7 +25,7 @@ export class InitialSignals {
     this.timers.clear();
   }
 
-  private async attempt(platform: PlatformSandbox, accountId: string, native: string, attempt: number): Promise<void> {
+  private async attempt(platform: Signalling, accountId: string, native: string, attempt: number): Promise<void> {
     if (this.closed) return;
     const status = await platform.apply(accountId, native);
     if (this.closed || status === undefined || (status >= 200 && status < 300)) return;

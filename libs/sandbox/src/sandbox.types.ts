@@ -1,22 +1,8 @@
-import type { RateBudgetRegistry, TimerClock } from '@amo/presence-adapter-kit';
-import type { Clock, Platform, PlatformPresence, PresenceAdapter } from '@amo/presence-core';
+import type { SandboxAdapterDeps } from '@amo/presence-adapter-kit/testing';
+import type { Clock, EndpointValues, Platform, PlatformPresence, PresenceAdapter } from '@amo/presence-core';
+import type { PlatformRegistry } from './platform-registry';
 
-/**
- * Where each emulator listens, under the names the service's configuration uses (`DISCORD_API_BASE_URL` is
- * `discordApi`, and so on), so the service can take them as they are.
- */
-export interface SandboxBaseUrls {
-  discordApi: string;
-  slackApi: string;
-  graphApi: string;
-  microsoftLogin: string;
-  zoomApi: string;
-  zoomOAuth: string;
-  whatsappGraph: string;
-  whatsappApiVersion?: string;
-  linkedinApi: string;
-  linkedinOAuth: string;
-}
+export type { SandboxAdapterDeps };
 
 /** A sample person: an AMO user id and their account on each platform they use. */
 export interface SandboxPerson {
@@ -48,11 +34,17 @@ export interface SandboxOptions {
    * `publicUrl`.
    */
   deliver?: SandboxDeliver;
+  /**
+   * The platforms the sandbox can run: descriptors with their sandbox starters. Default: this build's
+   * {@link PLATFORM_REGISTRY}. Everything per platform (emulators, endpoints, credentials, sample accounts and
+   * values, webhook routes) comes from here.
+   */
+  registry?: PlatformRegistry;
   /** Time for the emulators (token expiry, budgets, event stamps). Default: the system clock. */
   clock?: Clock;
   /** How many sample people (default 6: alice, bob, carol, dave, erin, frank), or the exact people to create. */
   people?: number | readonly SandboxPersonSeed[];
-  /** Which emulators to start (default all six). */
+  /** Which platforms to start (default every platform in the registry with a sandbox starter). */
   platforms?: readonly Platform[];
   /**
    * Random status changes every this many ms, started at once (what sandbox mode shows a newcomer). 0 starts
@@ -62,37 +54,21 @@ export interface SandboxOptions {
   /** The random source for the roster beyond the six named people and for changes. Default: a fixed seed. */
   random?: () => number;
   /**
-   * Teams: add a signed-in user's grant (`delegated_access_token`, `delegated_refresh_token`) to the credentials
-   * so the service holds Graph subscriptions and Teams changes arrive by webhook. Default: true with `publicUrl`.
+   * The receiver holds push subscriptions (presence-api): platforms whose push needs a signed-in user's grant add
+   * one to their credentials (Teams: `delegated_access_token`, `delegated_refresh_token`, so the service holds
+   * Graph subscriptions and Teams changes arrive by webhook). Default: true with `publicUrl`.
    */
-  teamsPush?: boolean;
+  servicePush?: boolean;
 }
 
 /** What the service's sandbox mode needs (apps/presence-api `SandboxEnvironment`). */
 export interface SandboxEnvironment {
-  baseUrls: Partial<SandboxBaseUrls>;
+  /** The emulators' endpoints by the keys their descriptors use (`discordApi`, `zoomOAuth`, ...). */
+  baseUrls: EndpointValues;
   /** Seed-style credential records (`bot_token`, `guild_id`, ...) per platform, pointing at the emulators. */
   credentials: Partial<Record<Platform, Record<string, string>>>;
   people: SandboxPerson[];
   close(): Promise<void>;
-}
-
-/** Options for the real adapters `createAdapters` builds; every field has the adapter's default. */
-export interface SandboxAdapterDeps {
-  clock?: TimerClock;
-  fetch?: typeof fetch;
-  /** One registry for all adapters, as the service shares one. */
-  budgets?: RateBudgetRegistry;
-  random?: () => number;
-  /** The interval the caller polls at (Slack sizes its sweep step from it). */
-  pollIntervalMs?: number;
-  /** WhatsApp and LinkedIn recency window; keep it equal to the aggregator's. */
-  recencyWindowMs?: number;
-  maxRetries?: number;
-  breaker?: { failureThreshold?: number; cooldownMs?: number };
-  backoff?: { baseMs?: number; maxMs?: number };
-  /** Discord gateway reconnect backoff. */
-  reconnect?: { baseMs?: number; maxMs?: number };
 }
 
 /** A running sandbox: the service's environment plus scripting for demos and tests. */

@@ -1,31 +1,21 @@
-import { type Clock, InvalidInputError, parsePlatform, type Platform, PLATFORMS, type PresenceAdapter, systemClock } from '@amo/presence-core';
+import type { PlatformSandboxStarter, RunningPlatformSandbox, SandboxAccount } from '@amo/presence-adapter-kit/testing';
+import { type Clock, type EndpointValues, InvalidInputError, parsePlatform, type Platform, type PresenceAdapter, systemClock } from '@amo/presence-core';
 import { InitialSignals } from './initial-signals';
-import { startDiscordSandbox } from './platforms/discord.sandbox';
-import { startLinkedInSandbox } from './platforms/linkedin.sandbox';
-import { accountsOn, type PlatformSandbox, type PlatformSandboxContext } from './platforms/platform-sandbox';
-import { startSlackSandbox } from './platforms/slack.sandbox';
-import { startTeamsSandbox } from './platforms/teams.sandbox';
-import { startWhatsAppSandbox } from './platforms/whatsapp.sandbox';
-import { startZoomSandbox } from './platforms/zoom.sandbox';
-import { samplePeople } from './sandbox-people';
-import type { Sandbox, SandboxAdapterDeps, SandboxBaseUrls, SandboxOptions, SandboxPerson, SandboxPersonSeed } from './sandbox.types';
+import { PLATFORM_REGISTRY, type RegisteredPlatform } from './platform-registry';
+import { samplePeople, startersFor } from './sandbox-people';
+import type { Sandbox, SandboxAdapterDeps, SandboxOptions, SandboxPerson, SandboxPersonSeed } from './sandbox.types';
 import { seededRandom } from './seeded-random';
 import { StatusChanges } from './status-changes';
 import { SandboxWebhookReceiver } from './webhook-receiver';
 
-const STARTERS: Record<Platform, (ctx: PlatformSandboxContext) => Promise<PlatformSandbox>> = {
-  discord: startDiscordSandbox,
-  slack: startSlackSandbox,
-  teams: startTeamsSandbox,
-  zoom: startZoomSandbox,
-  whatsapp: startWhatsAppSandbox,
-  linkedin: startLinkedInSandbox,
-};
-
-/** Platforms whose state lives only in delivered signals: their starting values are sent, not set. */
-const SIGNAL_ONLY: ReadonlySet<Platform> = new Set(['whatsapp', 'linkedin']);
-
 const DEFAULT_CHANGE_EVERY_MS = 5000;
+
+/** One platform as it runs: its descriptor, its starter's sample data, its emulator. */
+interface RunningPlatform {
+  descriptor: RegisteredPlatform;
+  starter: PlatformSandboxStarter;
+  emulator: RunningPlatformSandbox;
+}
 
 function checkPeople(seeds: readonly SandboxPersonSeed[], platforms: readonly Platform[]): void {
   const ids = new Set<string>();
@@ -40,73 +30,96 @@ function checkPeople(seeds: readonly SandboxPersonSeed[], platforms: readonly Pl
   }
 }
 
+/** The accounts of people on one platform, with their starting native values. */
+function accountsOn(platform: Platform, people: readonly SandboxPersonSeed[]): SandboxAccount[] {
+  return people.flatMap((person) => {
+    const accountId = person.accounts[platform];
+    return accountId === undefined ? [] : [{ userId: person.userId, accountId, native: person.statuses[platform] }];
+  });
+}
+
+/** A starter must answer with the endpoints and credentials its descriptor reads; a mismatch is a bug in the pair. */
+function checkAgainstDescriptor(descriptor: RegisteredPlatform, emulator: RunningPlatformSandbox): void {
+  const keys = new Set(descriptor.endpoints.map((endpoint) => endpoint.key));
+  const unknown = Object.keys(emulator.endpoints).filter((key) => !keys.has(key));
+  if (unknown.length > 0) throw new Error(`sandbox: ${descriptor.platform}'s starter answers endpoints its descriptor does not have: ${unknown.join(', ')}`);
+  descriptor.parseCredentials(emulator.credentials);
+}
+
 class RunningSandbox implements Sandbox {
   readonly people: SandboxPerson[];
-  readonly baseUrls: Partial<SandboxBaseUrls> = {};
-  readonly credentials: Partial<Record<Platform, Record<string, string>>> = {};
-  private readonly natives = new Map<string, string>();
+  readonly baseUrls: EndpointValues;
+  readonly credentials: Partial<Record<Platform, Record<string, string>>>;
+  private readonly current = new Map<string, string>();
+  private readonly down = new Set<Platform>();
   private readonly changes: StatusChanges;
-  private readonly signals: InitialSignals;
+  private readonly signals = new InitialSignals();
   private closing: Promise<void> | undefined;
 
   constructor(
-    private readonly running: ReadonlyMap<Platform, PlatformSandbox>,
+    private readonly running: ReadonlyMap<Platform, RunningPlatform>,
     seeds: readonly SandboxPersonSeed[],
     private readonly options: SandboxOptions & { random: () => number; hooks: string | undefined },
     private readonly receiver: SandboxWebhookReceiver | undefined,
   ) {
     this.people = seeds.map(({ userId, accounts }) => ({ userId, accounts: { ...accounts } }));
     for (const seed of seeds) {
-      for (const [platform, native] of Object.entries(seed.statuses)) this.natives.set(`${seed.userId}\n${platform}`, native);
+      for (const [platform, native] of Object.entries(seed.statuses)) this.current.set(`${seed.userId}\n${platform}`, native);
     }
-    for (const sandbox of running.values()) {
-      Object.assign(this.baseUrls, sandbox.baseUrls);
-      this.credentials[sandbox.platform] = { ...sandbox.credentials };
-    }
+    const platforms = [...running.values()];
+    this.baseUrls = Object.assign({}, ...platforms.map((p) => p.emulator.endpoints));
+    this.credentials = Object.fromEntries(platforms.map((p) => [p.descriptor.platform, { ...p.emulator.credentials }]));
     this.changes = new StatusChanges(this, options.random);
-    this.signals = new InitialSignals();
   }
 
   get platforms(): Platform[] {
-    return PLATFORMS.filter((platform) => this.running.has(platform));
+    return [...this.running.keys()];
   }
 
-  /** Sends the recency platforms' starting signals (the others started in their state). */
+  /** Sends the starting values of platforms whose status is inferred from signals (the others started in their state). */
   sendInitialSignals(seeds: readonly SandboxPersonSeed[]): void {
     for (const seed of seeds) {
       for (const [platform, native] of Object.entries(seed.statuses) as [Platform, string][]) {
-        const sandbox = this.running.get(platform);
+        const running = this.running.get(platform);
         const accountId = seed.accounts[platform];
-        if (sandbox && accountId !== undefined && SIGNAL_ONLY.has(platform)) void this.signals.send(sandbox, accountId, native);
+        if (running?.descriptor.capabilities.inferred && accountId !== undefined) void this.signals.send(running.emulator, accountId, native);
       }
     }
   }
 
   webhookUrl(platform: Platform): string | undefined {
-    return this.running.has(platform) && this.options.hooks !== undefined ? `${this.options.hooks}/v1/webhooks/${platform}` : undefined;
+    const running = this.running.get(platform);
+    return running && running.descriptor.webhooks.length > 0 && this.options.hooks !== undefined ? `${this.options.hooks}/v1/webhooks/${platform}` : undefined;
   }
 
   async setStatus(userId: string, platform: Platform, nativeValue: string): Promise<void> {
-    const sandbox = this.running.get(parsePlatform(platform));
+    const running = this.running.get(parsePlatform(platform));
     const accountId = this.people.find((person) => person.userId === userId)?.accounts[platform];
-    if (!sandbox || accountId === undefined) throw new InvalidInputError(`sandbox: ${userId} has no ${platform} account`);
+    if (!running || accountId === undefined) throw new InvalidInputError(`sandbox: ${userId} has no ${platform} account`);
     if (typeof nativeValue !== 'string' || nativeValue.trim() === '') throw new InvalidInputError('sandbox: a native status is a non-empty string');
-    this.natives.set(`${userId}\n${platform}`, nativeValue);
-    await sandbox.apply(accountId, nativeValue);
+    this.current.set(`${userId}\n${platform}`, nativeValue);
+    await running.emulator.apply(accountId, nativeValue);
   }
 
   nativeStatus(userId: string, platform: Platform): string | undefined {
-    return this.natives.get(`${userId}\n${platform}`);
+    return this.current.get(`${userId}\n${platform}`);
+  }
+
+  /** The native values random changes pick from on a platform (its starter's). */
+  natives(platform: Platform): readonly string[] {
+    return this.running.get(platform)?.starter.natives ?? [];
   }
 
   outage(platform: Platform, on: boolean): void {
-    const sandbox = this.running.get(parsePlatform(platform));
-    if (!sandbox) throw new InvalidInputError(`sandbox: ${platform} is not started`);
-    sandbox.outage(on);
+    const running = this.running.get(parsePlatform(platform));
+    if (!running) throw new InvalidInputError(`sandbox: ${platform} is not started`);
+    if (on) this.down.add(platform);
+    else this.down.delete(platform);
+    running.emulator.outage(on);
   }
 
   isOut(platform: Platform): boolean {
-    return this.running.get(platform)?.down ?? false;
+    return this.down.has(platform);
   }
 
   startChanges(everyMs?: number): void {
@@ -122,16 +135,14 @@ class RunningSandbox implements Sandbox {
   }
 
   createAdapters(deps: SandboxAdapterDeps = {}): Partial<Record<Platform, PresenceAdapter>> {
-    const adapters: Partial<Record<Platform, PresenceAdapter>> = {};
-    for (const [platform, sandbox] of this.running) adapters[platform] = sandbox.createAdapter(deps);
-    return adapters;
+    return Object.fromEntries([...this.running].map(([platform, running]) => [platform, running.emulator.createAdapter(deps)]));
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.changes.stop();
       this.signals.close();
-      await Promise.allSettled([...this.running.values()].map((sandbox) => sandbox.close()));
+      await Promise.allSettled([...this.running.values()].map((running) => running.emulator.close()));
       await this.receiver?.close();
     })();
     return this.closing;
@@ -139,35 +150,50 @@ class RunningSandbox implements Sandbox {
 }
 
 /**
- * Starts the sandbox: the emulators of the chosen platforms on 127.0.0.1 (ephemeral ports), the sample people
- * on them with different statuses across platforms, and (unless `changeEveryMs` is 0) random changes over time.
- * The result is presence-api's `SandboxEnvironment` plus scripting (`setStatus`, `outage`, `startChanges`) and
- * `createAdapters` for apps that use the libraries directly.
+ * Starts the sandbox from a registry of platforms (default this build's): the emulator of each chosen platform
+ * that has a sandbox starter, on 127.0.0.1 (ephemeral ports), the sample people on them with different statuses
+ * across platforms, and (unless `changeEveryMs` is 0) random changes over time. Webhooks go to
+ * `<publicUrl>/v1/webhooks/<platform>` for platforms whose descriptor has webhook routes. The result is
+ * presence-api's `SandboxEnvironment` plus scripting (`setStatus`, `outage`, `startChanges`) and `createAdapters`
+ * for apps that use the libraries directly.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock: Clock = options.clock ?? systemClock;
-  const platforms = PLATFORMS.filter((platform) => (options.platforms ?? PLATFORMS).map(parsePlatform).includes(platform));
-  if (platforms.length === 0) throw new InvalidInputError('sandbox: at least one platform is needed');
+  const registry = options.registry ?? PLATFORM_REGISTRY;
+  const starters = startersFor(registry, options.platforms?.map(parsePlatform));
+  if (starters.size === 0) throw new InvalidInputError('sandbox: at least one platform is needed');
+  const platforms = [...starters.keys()];
   const random = options.random ?? seededRandom();
-  const seeds = typeof options.people === 'object' ? [...options.people] : samplePeople(options.people ?? 6, platforms, random);
+  const seeds = typeof options.people === 'object' ? [...options.people] : samplePeople(options.people ?? 6, platforms, random, registry);
   checkPeople(seeds, platforms);
   const receiver = options.deliver ? await SandboxWebhookReceiver.start(options.deliver) : undefined;
   const hooks = receiver?.url ?? options.publicUrl?.replace(/\/+$/, '');
-  const teamsPush = options.teamsPush ?? (options.publicUrl !== undefined && !options.deliver);
+  const servicePush = options.servicePush ?? (options.publicUrl !== undefined && !options.deliver);
+  const descriptors = new Map(registry.map((entry) => [entry.platform, entry]));
   const started = await Promise.allSettled(
-    platforms.map((platform) =>
-      STARTERS[platform]({ clock, accounts: accountsOn(platform, seeds), webhookUrl: hooks === undefined ? undefined : `${hooks}/v1/webhooks/${platform}`, teamsPush }),
-    ),
+    [...starters].map(async ([platform, starter]): Promise<RunningPlatform> => {
+      const descriptor = descriptors.get(platform) as RegisteredPlatform;
+      const webhookUrl = hooks !== undefined && descriptor.webhooks.length > 0 ? `${hooks}/v1/webhooks/${platform}` : undefined;
+      const emulator = await starter.start({ clock, accounts: accountsOn(platform, seeds), webhookUrl, servicePush });
+      try {
+        checkAgainstDescriptor(descriptor, emulator);
+      } catch (error) {
+        await emulator.close();
+        throw error;
+      }
+      return { descriptor, starter, emulator };
+    }),
   );
   const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) {
-    await Promise.allSettled(running.map((sandbox) => sandbox.close()));
+    await Promise.allSettled(running.map((p) => p.emulator.close()));
     await receiver?.close();
     throw failure.reason;
   }
-  receiver?.attach(running);
-  const sandbox = new RunningSandbox(new Map(running.map((s) => [s.platform, s])), seeds, { ...options, random, hooks }, receiver);
+  const byPlatform = new Map(running.map((p) => [p.descriptor.platform, p]));
+  receiver?.attach(new Map(running.map((p) => [p.descriptor.platform, p.emulator])));
+  const sandbox = new RunningSandbox(byPlatform, seeds, { ...options, random, hooks }, receiver);
   sandbox.sendInitialSignals(seeds);
   if ((options.changeEveryMs ?? DEFAULT_CHANGE_EVERY_MS) > 0) sandbox.startChanges();
   return sandbox;

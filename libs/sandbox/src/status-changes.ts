@@ -1,5 +1,4 @@
 import type { Platform } from '@amo/presence-core';
-import { SANDBOX_NATIVES } from './sandbox-natives';
 import type { SandboxPerson } from './sandbox.types';
 import { pick } from './seeded-random';
 
@@ -8,6 +7,8 @@ export interface ChangeTarget {
   isOut(platform: Platform): boolean;
   nativeStatus(userId: string, platform: Platform): string | undefined;
   setStatus(userId: string, platform: Platform, native: string): Promise<void>;
+  /** The native values random changes pick from on a platform (its sandbox starter's). */
+  natives(platform: Platform): readonly string[];
 }
 
 /**
@@ -46,8 +47,9 @@ export class StatusChanges {
     if (choices.length === 0) return undefined;
     const { userId, platform } = pick(this.random, choices);
     const current = this.target.nativeStatus(userId, platform);
-    const others = SANDBOX_NATIVES[platform].filter((native) => native !== current);
-    const native = pick(this.random, others.length > 0 ? others : SANDBOX_NATIVES[platform]);
+    const natives = this.target.natives(platform);
+    const others = natives.filter((native) => native !== current);
+    const native = pick(this.random, others.length > 0 ? others : natives);
     await this.target.setStatus(userId, platform, native).catch(() => undefined);
     return { userId, platform, native };
   }

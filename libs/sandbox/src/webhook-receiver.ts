@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { isPlatform, type Platform } from '@amo/presence-core';
-import type { PlatformSandbox } from './platforms/platform-sandbox';
+import type { RunningPlatformSandbox } from '@amo/presence-adapter-kit/testing';
 import type { SandboxDeliver } from './sandbox.types';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -13,7 +13,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
  */
 export class SandboxWebhookReceiver {
   private readonly sockets = new Set<Socket>();
-  private platforms = new Map<Platform, PlatformSandbox>();
+  private platforms: ReadonlyMap<Platform, RunningPlatformSandbox> = new Map();
 
   private constructor(
     private readonly server: Server,
@@ -40,8 +40,8 @@ export class SandboxWebhookReceiver {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  attach(platforms: readonly PlatformSandbox[]): void {
-    this.platforms = new Map(platforms.map((platform) => [platform.platform, platform]));
+  attach(platforms: ReadonlyMap<Platform, RunningPlatformSandbox>): void {
+    this.platforms = platforms;
   }
 
   async close(): Promise<void> {
@@ -52,18 +52,19 @@ export class SandboxWebhookReceiver {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const name = /^\/v1\/webhooks\/([a-z]+)$/.exec(url.pathname)?.[1];
-    const platform = isPlatform(name) ? this.platforms.get(name) : undefined;
+    const platform = isPlatform(name) ? name : undefined;
+    const running = platform ? this.platforms.get(platform) : undefined;
     const rawBody = await readBody(req);
-    if (!platform?.receive || rawBody === undefined) {
+    if (!platform || !running?.receive || rawBody === undefined) {
       res.writeHead(rawBody === undefined ? 413 : 404, { 'content-type': 'application/json', connection: 'close' }).end('{"error":"no such webhook"}');
       return;
     }
-    const answer = platform.receive({ method: req.method ?? 'GET', headers: req.headers, query: Object.fromEntries(url.searchParams), rawBody });
+    const answer = running.receive({ method: req.method ?? 'GET', headers: req.headers, query: Object.fromEntries(url.searchParams), rawBody });
     const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? null);
     res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'application/json', connection: 'close' }).end(text);
     if (answer.records.length > 0) {
       try {
-        this.deliver(platform.platform, answer.records);
+        this.deliver(platform, answer.records);
       } catch {
         // The caller's listener failing is its own business; the delivery was answered.
       }

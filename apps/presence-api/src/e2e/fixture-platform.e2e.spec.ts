@@ -1,13 +1,11 @@
 import { join } from 'node:path';
 import { createApp, startApp } from '../bootstrap';
 import { ConfigError, loadConfig } from '../config/config.loader';
-import type { PlatformRegistry } from '../platforms/platform-registry';
-import { examplePlatform, signExample, startExampleEmulator, startExampleSandbox } from './fixture-platform.spec-helper';
+import { FIXTURE_REGISTRY, signExample, startedExampleSandboxes, startExampleEmulator } from './fixture-platform.spec-helper';
 import { ADMIN_TOKEN, eventually, freePort, tempDir } from './harness.spec-helper';
 import { listRoutes } from './routes.spec-helper';
 
-/** The test registry: one platform no app file names. */
-const REGISTRY: PlatformRegistry = [examplePlatform];
+const REGISTRY = FIXTURE_REGISTRY;
 
 async function boot(dataDir: string, env: Record<string, string>, sandbox = false) {
   const port = await freePort();
@@ -27,7 +25,8 @@ async function boot(dataDir: string, env: Record<string, string>, sandbox = fals
     { platformCheckMs: 100, snapshotFlushMs: 50 },
     REGISTRY,
   );
-  const app = await createApp(config, { wirings: REGISTRY, sandbox: sandbox ? startExampleSandbox : undefined });
+  // No sandbox option: sandbox mode is the app's own provider running @amo/presence-sandbox on this registry.
+  const app = await createApp(config, { wirings: REGISTRY });
   await startApp(app, config, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   const call = async (method: string, path: string, init: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => {
@@ -92,16 +91,27 @@ describe('a seventh platform from its descriptor alone: the kit example platform
     expect((await service.call('GET', '/v1/webhooks/zoom')).status).toBe(404);
   });
 
-  it('runs in sandbox mode from its sandbox starter, with nothing in the environment', async () => {
+  it('runs in sandbox mode from its own sandbox starter through the sandbox library, with nothing in the environment', async () => {
     const sandboxDir = tempDir();
     const sandboxed = await boot(sandboxDir.path, {}, true);
     try {
+      // The sample people come from the starter: alice's account u1 starts at dnd, read by polling the emulator.
       const alice = await eventually(async () => {
         const body = (await sandboxed.call('GET', '/v1/presence/alice')).body;
         return body?.platforms?.zoom?.lastUpdated ? body : undefined;
       });
       expect(alice).toMatchObject({ status: 'busy', platforms: { zoom: { rawStatus: 'dnd' } } });
+      expect((await sandboxed.call('GET', '/v1/users/alice/identities')).body).toMatchObject({ zoom: 'u1' });
       expect((await sandboxed.call('GET', '/health')).body).toMatchObject({ sandbox: true, platforms: { zoom: { state: 'up' } } });
+
+      // A change goes out as a signed webhook to the route the sandbox derived from the descriptor and the service's URL.
+      const running = startedExampleSandboxes[startedExampleSandboxes.length - 1];
+      expect(await running.apply('u1', 'away')).toBe(204);
+      const changed = await eventually(async () => {
+        const body = (await sandboxed.call('GET', '/v1/presence/alice')).body;
+        return body?.platforms?.zoom?.rawStatus === 'away' ? body : undefined;
+      });
+      expect(changed).toMatchObject({ status: 'away' });
     } finally {
       await sandboxed.app.close();
       sandboxDir.remove();

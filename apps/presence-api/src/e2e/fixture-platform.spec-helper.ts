@@ -1,11 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { httpOutage, type PlatformSandboxStarter, type RunningPlatformSandbox, statusOf } from '@amo/presence-adapter-kit/testing';
 import { endpointValue, InvalidInputError, type PlatformPresence, type PresenceStatus, type PushSink, type WebhookReply } from '@amo/presence-core';
 // The kit's example platform (an adapter and its emulator, test-only): the fixture a seventh platform is proved with.
 /* eslint-disable @nx/enforce-module-boundaries */
 import { createExampleAdapter } from '../../../../libs/adapter-kit/src/__fixtures__/example-platform/example.adapter';
 import { startExampleEmulator } from '../../../../libs/adapter-kit/src/__fixtures__/example-platform/example.emulator';
 /* eslint-enable @nx/enforce-module-boundaries */
-import type { SandboxStarter } from '../sandbox/sandbox-environment';
 import type { ServicePlatform } from '../platforms/platform-registry';
 
 // Core's Platform union is closed and the kit's example adapter borrows the name 'zoom': the test registry holds
@@ -65,15 +65,48 @@ export const examplePlatform: ServicePlatform = {
   },
 };
 
-/** The fixture's sandbox starter: its emulator on loopback, the credentials that reach it, one sample person. */
-export const startExampleSandbox: SandboxStarter = async () => {
-  const emulator = await startExampleEmulator();
-  return {
-    baseUrls: { exampleApi: emulator.server.url },
-    credentials: { [PLATFORM]: { token: emulator.token, webhook_secret: 'sandbox-secret' } },
-    people: [{ userId: 'alice', accounts: { [PLATFORM]: 'u3' } }],
-    close: () => emulator.server.close(),
-  };
+const SANDBOX_SECRET = 'sandbox-secret';
+
+/** The example platform's emulators the fixture's sandbox starter started, newest last (for the test to script). */
+export const startedExampleSandboxes: RunningPlatformSandbox[] = [];
+
+/**
+ * The fixture's sandbox starter, as its adapter library's `/testing` entry would export it: the example emulator
+ * holding the sample people's accounts (`u1`, `u2`, ...), the credentials that reach it, and each change delivered
+ * as a signed webhook to where the sandbox says the platform's webhooks go.
+ */
+export const exampleSandbox: PlatformSandboxStarter = {
+  natives: ['available', 'idle', 'dnd', 'away', 'offline'],
+  accountId: (index) => `u${index + 1}`,
+  samplePeople: { alice: 'dnd' },
+  async start(ctx) {
+    const emulator = await startExampleEmulator();
+    emulator.states.clear();
+    for (const account of ctx.accounts) emulator.states.set(account.accountId, account.native ?? 'offline');
+    let down = false;
+    const running: RunningPlatformSandbox = {
+      endpoints: { exampleApi: emulator.server.url },
+      credentials: { token: emulator.token, webhook_secret: SANDBOX_SECRET },
+      async apply(accountId, native) {
+        emulator.states.set(accountId, native);
+        if (ctx.webhookUrl === undefined || down) return undefined;
+        const body = JSON.stringify({ id: accountId, state: native });
+        const headers = { 'content-type': 'application/json', 'x-example-signature': signExample(SANDBOX_SECRET, body) };
+        return statusOf(fetch(ctx.webhookUrl, { method: 'POST', headers, body }));
+      },
+      outage(on) {
+        down = on;
+        httpOutage(emulator.server, on, { status: 503, json: { error: { code: 'unavailable' } } });
+      },
+      createAdapter: (deps) => createExampleAdapter({ baseUrl: emulator.server.url, token: emulator.token }, { budgets: deps.budgets }),
+      close: () => emulator.server.close(),
+    };
+    startedExampleSandboxes.push(running);
+    return running;
+  },
 };
+
+/** The test registry: one platform, paired with its sandbox starter, that no app or sandbox-library file names. */
+export const FIXTURE_REGISTRY: readonly ServicePlatform[] = [{ ...examplePlatform, sandbox: exampleSandbox }];
 
 export { startExampleEmulator };
