@@ -3,7 +3,7 @@ import { json, scriptedFetch, type Scripted } from '../__fixtures__/scripted-fet
 import type { TokenProvider } from '../oauth/token-provider';
 import { CircuitOpenError } from './circuit-breaker';
 import { baseHttpError } from './http-outcome';
-import { PlatformHttpClient, type PlatformHttpClientOptions } from './platform-http-client';
+import { isNoBudgetNow, NoBudgetNowError, PlatformHttpClient, type PlatformHttpClientOptions } from './platform-http-client';
 import { RateBudgetRegistry } from './rate-budget';
 
 function client(script: Scripted[], options: Partial<PlatformHttpClientOptions> = {}) {
@@ -118,6 +118,28 @@ describe('PlatformHttpClient retries', () => {
     await settle(Promise.all([first, second]));
     expect(calls.map((c) => c.at)).toEqual([0, 2_000, 2_000]);
     expect(calls.map((c) => c.url.slice(-2)).sort()).toEqual(['/a', '/a', '/b']);
+  });
+});
+
+describe('PlatformHttpClient budgetWait: false', () => {
+  it('sends while the bucket has room, then throws NoBudgetNowError at once without sending, recording or pausing', async () => {
+    const budgets = new RateBudgetRegistry();
+    budgets.define({ bucket: 'slack:dnd', limit: 1, windowMs: 60_000 });
+    const { http, calls } = client([json(200, {}), json(200, {})], { budgets });
+    await settle(http.request({ path: '/a', bucket: 'slack:dnd', budgetWait: false }), 0);
+    const refused = await settle(http.request({ path: '/b', bucket: 'slack:dnd', budgetWait: false }), 0);
+    expect(refused).toBeInstanceOf(NoBudgetNowError);
+    expect(isNoBudgetNow(refused)).toBe(true);
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', retryable: false, retryAfterMs: 60_000 });
+    expect(calls).toHaveLength(1);
+    expect(http.health().lastError).toBeUndefined();
+    expect(budgets.get('slack:dnd')?.pausedUntil()).toBeUndefined();
+    // A waiting request on the same bucket still waits for the window, as before.
+    const waited = http.request({ path: '/c', bucket: 'slack:dnd' });
+    await jest.advanceTimersByTimeAsync(59_999);
+    expect(calls).toHaveLength(1);
+    await settle(waited, 1);
+    expect(calls).toHaveLength(2);
   });
 });
 

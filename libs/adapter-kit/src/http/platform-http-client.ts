@@ -21,6 +21,23 @@ export interface RequestOptions {
   retry?: boolean;
   /** Overrides the client's per-call timeout for this request. */
   timeoutMs?: number;
+  /**
+   * Default true: wait for room in the bucket. False: take a slot only if there is room now, else throw
+   * {@link NoBudgetNowError} without sending, so a sweep skips that read this step instead of holding up reads
+   * that have budget.
+   */
+  budgetWait?: boolean;
+}
+
+/** The bucket had no room right now and the request asked not to wait (`budgetWait: false`): nothing was sent. */
+export class NoBudgetNowError extends PresenceError {
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
+export function isNoBudgetNow(error: unknown): boolean {
+  return error instanceof NoBudgetNowError;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -96,6 +113,8 @@ export class PlatformHttpClient {
       try {
         return await this.breaker.execute(() => this.attempt<T>(req, bucket));
       } catch (error) {
+        // Not a platform failure: nothing was sent, so no error to record, no pause and no retry.
+        if (error instanceof NoBudgetNowError) throw error;
         const failure = this.asPresenceError(error);
         this.noteFailure(failure, bucket);
         const waitMs = this.retryDelayMs(failure, attempt);
@@ -150,7 +169,14 @@ export class PlatformHttpClient {
   private async send(req: RequestOptions, budget: RateBudget | undefined, token: string | undefined): Promise<HttpOutcome> {
     if (budget) {
       this.usedBuckets.add(budget.spec.bucket);
-      await budget.take(this.closer.signal);
+      if (req.budgetWait !== false) await budget.take(this.closer.signal);
+      else if (!budget.tryTake()) {
+        const retryAfterMs = budget.availableInMs();
+        throw new NoBudgetNowError('RATE_LIMITED', `${this.options.platform}: no ${budget.spec.bucket} budget left right now`, {
+          platform: this.options.platform,
+          retryAfterMs,
+        });
+      }
     }
     return performRequest(this.fetchFn, this.wire(req, token), req.timeoutMs ?? this.options.timeoutMs ?? 10_000, this.closer.signal);
   }

@@ -6,7 +6,6 @@ export * from './slack.manifest';
 export * from './slack.state';
 export { callsPerInterval, presenceIdsPerMinute, slackCapabilities, SlackSweepPacer, sweepOrder } from './slack.sweep';
 export type { SlackMethodKey, SlackSweepBudgets, SlackSweepOptions } from './slack.sweep';
-export { isNoBudget, NonBlockingBudgets, SlackNoBudgetError } from './slack.budgets';
 export { SlackWebClient } from './slack.client';
 export type { SlackAuthIdentity, SlackWebClientOptions } from './slack.client';
 export * from './slack.platform';

@@ -11,7 +11,7 @@ import {
   type RateBudgetSpec,
 } from '@amo/presence-core';
 import { type BackoffOptions, type BreakerOptions, httpClientTuning, RateBudgetRegistry, type TimerClock } from '@amo/presence-adapter-kit';
-import { NonBlockingBudgets, roomNow } from './slack.budgets';
+import { roomNow } from './slack.budgets';
 import { SlackWebClient } from './slack.client';
 import { parseSlackCredentials, parseSlackBaseUrl, type SlackCredentials } from './slack.credentials';
 import { handleSlackEvent, type SlackEventRequest, type SlackEventResult } from './slack.events';
@@ -113,7 +113,7 @@ export class SlackAdapter implements PresenceAdapter {
       baseUrl: parseSlackBaseUrl(config.baseUrl ?? SLACK_DEFAULT_BASE_URL),
       botToken: config.botToken,
       ...httpClientTuning({ ...config, maxRetryWaitMs: config.maxRetryWaitMs ?? SLACK_MAX_RETRY_WAIT_MS }, deps),
-      budgets: new NonBlockingBudgets(this.budgets),
+      budgets: this.budgets,
       teamId: config.teamId,
     });
   }

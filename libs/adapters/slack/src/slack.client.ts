@@ -45,7 +45,7 @@ export class SlackWebClient {
 
   /** auth.test: checks the token and says whose it is. */
   async authTest(): Promise<SlackAuthIdentity> {
-    const body = await this.call<AuthTestResponse>('auth.test', SLACK_BUCKETS.auth, {});
+    const body = await this.call<AuthTestResponse>('auth.test', SLACK_BUCKETS.auth, {}, true);
     return {
       teamId: typeof body.team_id === 'string' ? body.team_id : undefined,
       userId: typeof body.user_id === 'string' ? body.user_id : undefined,
@@ -101,8 +101,12 @@ export class SlackWebClient {
    * One GET; the body is typed as Slack publishes it, but every field is still checked before use, because a
    * published type is what Slack promises, not what a proxy or an outage may send.
    */
-  private async call<T extends object>(method: string, bucket: string, query: Record<string, string>): Promise<Partial<T>> {
-    const response = await this.http.request<unknown>({ method: 'GET', path: method, query, bucket });
+  /**
+   * The sweep's reads never wait for budget (`budgetWait: false`): a method without room now is skipped this
+   * step by the planner, so it cannot hold up another method's reads. Only auth.test, at connect, waits.
+   */
+  private async call<T extends object>(method: string, bucket: string, query: Record<string, string>, budgetWait = false): Promise<Partial<T>> {
+    const response = await this.http.request<unknown>({ method: 'GET', path: method, query, bucket, budgetWait });
     if (typeof response.body !== 'object' || response.body === null) throw protocol(`${method} answered without a JSON body`);
     return response.body as Partial<T>;
   }

@@ -1,5 +1,5 @@
 import { isPresenceError, PresenceError } from '@amo/presence-core';
-import { isNoBudget } from './slack.budgets';
+import { isNoBudgetNow } from '@amo/presence-adapter-kit';
 import type { SlackWebClient } from './slack.client';
 import { SLACK_DND_BATCH } from './slack.manifest';
 import type { SlackUserUpdate } from './slack.state';
@@ -88,7 +88,7 @@ export async function readPresencePhase(client: SlackWebClient, order: readonly 
       result.updates.push({ accountId: id, at, presence: value });
     } catch (error) {
       const failure = asPresenceError(error);
-      if (isNoBudget(failure)) skipped = true;
+      if (isNoBudgetNow(failure)) skipped = true;
       else if (isUnknownUser(failure)) {
         result.notFound.push(id);
         result.readAt.set(id, options.now());
@@ -103,7 +103,7 @@ export async function readPresencePhase(client: SlackWebClient, order: readonly 
 /** Returns true when the phase should stop: a bad token, a budget with no room, or a failure not about one user. */
 function warnOrStop(result: SlackPhaseResult, error: unknown, what: string): boolean {
   const failure = asPresenceError(error);
-  if (isNoBudget(failure)) return true;
+  if (isNoBudgetNow(failure)) return true;
   if (failure.code === 'AUTH_INVALID') {
     result.fatal ??= failure;
     return true;

@@ -60,7 +60,7 @@ export class TeamsAdapter implements PresenceAdapter {
     const { credentials } = this.config;
     const budgets = deps.budgets ?? new RateBudgetRegistry(deps.clock);
     const budget = teamsPresenceBudget(credentials.tenantId);
-    const bucket = budgets.define(budget);
+    budgets.define(budget);
     const common = { ...httpClientTuning(options, deps), graphBaseUrl: this.config.graphBaseUrl, tenantId: credentials.tenantId, budgets };
     const auth = new ClientCredentialsTokenProvider({
       platform: 'teams',
@@ -74,7 +74,7 @@ export class TeamsAdapter implements PresenceAdapter {
       timeoutMs: options.timeoutMs,
     });
     this.app = new GraphClient({ ...common, auth });
-    this.poller = new TeamsPoller({ client: this.app, ledger: this.ledger, timers: this.timers, concurrency: this.config.concurrency, budget: bucket, sequenceScope: this.sequenceScope });
+    this.poller = new TeamsPoller({ client: this.app, ledger: this.ledger, timers: this.timers, concurrency: this.config.concurrency, sequenceScope: this.sequenceScope });
     const push = options.push;
     if (push && this.config.notificationUrl && this.config.lifecycleNotificationUrl) {
       this.delegated = new GraphClient({ ...common, auth: push.delegatedAuth });

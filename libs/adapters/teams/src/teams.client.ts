@@ -50,6 +50,8 @@ export class GraphClient {
       path: '/communications/getPresencesByUserId',
       json: { ids },
       bucket: this.bucket,
+      // A batch without budget right now is skipped (NoBudgetNowError, nothing sent), never waited for.
+      budgetWait: false,
     });
     const value = response.body?.value;
     if (!Array.isArray(value)) throw parseTeamsError({ kind: 'malformed', status: response.status, headers: response.headers, text: response.text });

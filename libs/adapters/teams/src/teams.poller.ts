@@ -1,5 +1,5 @@
-import type { RateBudget, Timers } from '@amo/presence-adapter-kit';
-import { type FetchResult, isPresenceError, type PlatformPresence, PresenceError } from '@amo/presence-core';
+import type { Timers } from '@amo/presence-adapter-kit';
+import { type FetchResult, isPresenceError, type PlatformPresence } from '@amo/presence-core';
 import type { GraphClient } from './teams.client';
 import type { PresenceLedger } from './teams.ledger';
 import { TEAMS_MAX_IDS_PER_REQUEST } from './teams.manifest';
@@ -18,8 +18,6 @@ export interface TeamsPollerOptions {
   timers: Timers;
   /** Batches in flight at once. */
   concurrency: number;
-  /** The tenant's presence bucket, checked before each batch is sent. */
-  budget?: RateBudget;
   /** Stamped on every record's sequence number (see `toTeamsPresence`). */
   sequenceScope: string;
 }
@@ -29,8 +27,8 @@ const key = (id: string): string => id.toLowerCase();
 /**
  * Reads ids through getPresencesByUserId in batches of 650. Reads that arrive together (one sweep, or many callers
  * in the same tick) share batches, and an id already in a batch in flight waits for that batch instead of costing
- * another call. A batch is sent only if the tenant's budget has room right now; otherwise it is skipped for this
- * step (its ids keep their last values) rather than waiting, so a budget wait never holds up a sweep. Every
+ * another call. A batch is sent only if the tenant's budget has room right now (the client's `budgetWait: false`);
+ * otherwise it is skipped for this step (its ids keep their last values), so a budget wait never holds up a sweep. Every
  * reading goes through the ledger, so what comes back is never older than what the adapter already held.
  */
 export class TeamsPoller {
@@ -84,11 +82,6 @@ export class TeamsPoller {
   private pump(): void {
     while (this.active < this.o.concurrency && this.queue.length > 0) {
       const batch = this.queue.shift() as string[];
-      const noBudget = this.budgetShortfall();
-      if (noBudget) {
-        this.settle(batch, () => ({ failure: noBudget }));
-        continue;
-      }
       this.active += 1;
       void this.readBatch(batch)
         .then(
@@ -100,17 +93,6 @@ export class TeamsPoller {
           this.pump();
         });
     }
-  }
-
-  /** RATE_LIMITED when the bucket has no room now (paused by a Retry-After, or full counting batches in flight). */
-  private budgetShortfall(): PresenceError | undefined {
-    const budget = this.o.budget;
-    if (!budget) return undefined;
-    const pausedUntil = budget.pausedUntil();
-    // Batches in flight may not have taken their slot yet (they wait for a token first): count them as taken.
-    if (pausedUntil === undefined && budget.use().used + this.active < budget.spec.limit) return undefined;
-    const retryAfterMs = pausedUntil === undefined ? undefined : pausedUntil - this.o.timers.now();
-    return new PresenceError('RATE_LIMITED', `no Graph budget left in ${budget.spec.bucket} now; batch skipped this sweep`, { platform: 'teams', retryAfterMs });
   }
 
   private settle(batch: readonly string[], outcomeOf: (id: string) => IdOutcome): void {
