@@ -255,3 +255,8 @@ function refilled<T>(array: (T | undefined)[], length: number): (T | undefined)[
 export function announcedCode(statusIndex: number, available: boolean): number {
   return 1 + statusIndex + (available ? PRESENCE_STATUSES.length : 0);
 }
+
+/** The status an announced code stands for; null for 0 (nothing announced yet). */
+export function announcedStatus(code: number): PresenceStatus | null {
+  return code === 0 ? null : PRESENCE_STATUSES[(code - 1) % PRESENCE_STATUSES.length];
+}

@@ -15,6 +15,8 @@ export type PresenceListener = (userId: string, platform: Platform, presence: Pr
 
 export interface AggregateChange {
   status: PresenceStatus;
+  /** The status listeners were last told about for this person; null on the first announcement. */
+  previousStatus: PresenceStatus | null;
   available: boolean;
   decidedBy: Platform | null;
 }

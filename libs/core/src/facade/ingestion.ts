@@ -1,5 +1,5 @@
 import { isAvailable, isMonitored } from '../aggregate/preferences';
-import { announcedCode, SLOTS } from '../cache/presence-table';
+import { announcedCode, announcedStatus, SLOTS } from '../cache/presence-table';
 import { PLATFORMS, type Platform } from '../model/platform';
 import type { PlatformPresence, PresenceData } from '../model/presence';
 import { PRESENCE_STATUSES } from '../model/status';
@@ -132,6 +132,7 @@ export class Ingestion {
     const code = announcedCode(evaluator.statusIndex, available);
     if (code === previous) return;
     table.announce(handle, code);
-    this.engine.aggregateListeners.emit(userId, { status, available, decidedBy: evaluator.winner < 0 ? null : PLATFORMS[evaluator.winner] });
+    const decidedBy = evaluator.winner < 0 ? null : PLATFORMS[evaluator.winner];
+    this.engine.aggregateListeners.emit(userId, { status, previousStatus: announcedStatus(previous), available, decidedBy });
   }
 }

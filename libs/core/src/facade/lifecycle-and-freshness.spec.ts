@@ -155,4 +155,18 @@ describe('issue 12: freshness, lifecycles and listeners in the facade', () => {
     await jest.advanceTimersByTimeAsync(20_000);
     await closing;
   });
+
+  it('aggregate changes carry the previous status (null the first time)', () => {
+    const aggregator = new PresenceAggregator({ scheduler: new TimerScheduler() });
+    aggregator.directory.link('alice', 'slack', 'U1');
+    const heard: unknown[] = [];
+    aggregator.addAggregateListener((userId, change) => heard.push([userId, change.previousStatus, change.status]));
+    const at = Date.now();
+    aggregator.ingest('slack', [{ platform: 'slack', accountId: 'U1', status: 'online', observedAt: new Date(at) }]);
+    aggregator.ingest('slack', [{ platform: 'slack', accountId: 'U1', status: 'away', observedAt: new Date(at + 1) }]);
+    expect(heard).toEqual([
+      ['alice', null, 'online'],
+      ['alice', 'online', 'away'],
+    ]);
+  });
 });
