@@ -16,3 +16,4 @@ export * from './ports/scheduler';
 export * from './facade/statistics';
 export * from './facade/facade-types';
 export * from './facade/presence-aggregator';
+export * from './amo';

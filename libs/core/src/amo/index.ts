@@ -1,0 +1,4 @@
+export * from './local-time';
+export * from './channel-ranking';
+export * from './meeting-now';
+export * from './suggestions';
