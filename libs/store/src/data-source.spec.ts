@@ -1,4 +1,5 @@
 import { createDataSource, DEFAULT_BUSY_TIMEOUT_MS, initializeDataSource } from './data-source';
+import { STORE_MIGRATIONS } from './migrations';
 import { openStore } from './open-store';
 import { backends, openTestStore, TEST_KEY } from './test-support/store.test-helpers';
 
@@ -83,10 +84,10 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('migrations down
     const dataSource = await initializeDataSource(createDataSource(database.config), database.config);
     try {
       expect(await dataSource.showMigrations()).toBe(false);
-      await dataSource.undoLastMigration();
+      for (let undone = 0; undone < STORE_MIGRATIONS.length; undone++) await dataSource.undoLastMigration();
       const runner = dataSource.createQueryRunner();
       try {
-        for (const table of ['identity_link', 'audit_log', 'platform_connection']) expect(await runner.hasTable(table)).toBe(false);
+        for (const table of ['identity_link', 'audit_log', 'platform_connection', 'outbound_event']) expect(await runner.hasTable(table)).toBe(false);
       } finally {
         await runner.release();
       }

@@ -34,6 +34,11 @@ export {
   type AvailabilityPattern,
   type HourOfWeekCount,
 } from './repositories/pattern.repository';
+export {
+  OutboundEventRepository,
+  type OutboundEvent,
+  type OutboundEventInput,
+} from './repositories/outbound-event.repository';
 export { PresenceBatchWriter, type BatchFlushResult } from './presence-batch';
 export { PersonDataService, type ErasureReport, type PersonExport, type PersonSummary } from './person-data.service';
 export {

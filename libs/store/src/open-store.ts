@@ -7,6 +7,7 @@ import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { ConnectionRepository } from './repositories/connection.repository';
 import { IdentityRepository } from './repositories/identity.repository';
+import { OutboundEventRepository } from './repositories/outbound-event.repository';
 import { PatternRepository } from './repositories/pattern.repository';
 import { PlatformStateRepository } from './repositories/platform-state.repository';
 import { PreferencesRepository } from './repositories/preferences.repository';
@@ -44,6 +45,8 @@ export interface PresenceStore {
   readonly audit: AuditRepository;
   readonly patterns: PatternRepository;
   readonly personData: PersonDataService;
+  /** The durable queue of signed outbound webhook deliveries. */
+  readonly outbound: OutboundEventRepository;
   /** The key's fingerprint (safe to log), or undefined when no key is configured. */
   readonly keyFingerprint?: string;
   /** A new writer that collects one poll's snapshots, audit entries and pattern samples for one transaction. */
@@ -85,6 +88,7 @@ export async function openStore(options: StoreOptions): Promise<PresenceStore> {
     audit: new AuditRepository(context),
     patterns: new PatternRepository(context),
     personData: new PersonDataService(context),
+    outbound: new OutboundEventRepository(context),
     keyFingerprint: vault?.fingerprint,
     createBatch: () => new PresenceBatchWriter(context),
     close: () => db.close(),

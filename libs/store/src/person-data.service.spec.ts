@@ -1,4 +1,5 @@
 import { InvalidInputError, type PresenceData } from '@amo/presence-core';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { backends, type OpenedTestStore, openTestStore } from './test-support/store.test-helpers';
 import type { PresenceStore } from './open-store';
@@ -34,6 +35,7 @@ async function populate(store: PresenceStore, userId: string, account: string): 
     .change({ userId, platform: 'teams', from: 'online', to: 'busy', at: new Date(2000) })
     .sample({ userId, at: 1000, available: true })
     .flush();
+  await store.outbound.enqueue([{ eventId: randomUUID(), orderKey: `person:${userId}`, userId, type: 'aggregate.changed', body: JSON.stringify({ userId }) }]);
 }
 
 describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('PersonDataService on $name', (backend) => {
@@ -86,12 +88,12 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('PersonDataServi
     for (const table of tables) {
       if (JSON.stringify(await dataSource.query(`SELECT * FROM ${table}`)).includes(ERASED)) holding.push(table);
     }
-    expect(holding.length).toBe(5);
+    expect(holding.length).toBe(6);
 
     const report = await personData.erase(ERASED);
     expect(report).toEqual({
       userId: ERASED,
-      deleted: { identity_link: 2, person_preferences: 1, presence_snapshot: 2, audit_log: 2, availability_pattern: 1 },
+      deleted: { identity_link: 2, person_preferences: 1, presence_snapshot: 2, audit_log: 2, availability_pattern: 1, outbound_event: 1 },
     });
     for (const table of tables) {
       const rows = await dataSource.query(`SELECT * FROM ${table}`);

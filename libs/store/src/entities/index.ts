@@ -2,6 +2,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { ConnectionEntity } from './connection.entity';
 import { IdentityLinkEntity } from './identity-link.entity';
+import { OutboundEventEntity } from './outbound-event.entity';
 import { PatternCountEntity } from './pattern-count.entity';
 import { PlatformStateEntity } from './platform-state.entity';
 import { PreferencesEntity } from './preferences.entity';
@@ -12,6 +13,7 @@ export * from './api-key.entity';
 export * from './audit-entry.entity';
 export * from './connection.entity';
 export * from './identity-link.entity';
+export * from './outbound-event.entity';
 export * from './pattern-count.entity';
 export * from './platform-state.entity';
 export * from './preferences.entity';
@@ -28,7 +30,8 @@ export const STORE_ENTITIES = [
   AuditEntryEntity,
   PatternCountEntity,
   StoreMetaEntity,
+  OutboundEventEntity,
 ];
 
 /** Tables that hold rows about a person, by `user_id`: what erasure and export walk. */
-export const PERSON_ENTITIES = [IdentityLinkEntity, PreferencesEntity, SnapshotEntity, AuditEntryEntity, PatternCountEntity];
+export const PERSON_ENTITIES = [IdentityLinkEntity, PreferencesEntity, SnapshotEntity, AuditEntryEntity, PatternCountEntity, OutboundEventEntity];
