@@ -73,7 +73,27 @@ describe('presence-demo --once (the libraries without Nest, against the six emul
     const text = out.text();
     expect(text).toContain('\x1b[32m'); // a colored status word
     const up = new RegExp(`${ESC}\\[(\\d+)F${ESC}\\[0J`).exec(text); // the previous table replaced
-    expect(Number(up?.[1])).toBeGreaterThan(7); // 7 lines, some wider than 80 columns
+    expect(Number(up?.[1])).toBe(7); // 7 lines, each fitted to the 80 columns (none wraps)
     expect(text).toContain('│');
+  });
+});
+
+describe('the live table fits the terminal', () => {
+  const wide = (text: string, columns: number): string[] =>
+    text.split('\n').filter((line) => [...line.replace(new RegExp(`${ESC}\\[[0-9;]*[mFJ]`, 'g'), '')].length > columns);
+
+  it.each([80, 120])('renders all six platforms at %i columns without a line wider than the terminal', async (columns) => {
+    const out = { ...capture(true), columns };
+    await runDemo(parseDemoArgs(['--duration', '300ms']), out);
+    expect(wide(out.text(), columns)).toEqual([]);
+    expect(out.text()).toContain('alice');
+    expect(out.text()).toMatch(/aggr|aggregate/);
+  });
+
+  it('drops platform columns from the right only when short words do not fit, and says so', async () => {
+    const out = { ...capture(true), columns: 50 };
+    await runDemo(parseDemoArgs(['--duration', '300ms']), out);
+    expect(wide(out.text(), 50)).toEqual([]);
+    expect(out.text()).toContain('hidden: widen the terminal');
   });
 });
