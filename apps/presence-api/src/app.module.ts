@@ -20,6 +20,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { ServiceLifecycle } from './monitoring/service-lifecycle.service';
 import { OAuthController } from './oauth/oauth.controller';
 import { OAuthService } from './oauth/oauth.service';
+import { OutboundModule } from './outbound/outbound.module';
 import { PeopleService } from './people/people.service';
 import { PresencePersistence } from './persistence/presence-persistence.service';
 import { ConnectionRegistry } from './platforms/connection-registry';
@@ -122,6 +123,7 @@ export class AppModule {
         HttpApiModule,
         WebhooksModule.forRoot(options.wirings ?? PLATFORM_REGISTRY),
         StreamModule,
+        OutboundModule,
       ],
     };
   }

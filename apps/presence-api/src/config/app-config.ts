@@ -21,6 +21,22 @@ export interface Tuning {
   bodyLimitBytes: number;
   /** How long OAuth state stays valid. */
   oauthStateTtlMs: number;
+  /** An outbound event delivery that has not been answered within this is a failed attempt. */
+  eventsWebhookTimeoutMs: number;
+  /** Backoff between outbound event attempts: the first retry's ceiling, and the largest (full jitter). */
+  eventsWebhookRetryBaseMs: number;
+  eventsWebhookRetryMaxMs: number;
+  /** Outbound deliveries in flight at once (one per person or platform at most). */
+  eventsWebhookConcurrency: number;
+}
+
+/** Where aggregate and platform changes are POSTed, signed (`PRESENCE_EVENTS_WEBHOOK_*`). */
+export interface EventsWebhookConfig {
+  url: string;
+  /** The HMAC-SHA256 key of `X-Presence-Signature`. */
+  secret: string;
+  /** Attempts per event, the first included, before it is dropped. */
+  maxAttempts: number;
 }
 
 /** Everything the service reads at start, validated once; nothing reads `process.env` after this. */
@@ -62,6 +78,8 @@ export interface AppConfig {
   /** Human-readable notes for the start log (never containing a secret). */
   notes: string[];
   tuning: Tuning;
+  /** Unset: no outbound events are queued or sent. */
+  eventsWebhook?: EventsWebhookConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -74,4 +92,8 @@ export const DEFAULT_TUNING: Tuning = {
   shutdownTimeoutMs: 10_000,
   bodyLimitBytes: 512 * 1024,
   oauthStateTtlMs: 10 * 60_000,
+  eventsWebhookTimeoutMs: 10_000,
+  eventsWebhookRetryBaseMs: 1_000,
+  eventsWebhookRetryMaxMs: 5 * 60_000,
+  eventsWebhookConcurrency: 8,
 };

@@ -97,9 +97,15 @@ export function loadConfig(
     const seconds = all[pollIntervalEnv(descriptor.platform)];
     if (typeof seconds === 'number') pollIntervalsMs[descriptor.platform] = seconds * 1000;
   }
+  if (env.PRESENCE_EVENTS_WEBHOOK_URL && !env.PRESENCE_EVENTS_WEBHOOK_SECRET) {
+    problems.push('PRESENCE_EVENTS_WEBHOOK_SECRET must be set too: PRESENCE_EVENTS_WEBHOOK_URL is set, and every delivery is signed with it');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const notes = registry.flatMap((descriptor) => descriptor.notes?.(values, credentials[descriptor.platform] !== undefined) ?? []);
+  if (env.PRESENCE_EVENTS_WEBHOOK_SECRET && !env.PRESENCE_EVENTS_WEBHOOK_URL) {
+    notes.push('PRESENCE_EVENTS_WEBHOOK_SECRET is set without PRESENCE_EVENTS_WEBHOOK_URL: no events are sent.');
+  }
   if (env.REDIS_URL) notes.push('REDIS_URL is reserved for the scale-out step; this version keeps its cache in memory.');
   const anyCredentials = Object.keys(credentials).length > 0;
   const sandbox = env.PRESENCE_SANDBOX ?? !anyCredentials;
@@ -133,5 +139,9 @@ export function loadConfig(
     baseUrls: endpointsOf(registry, all),
     notes,
     tuning: { ...DEFAULT_TUNING, ...tuning },
+    eventsWebhook:
+      env.PRESENCE_EVENTS_WEBHOOK_URL && env.PRESENCE_EVENTS_WEBHOOK_SECRET
+        ? { url: env.PRESENCE_EVENTS_WEBHOOK_URL, secret: env.PRESENCE_EVENTS_WEBHOOK_SECRET, maxAttempts: env.PRESENCE_EVENTS_WEBHOOK_MAX_ATTEMPTS }
+        : undefined,
   };
 }

@@ -87,6 +87,11 @@ const serviceEnv = {
   PRESENCE_AUDIT_RETENTION_DAYS: count(7, 1, 3650),
   PRESENCE_RATE_LIMIT: count(600, 1, 1_000_000),
   PRESENCE_SANDBOX: bool(),
+
+  // Signed outbound events; the secret is required once the URL is set (checked by the loader).
+  PRESENCE_EVENTS_WEBHOOK_URL: urlValue().optional(),
+  PRESENCE_EVENTS_WEBHOOK_SECRET: z.string().trim().min(16, { error: 'must be at least 16 characters' }).optional(),
+  PRESENCE_EVENTS_WEBHOOK_MAX_ATTEMPTS: count(8, 1, 100),
 };
 
 /**

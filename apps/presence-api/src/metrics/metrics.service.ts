@@ -30,6 +30,13 @@ export class MetricsService {
   readonly webhooks = new Counter({ name: 'presence_webhooks_total', help: 'Webhook deliveries by outcome', labelNames: ['platform', 'outcome'], registers: [this.registry] });
   readonly streamClients = new Gauge({ name: 'presence_stream_clients', help: 'Connected WebSocket stream clients', registers: [this.registry] });
   readonly streamDropped = new Counter({ name: 'presence_stream_dropped_total', help: 'Stream clients dropped', labelNames: ['reason'], registers: [this.registry] });
+  /** Signed outbound event attempts by outcome: delivered, retried (a failed attempt with more to come) or dropped. */
+  readonly outboundEvents = new Counter({
+    name: 'presence_outbound_events_total',
+    help: 'Outbound event webhook attempts by outcome (delivered, retried, dropped) and event type',
+    labelNames: ['outcome', 'type'],
+    registers: [this.registry],
+  });
 
   constructor() {
     this.registry.registerMetric(this.httpRequests as unknown as Metric);
