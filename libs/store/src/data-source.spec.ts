@@ -67,7 +67,7 @@ describe('SQLite settings and concurrency', () => {
         }),
       );
       const [flushed, counts] = await Promise.all([writing, others]);
-      expect(flushed).toEqual({ snapshots: 3000, auditEntries: 3000, patternSamples: 0 });
+      expect(flushed).toEqual({ snapshots: 3000, auditEntries: 3000, patternHours: 0 });
       // Readers see either nothing of the batch or all of it, never part.
       for (const count of counts) expect([0, 3000]).toContain(count);
       expect(await other.snapshots.count()).toBe(3000);

@@ -28,12 +28,7 @@ export {
   type AuditQuery,
   DEFAULT_AUDIT_RETENTION_DAYS,
 } from './repositories/audit.repository';
-export {
-  PatternRepository,
-  type AvailabilitySample,
-  type AvailabilityPattern,
-  type HourOfWeekCount,
-} from './repositories/pattern.repository';
+export { PatternRepository, type AvailabilityPattern, type HourOfWeekPattern } from './repositories/pattern.repository';
 export {
   OutboundEventRepository,
   type OutboundEvent,

@@ -49,7 +49,7 @@ export interface PresenceStore {
   readonly outbound: OutboundEventRepository;
   /** The key's fingerprint (safe to log), or undefined when no key is configured. */
   readonly keyFingerprint?: string;
-  /** A new writer that collects one poll's snapshots, audit entries and pattern samples for one transaction. */
+  /** A new writer that collects one poll's snapshots, audit entries and pattern time for one transaction. */
   createBatch(): PresenceBatchWriter;
   close(): Promise<void>;
 }

@@ -33,7 +33,7 @@ async function populate(store: PresenceStore, userId: string, account: string): 
     .snapshot(userId, { ...record, platform: 'teams', status: 'busy' }, 1000)
     .change({ userId, platform: 'slack', from: null, to: 'online', at: new Date(1000) })
     .change({ userId, platform: 'teams', from: 'online', to: 'busy', at: new Date(2000) })
-    .sample({ userId, at: 1000, available: true })
+    .time({ userId, localHour: 100, availableSeconds: 1800, observedSeconds: 3600 })
     .flush();
   await store.outbound.enqueue([{ eventId: randomUUID(), orderKey: `person:${userId}`, userId, type: 'aggregate.changed', body: JSON.stringify({ userId }) }]);
 }
@@ -71,7 +71,7 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('PersonDataServi
         { platform: 'slack', from: null, to: 'online', at: '1970-01-01T00:00:01.000Z' },
         { platform: 'teams', from: 'online', to: 'busy', at: '1970-01-01T00:00:02.000Z' },
       ],
-      availabilityPattern: [{ hourOfWeekUtc: 4 * 24, observed: 1, available: 1 }],
+      availabilityPattern: [{ localHour: '1970-01-05T04:00', observedSeconds: 3600, availableSeconds: 1800 }],
     });
     expect(exported.snapshots[0]).not.toHaveProperty('activity');
     expect(JSON.stringify(exported)).not.toContain(KEPT);
@@ -93,7 +93,7 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('PersonDataServi
     const report = await personData.erase(ERASED);
     expect(report).toEqual({
       userId: ERASED,
-      deleted: { identity_link: 2, person_preferences: 1, presence_snapshot: 2, audit_log: 2, availability_pattern: 1, outbound_event: 1 },
+      deleted: { identity_link: 2, person_preferences: 1, presence_snapshot: 2, audit_log: 2, availability_time: 1, outbound_event: 1 },
     });
     for (const table of tables) {
       const rows = await dataSource.query(`SELECT * FROM ${table}`);

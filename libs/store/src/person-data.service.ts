@@ -1,9 +1,9 @@
-import { type PersonPreferences, type Platform, validateId } from '@amo/presence-core';
+import { HOUR_MS, type PersonPreferences, type Platform, validateId } from '@amo/presence-core';
 import { In } from 'typeorm';
 import { PERSON_ENTITIES } from './entities';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
 import { IdentityLinkEntity } from './entities/identity-link.entity';
-import { PatternCountEntity } from './entities/pattern-count.entity';
+import { PatternTimeEntity } from './entities/pattern-time.entity';
 import { PreferencesEntity } from './entities/preferences.entity';
 import { SnapshotEntity } from './entities/snapshot.entity';
 import { decodeCursor, type Page, type PageRequest, pageSize, toPage } from './paging';
@@ -37,8 +37,8 @@ export interface PersonExport {
     devices?: Record<string, string>;
   }[];
   auditLog: { platform: Platform; from: string | null; to: string; at: string }[];
-  /** Counts per UTC hour of the week (0 = Sunday 00:00 UTC). */
-  availabilityPattern: { hourOfWeekUtc: number; observed: number; available: number }[];
+  /** Seconds observed and available per hour of the person's wall clock (`localHour`: `YYYY-MM-DDTHH:00`, their zone). */
+  availabilityPattern: { localHour: string; observedSeconds: number; availableSeconds: number }[];
 }
 
 /** A person known to the store (linked or with preferences), for `GET /v1/users`. */
@@ -80,7 +80,7 @@ export class PersonDataService {
         await manager.findOneBy(PreferencesEntity, { userId }),
         await manager.find(SnapshotEntity, { where: { userId }, order: { platform: 'ASC' } }),
         await manager.find(AuditEntryEntity, { where: { userId }, order: { id: 'ASC' } }),
-        await manager.find(PatternCountEntity, { where: { userId }, order: { hourOfWeek: 'ASC' } }),
+        await manager.find(PatternTimeEntity, { where: { userId }, order: { localHour: 'ASC' } }),
       ];
       return {
         userId,
@@ -103,7 +103,11 @@ export class PersonDataService {
           }),
         ),
         auditLog: audit.map((row) => ({ platform: row.platform as Platform, from: row.fromStatus, to: row.toStatus, at: iso(row.at) })),
-        availabilityPattern: pattern.map((row) => ({ hourOfWeekUtc: row.hourOfWeek, observed: row.observed, available: row.available })),
+        availabilityPattern: pattern.map((row) => ({
+          localHour: iso(row.localHour * HOUR_MS).slice(0, 16),
+          observedSeconds: row.observedSeconds,
+          availableSeconds: row.availableSeconds,
+        })),
       };
     });
   }

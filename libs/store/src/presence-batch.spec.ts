@@ -10,14 +10,14 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('PresenceBatchWr
       const { store } = opened;
       await store.preferences.save('a', { patternsOptIn: true });
       const batch = store.createBatch();
-      expect(await batch.flush()).toEqual({ snapshots: 0, auditEntries: 0, patternSamples: 0 });
+      expect(await batch.flush()).toEqual({ snapshots: 0, auditEntries: 0, patternHours: 0 });
       batch
         .snapshot('a', record('online'), 1)
         .snapshot('a', record('away'), 2)
         .change({ userId: 'a', platform: 'slack', from: 'online', to: 'away', at: new Date(2) })
-        .sample({ userId: 'a', at: 2, available: false });
+        .time({ userId: 'a', localHour: 10, availableSeconds: 0, observedSeconds: 60 });
       expect(batch.pending).toBe(3);
-      expect(await batch.flush()).toEqual({ snapshots: 1, auditEntries: 1, patternSamples: 1 });
+      expect(await batch.flush()).toEqual({ snapshots: 1, auditEntries: 1, patternHours: 1 });
       expect(batch.pending).toBe(0);
       expect((await store.snapshots.forPerson('a'))[0]).toMatchObject({ confirmedAt: 2, record: { status: 'away' } });
     } finally {

@@ -1,8 +1,8 @@
-import type { PresenceData } from '@amo/presence-core';
+import type { PatternTimeEntry, PresenceData } from '@amo/presence-core';
 import type { SnapshotRow } from './entities/snapshot.entity';
 import type { AuditEntryRow } from './entities/audit-entry.entity';
 import { type AuditEntry, insertAuditRows, toAuditRow } from './repositories/audit.repository';
-import { addPatternSamples, type AvailabilitySample } from './repositories/pattern.repository';
+import { addPatternTime } from './repositories/pattern.repository';
 import { toSnapshotRow, upsertSnapshots } from './repositories/snapshot.repository';
 import type { StoreContext } from './store-context';
 
@@ -10,18 +10,19 @@ import type { StoreContext } from './store-context';
 export interface BatchFlushResult {
   snapshots: number;
   auditEntries: number;
-  patternSamples: number;
+  /** Pattern hour rows added to or created (opted-in people only). */
+  patternHours: number;
 }
 
 /**
- * Collects one poll's writes (snapshots, audit entries, pattern samples) and writes them in a single
+ * Collects one poll's writes (snapshots, audit entries, pattern time) and writes them in a single
  * transaction on `flush()`. A crash mid-flush leaves the previous flush intact and none of this one.
  * Snapshots for the same person and platform coalesce: only the last one is written.
  */
 export class PresenceBatchWriter {
   private snapshots = new Map<string, SnapshotRow>();
   private audit: AuditEntryRow[] = [];
-  private samples: AvailabilitySample[] = [];
+  private patternTime: PatternTimeEntry[] = [];
 
   constructor(private readonly context: StoreContext) {}
 
@@ -35,14 +36,15 @@ export class PresenceBatchWriter {
     return this;
   }
 
-  sample(sample: AvailabilitySample): this {
-    this.samples.push(sample);
+  /** Seconds observed and available in one local hour of an opted-in person, added to what is stored. */
+  time(entry: PatternTimeEntry): this {
+    this.patternTime.push(entry);
     return this;
   }
 
   /** Number of writes waiting for the next flush. */
   get pending(): number {
-    return this.snapshots.size + this.audit.length + this.samples.length;
+    return this.snapshots.size + this.audit.length + this.patternTime.length;
   }
 
   /**
@@ -52,16 +54,16 @@ export class PresenceBatchWriter {
   async flush(): Promise<BatchFlushResult> {
     const snapshots = [...this.snapshots.values()];
     const audit = this.audit;
-    const samples = this.samples;
+    const patternTime = this.patternTime;
     this.snapshots = new Map();
     this.audit = [];
-    this.samples = [];
-    if (snapshots.length + audit.length + samples.length === 0) return { snapshots: 0, auditEntries: 0, patternSamples: 0 };
+    this.patternTime = [];
+    if (snapshots.length + audit.length + patternTime.length === 0) return { snapshots: 0, auditEntries: 0, patternHours: 0 };
     try {
       return await this.context.db.write(async (manager) => ({
         snapshots: await upsertSnapshots(manager, snapshots),
         auditEntries: await insertAuditRows(manager, audit),
-        patternSamples: await addPatternSamples(manager, samples),
+        patternHours: await addPatternTime(manager, patternTime),
       }));
     } catch (error) {
       for (const row of snapshots) {
@@ -69,7 +71,7 @@ export class PresenceBatchWriter {
         if (!this.snapshots.has(key)) this.snapshots.set(key, row);
       }
       this.audit = [...audit, ...this.audit];
-      this.samples = [...samples, ...this.samples];
+      this.patternTime = [...patternTime, ...this.patternTime];
       throw error;
     }
   }

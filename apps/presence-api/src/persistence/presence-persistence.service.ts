@@ -1,5 +1,14 @@
-import { type Clock, type MemoryPresenceCache, type Platform, type PresenceData, type PresenceStatus, isMonitored } from '@amo/presence-core';
-import type { AuditEntry, AvailabilitySample, PresenceStore, SnapshotEntry } from '@amo/presence-store';
+import {
+  type Clock,
+  isMonitored,
+  type MemoryPresenceCache,
+  PatternAccountant,
+  type Platform,
+  PresenceAggregator,
+  type PresenceData,
+  type PresenceStatus,
+} from '@amo/presence-core';
+import type { AuditEntry, PresenceStore, SnapshotEntry } from '@amo/presence-store';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PresenceEvents } from '../events/presence-events';
@@ -10,19 +19,24 @@ import { PreferencesCache } from '../presence/preferences-cache';
 import { PRESENCE_STORE } from '../store/store.providers';
 
 const FLUSH = 'presence:snapshot-flush';
+const PATTERN_HOUR = 'presence:pattern-hour';
+const PATTERN_PURGE_EVERY_MS = 6 * 3_600_000;
 const key = (userId: string, platform: Platform): string => `${userId}\u0000${platform}`;
 
 /**
  * Writes what the change events say: the snapshot (last record per person and platform), the audit log
- * (status changes, no text) and availability samples for people who opted in. Changes are collected and
- * written in one transaction per flush; shutdown writes the whole cache with real confirmation times.
+ * (status changes, no text) and, for people who opted in, the time they were observed and available per hour
+ * of their own zone (intervals between aggregate changes, closed at each local hour boundary and at shutdown).
+ * Changes are collected and written in one transaction per flush; shutdown writes the whole cache with real
+ * confirmation times.
  */
 @Injectable()
 export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Persistence');
   private snapshots = new Map<string, SnapshotEntry>();
   private audit: AuditEntry[] = [];
-  private samples: AvailabilitySample[] = [];
+  private readonly patterns = new PatternAccountant();
+  private lastPatternPurge = 0;
   private readonly lastStatus = new Map<string, PresenceStatus>();
   private readonly stops: (() => void)[] = [];
   private flushing: Promise<void> = Promise.resolve();
@@ -35,14 +49,15 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     @Inject(PRESENCE_CACHE) private readonly cache: MemoryPresenceCache,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly aggregator: PresenceAggregator,
   ) {}
 
   onModuleInit(): void {
     this.stops.push(
       this.events.on('presence.changed', ({ userId, platform, presence }) => this.onPresence(userId, platform, presence)),
-      this.events.on('aggregate.changed', ({ userId, available }) => {
-        if (this.preferences.get(userId)?.patternsOptIn) this.samples.push({ userId, at: this.clock.now(), available });
-        this.arm();
+      this.events.on('aggregate.changed', ({ userId, status, available }) => {
+        this.observePattern(userId, status, available, this.clock.now());
+        this.armPatternHour();
       }),
       this.events.on('person.forgotten', ({ userId, platform }) => this.drop(userId, platform)),
       this.events.on('platform.changed', ({ platform, state, lastError }) => {
@@ -58,6 +73,8 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   /** Remembers restored statuses, so the first change after a restart is audited from the right status. */
   remember(userId: string, record: PresenceData): void {
     this.lastStatus.set(key(userId, record.platform), record.status);
+    // Restored people report no change: the first pattern tick, soon after restore, opens their intervals.
+    if (!this.scheduler.pending().includes(PATTERN_HOUR)) this.scheduler.schedule(PATTERN_HOUR, this.config.tuning.snapshotFlushMs, () => this.patternHour());
   }
 
   /** Writes everything pending now, in one transaction. */
@@ -71,6 +88,8 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   /** Shutdown: stop listening, then write every cached record with its real confirmation time. */
   async onModuleDestroy(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
+    this.scheduler.cancel(PATTERN_HOUR);
+    this.patterns.closeAll(this.clock.now(), false);
     for (const userId of [...this.cache.userIds()]) {
       for (const entry of this.cache.entries(userId)) {
         const platform = entry.record.platform;
@@ -92,8 +111,48 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     this.arm();
   }
 
+  /** Where the person's pattern time goes: their state from now on, if they opted in (else nothing is kept). */
+  private observePattern(userId: string, status: PresenceStatus, available: boolean, atMs: number): void {
+    const prefs = this.preferences.get(userId);
+    if (!prefs?.patternsOptIn || prefs.optedOut) {
+      if (this.patterns.isOpen(userId)) this.patterns.forget(userId);
+      return;
+    }
+    this.patterns.observe(userId, prefs.quietHours?.timeZone ?? 'UTC', atMs, { observed: status !== 'unknown', available });
+  }
+
+  /**
+   * At each local hour boundary: re-read every opted-in person's aggregate (a status that decayed or went
+   * stale announces no change; a person who just opted in starts here), close the intervals there and write.
+   */
+  private patternHour(): void {
+    const now = this.clock.now();
+    for (const userId of this.aggregator.directory.people()) {
+      if (!this.preferences.get(userId)?.patternsOptIn && !this.patterns.isOpen(userId)) continue;
+      const { status, available } = this.aggregator.explain(userId);
+      this.observePattern(userId, status, available, now);
+    }
+    this.patterns.closeAll(now);
+    this.flush().catch((error: unknown) => this.logger.error(`pattern flush failed: ${(error as Error).message}`));
+    if (now - this.lastPatternPurge >= PATTERN_PURGE_EVERY_MS) {
+      this.lastPatternPurge = now;
+      const config = this.config as AppConfig & { patternRetentionDays?: number };
+      this.store.patterns
+        .purge(config.patternRetentionDays ?? config.auditRetentionDays)
+        .catch((error: unknown) => this.logger.error(`pattern purge failed: ${(error as Error).message}`));
+    }
+    this.armPatternHour();
+  }
+
+  private armPatternHour(): void {
+    const now = this.clock.now();
+    const next = this.patterns.nextBoundary(now);
+    if (next === undefined || this.scheduler.pending().includes(PATTERN_HOUR)) return;
+    this.scheduler.schedule(PATTERN_HOUR, next - now, () => this.patternHour());
+  }
+
   private arm(): void {
-    if (this.snapshots.size + this.audit.length + this.samples.length === 0) return;
+    if (this.snapshots.size + this.audit.length === 0) return;
     if (this.scheduler.pending().includes(FLUSH)) return;
     this.scheduler.schedule(FLUSH, this.config.tuning.snapshotFlushMs, () => {
       this.flush().catch((error: unknown) => this.logger.error(`snapshot flush failed: ${(error as Error).message}`));
@@ -106,7 +165,7 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
       if (entry.userId === userId && (platform === undefined || entry.record.platform === platform)) this.snapshots.delete(id);
     }
     this.audit = this.audit.filter((entry) => !(entry.userId === userId && (platform === undefined || entry.platform === platform)));
-    if (platform === undefined) this.samples = this.samples.filter((sample) => sample.userId !== userId);
+    if (platform === undefined) this.patterns.forget(userId);
     for (const id of [...this.lastStatus.keys()]) {
       if (id.startsWith(`${userId}\u0000`) && (platform === undefined || id === key(userId, platform))) this.lastStatus.delete(id);
     }
@@ -122,10 +181,15 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
       if (this.isKept(entry.userId, entry.record.platform)) batch.snapshot(entry.userId, entry.record, entry.confirmedAt);
     }
     for (const entry of this.audit) batch.change(entry);
-    for (const sample of this.samples) batch.sample(sample);
+    const patternTime = this.patterns.drain();
+    for (const entry of patternTime) batch.time(entry);
     this.snapshots = new Map();
     this.audit = [];
-    this.samples = [];
-    await batch.flush();
+    try {
+      await batch.flush();
+    } catch (error) {
+      this.patterns.restore(patternTime);
+      throw error;
+    }
   }
 }

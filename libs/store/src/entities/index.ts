@@ -3,7 +3,7 @@ import { AuditEntryEntity } from './audit-entry.entity';
 import { ConnectionEntity } from './connection.entity';
 import { IdentityLinkEntity } from './identity-link.entity';
 import { OutboundEventEntity } from './outbound-event.entity';
-import { PatternCountEntity } from './pattern-count.entity';
+import { PatternTimeEntity } from './pattern-time.entity';
 import { PlatformStateEntity } from './platform-state.entity';
 import { PreferencesEntity } from './preferences.entity';
 import { SnapshotEntity } from './snapshot.entity';
@@ -14,7 +14,7 @@ export * from './audit-entry.entity';
 export * from './connection.entity';
 export * from './identity-link.entity';
 export * from './outbound-event.entity';
-export * from './pattern-count.entity';
+export * from './pattern-time.entity';
 export * from './platform-state.entity';
 export * from './preferences.entity';
 export * from './snapshot.entity';
@@ -28,10 +28,10 @@ export const STORE_ENTITIES = [
   PlatformStateEntity,
   SnapshotEntity,
   AuditEntryEntity,
-  PatternCountEntity,
+  PatternTimeEntity,
   StoreMetaEntity,
   OutboundEventEntity,
 ];
 
 /** Tables that hold rows about a person, by `user_id`: what erasure and export walk. */
-export const PERSON_ENTITIES = [IdentityLinkEntity, PreferencesEntity, SnapshotEntity, AuditEntryEntity, PatternCountEntity, OutboundEventEntity];
+export const PERSON_ENTITIES = [IdentityLinkEntity, PreferencesEntity, SnapshotEntity, AuditEntryEntity, PatternTimeEntity, OutboundEventEntity];

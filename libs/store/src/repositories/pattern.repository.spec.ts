@@ -1,62 +1,66 @@
-import { InvalidInputError } from '@amo/presence-core';
+import { HOUR_MS, localHourAt } from '@amo/presence-core';
 import { backends, type OpenedTestStore, openTestStore } from '../test-support/store.test-helpers';
 
-// Monday 2025-01-06 is in winter: Berlin is UTC+1, Kolkata UTC+5:30 all year.
-const MONDAY_0900_UTC = Date.UTC(2025, 0, 6, 9, 0, 0);
-const HOUR = 3_600_000;
+const TUESDAY_10 = localHourAt('UTC', Date.UTC(2024, 11, 31, 10)); // Tuesday 2024-12-31 10:00
+const WEEK = 168;
+const TUESDAY_10_OF_WEEK = 2 * 24 + 10;
 
 describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('PatternRepository on $name', (backend) => {
   let opened: OpenedTestStore;
   beforeAll(async () => {
     opened = await openTestStore(backend);
-    await opened.store.preferences.save('alice', {
-      patternsOptIn: true,
-      quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' },
-    });
+    await opened.store.preferences.save('alice', { patternsOptIn: true });
+    await opened.store.preferences.save('carol', { patternsOptIn: true });
     await opened.store.preferences.save('bob', { patternsOptIn: false });
   });
   afterAll(async () => {
     await opened.close();
   });
 
-  it('counts samples per UTC hour of the week for opted-in people only', async () => {
+  it('adds seconds per local hour for opted-in people only, and folds the weeks onto one when read', async () => {
     const { patterns } = opened.store;
-    const counted = await patterns.record([
-      { userId: 'alice', at: MONDAY_0900_UTC, available: true },
-      { userId: 'alice', at: new Date(MONDAY_0900_UTC + 10 * 60_000), available: false },
-      { userId: 'alice', at: MONDAY_0900_UTC + 7 * 24 * HOUR, available: true },
-      { userId: 'bob', at: MONDAY_0900_UTC, available: true },
-      { userId: 'nobody', at: MONDAY_0900_UTC, available: true },
+    const written = await patterns.record([
+      { userId: 'alice', localHour: TUESDAY_10, availableSeconds: 1800, observedSeconds: 3600 },
+      { userId: 'alice', localHour: TUESDAY_10 - WEEK, availableSeconds: 3600, observedSeconds: 3600 },
+      { userId: 'bob', localHour: TUESDAY_10, availableSeconds: 3600, observedSeconds: 3600 },
+      { userId: 'nobody', localHour: TUESDAY_10, availableSeconds: 3600, observedSeconds: 3600 },
     ]);
-    expect(counted).toBe(3);
-    expect(await patterns.record([{ userId: 'alice', at: MONDAY_0900_UTC + HOUR, available: true }])).toBe(1);
+    expect(written).toBe(2);
+    // A later write of the same hour adds to it (the hour was closed early, then continued).
+    expect(await patterns.record([{ userId: 'alice', localHour: TUESDAY_10, availableSeconds: 600, observedSeconds: 600 }])).toBe(1);
     expect(await patterns.record([])).toBe(0);
 
-    const utc = await patterns.read('alice', 'UTC');
-    expect(utc.utcOffsetMinutes).toBe(0);
-    expect(utc.hours).toHaveLength(168);
-    expect(utc.hours[24 + 9]).toEqual({ dayOfWeek: 1, hour: 9, observed: 3, available: 2 });
-    expect(utc.hours[24 + 10]).toEqual({ dayOfWeek: 1, hour: 10, observed: 1, available: 1 });
-    expect((await patterns.read('bob')).hours.every((hour) => hour.observed === 0)).toBe(true);
+    const alice = await patterns.read('alice');
+    expect(alice.hours).toHaveLength(WEEK);
+    expect(alice.hours[TUESDAY_10_OF_WEEK]).toEqual({ dayOfWeek: 2, hour: 10, availableSeconds: 6000, observedSeconds: 7800 });
+    expect(alice.observedSeconds).toBe(7800);
+    expect((await patterns.read('bob')).observedSeconds).toBe(0);
   });
 
-  it('converts to the person’s zone, or the one asked for, when read', async () => {
+  it('reads several people at once; people without time are absent', async () => {
     const { patterns } = opened.store;
-    const berlin = await patterns.read('alice');
-    expect(berlin.timeZone).toBe('Europe/Berlin');
-    expect(berlin.utcOffsetMinutes).toBe(60);
-    expect(berlin.hours[24 + 10]).toMatchObject({ dayOfWeek: 1, hour: 10, observed: 3 });
-    const kolkata = await patterns.read('alice', 'Asia/Kolkata');
-    expect(kolkata.utcOffsetMinutes).toBe(330);
-    expect(kolkata.hours[24 + 14]).toMatchObject({ hour: 14, observed: 3 });
-    const la = await patterns.read('alice', 'America/Los_Angeles');
-    expect(la.hours[24 + 1]).toMatchObject({ dayOfWeek: 1, hour: 1, observed: 3 });
-    await expect(patterns.read('alice', 'Mars/Olympus')).rejects.toThrow(InvalidInputError);
+    await patterns.record([{ userId: 'carol', localHour: TUESDAY_10 + 5, availableSeconds: 0, observedSeconds: 3600 }]);
+    const many = await patterns.readMany(['alice', 'carol', 'bob', 'alice']);
+    expect([...many.keys()].sort()).toEqual(['alice', 'carol']);
+    expect(many.get('carol')?.hours[TUESDAY_10_OF_WEEK + 5]).toMatchObject({ availableSeconds: 0, observedSeconds: 3600 });
+  });
+
+  it('purges hours older than the retention period', async () => {
+    const { patterns } = opened.store;
+    const now = Math.floor(opened.clock.now() / HOUR_MS);
+    await patterns.record([
+      { userId: 'carol', localHour: now - 1, availableSeconds: 60, observedSeconds: 60 },
+      { userId: 'carol', localHour: now - 10 * 24, availableSeconds: 60, observedSeconds: 60 },
+    ]);
+    const before = (await patterns.read('carol')).observedSeconds;
+    expect(await patterns.purge(7)).toBeGreaterThanOrEqual(1);
+    expect((await patterns.read('carol')).observedSeconds).toBe(before - 60);
+    await expect(patterns.purge(-1)).rejects.toThrow(/retentionDays/);
   });
 
   it('clears', async () => {
     const { patterns } = opened.store;
-    expect(await patterns.clear('alice')).toBe(2);
-    expect((await patterns.read('alice')).hours.every((hour) => hour.observed === 0)).toBe(true);
+    expect(await patterns.clear('carol')).toBe(2);
+    expect((await patterns.read('carol')).observedSeconds).toBe(0);
   });
 });

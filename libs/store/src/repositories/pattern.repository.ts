@@ -1,116 +1,134 @@
-import { type EntityManager, In } from 'typeorm';
-import { PatternCountEntity } from '../entities/pattern-count.entity';
+import { HOUR_MS, HOURS_PER_WEEK, type HourOfWeekTime, InvalidInputError, type PatternTimeEntry } from '@amo/presence-core';
+import { type EntityManager, In, LessThan } from 'typeorm';
+import { PatternTimeEntity } from '../entities/pattern-time.entity';
 import { PreferencesEntity } from '../entities/preferences.entity';
 import { qualifiedTable, runSql } from '../sql';
 import type { StoreContext } from '../store-context';
-import { HOURS_PER_WEEK, localHourOfWeek, utcHourOfWeek, utcOffsetMinutes } from '../time-zone';
 
-/** One observation of a person's availability (typically one per poll or change). */
-export interface AvailabilitySample {
-  userId: string;
-  at: Date | number;
-  available: boolean;
-}
-
-/** Counts for one local hour of the week. */
-export interface HourOfWeekCount {
-  /** 0 = Sunday ... 6 = Saturday, in the reading time zone. */
+/** One local hour of the week of a person's history: 0 = Sunday ... 6 = Saturday, in the person's zone. */
+export interface HourOfWeekPattern extends HourOfWeekTime {
   dayOfWeek: number;
   hour: number;
-  observed: number;
-  available: number;
 }
 
+/** A person's retained history folded onto the week: 168 entries, Sunday 00:00 local first. */
 export interface AvailabilityPattern {
   userId: string;
-  timeZone: string;
-  /** The offset used for the conversion: the zone's offset now (a DST change shifts the whole week by an hour). */
-  utcOffsetMinutes: number;
-  /** 168 entries, Sunday 00:00 local first. */
-  hours: HourOfWeekCount[];
+  hours: HourOfWeekPattern[];
+  /** Seconds observed in total (every hour of the retained history). */
+  observedSeconds: number;
 }
 
 const CHUNK = 200;
+const DAY_MS = 86_400_000;
+// 1970-01-01 was a Thursday (4): the hour of the week of a local hour, in SQL both dialects run.
+const HOUR_OF_WEEK_SQL = '((((local_hour / 24) + 4) % 7) * 24 + (local_hour % 24))';
 
-/**
- * Adds samples to the hour-of-week counts inside the caller's transaction. Only people who opted in are
- * counted; the rest are dropped here, not only by the caller. No raw history is kept, only the counts.
- */
-export async function addPatternSamples(manager: EntityManager, samples: readonly AvailabilitySample[]): Promise<number> {
-  if (samples.length === 0) return 0;
-  const userIds = [...new Set(samples.map((sample) => sample.userId))];
-  const optedIn = new Set<string>();
+async function optedIn(manager: EntityManager, userIds: readonly string[]): Promise<Set<string>> {
+  const result = new Set<string>();
   for (let start = 0; start < userIds.length; start += CHUNK) {
     const rows = await manager.find(PreferencesEntity, {
       select: { userId: true },
       where: { userId: In(userIds.slice(start, start + CHUNK)), patternsOptIn: true },
     });
-    for (const row of rows) optedIn.add(row.userId);
+    for (const row of rows) result.add(row.userId);
   }
-  const counts = new Map<string, { userId: string; hour: number; observed: number; available: number }>();
-  for (const sample of samples) {
-    if (!optedIn.has(sample.userId)) continue;
-    const hour = utcHourOfWeek(typeof sample.at === 'number' ? sample.at : sample.at.getTime());
-    const key = `${sample.userId}\u0000${hour}`;
-    const count = counts.get(key) ?? { userId: sample.userId, hour, observed: 0, available: 0 };
-    count.observed++;
-    if (sample.available) count.available++;
-    counts.set(key, count);
-  }
-  const all = [...counts.values()];
-  const table = qualifiedTable(manager, PatternCountEntity);
-  for (let start = 0; start < all.length; start += CHUNK) {
+  return result;
+}
+
+/**
+ * Adds time to the per-hour rows inside the caller's transaction. Only people who opted in are kept; the
+ * rest are dropped here, not only by the caller. Returns how many rows were added to or created.
+ */
+export async function addPatternTime(manager: EntityManager, entries: readonly PatternTimeEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const allowed = await optedIn(manager, [...new Set(entries.map((entry) => entry.userId))]);
+  const kept = entries.filter((entry) => allowed.has(entry.userId) && entry.observedSeconds > 0);
+  const table = qualifiedTable(manager, PatternTimeEntity);
+  for (let start = 0; start < kept.length; start += CHUNK) {
     const params: Record<string, unknown> = {};
-    const values = all.slice(start, start + CHUNK).map((count, i) => {
-      Object.assign(params, { [`u${i}`]: count.userId, [`h${i}`]: count.hour, [`o${i}`]: count.observed, [`a${i}`]: count.available });
-      return `(:u${i}, :h${i}, :o${i}, :a${i})`;
+    const values = kept.slice(start, start + CHUNK).map((entry, i) => {
+      Object.assign(params, {
+        [`u${i}`]: entry.userId,
+        [`h${i}`]: entry.localHour,
+        [`a${i}`]: Math.round(Math.min(entry.availableSeconds, entry.observedSeconds)),
+        [`o${i}`]: Math.round(entry.observedSeconds),
+      });
+      return `(:u${i}, :h${i}, :a${i}, :o${i})`;
     });
     // One statement both dialects accept: INSERT ... ON CONFLICT DO UPDATE with an alias for the target row.
     const sql =
-      `INSERT INTO ${table} AS p (user_id, hour_of_week, observed, available) VALUES ${values.join(', ')} ` +
-      `ON CONFLICT (user_id, hour_of_week) DO UPDATE SET observed = p.observed + excluded.observed, ` +
-      `available = p.available + excluded.available`;
+      `INSERT INTO ${table} AS p (user_id, local_hour, available_seconds, observed_seconds) VALUES ${values.join(', ')} ` +
+      `ON CONFLICT (user_id, local_hour) DO UPDATE SET available_seconds = p.available_seconds + excluded.available_seconds, ` +
+      `observed_seconds = p.observed_seconds + excluded.observed_seconds`;
     await runSql(manager, sql, params);
   }
-  return all.reduce((sum, count) => sum + count.observed, 0);
+  return kept.length;
 }
 
-/** Opt-in availability counts per hour of the week, kept in UTC and converted to the person's zone on read. */
+function emptyWeek(): HourOfWeekPattern[] {
+  return Array.from({ length: HOURS_PER_WEEK }, (_, index) => ({
+    dayOfWeek: Math.floor(index / 24),
+    hour: index % 24,
+    availableSeconds: 0,
+    observedSeconds: 0,
+  }));
+}
+
+/**
+ * Opt-in availability time per person and hour of their own wall clock (seconds observed and available),
+ * folded onto the week when read; kept for a retention period that `purge` enforces.
+ */
 export class PatternRepository {
   constructor(private readonly context: StoreContext) {}
 
-  /** Adds samples in one transaction. Returns how many samples were counted (opted-in people only). */
-  async record(samples: readonly AvailabilitySample[]): Promise<number> {
-    return this.context.db.write((manager) => addPatternSamples(manager, samples));
+  /** Adds time in one transaction. Returns how many rows were written (opted-in people only). */
+  async record(entries: readonly PatternTimeEntry[]): Promise<number> {
+    return this.context.db.write((manager) => addPatternTime(manager, entries));
   }
 
-  /**
-   * The person's week in a time zone: the one given, else the zone of their quiet hours, else UTC.
-   * Throws {@link InvalidInputError} for an unknown zone.
-   */
-  async read(userId: string, timeZone?: string): Promise<AvailabilityPattern> {
-    const { rows, zone } = await this.context.db.read(async (manager) => {
-      const counts = await manager.find(PatternCountEntity, { where: { userId } });
-      const prefs = timeZone === undefined ? await manager.findOneBy(PreferencesEntity, { userId }) : null;
-      return { rows: counts, zone: timeZone ?? prefs?.timeZone ?? 'UTC' };
+  /** The person's retained history folded onto the week of their zone. */
+  async read(userId: string): Promise<AvailabilityPattern> {
+    return (await this.readMany([userId])).get(userId) ?? { userId, hours: emptyWeek(), observedSeconds: 0 };
+  }
+
+  /** Several people's weeks (1 query per 200 people); people without rows are absent from the map. */
+  async readMany(userIds: readonly string[]): Promise<Map<string, AvailabilityPattern>> {
+    const unique = [...new Set(userIds)];
+    const rows = await this.context.db.read(async (manager) => {
+      const table = qualifiedTable(manager, PatternTimeEntity);
+      const all: { user_id: string; how: number | string; available: number | string; observed: number | string }[] = [];
+      for (let start = 0; start < unique.length; start += CHUNK) {
+        const params = Object.fromEntries(unique.slice(start, start + CHUNK).map((id, i) => [`u${i}`, id]));
+        const sql =
+          `SELECT user_id, ${HOUR_OF_WEEK_SQL} AS how, SUM(available_seconds) AS available, SUM(observed_seconds) AS observed ` +
+          `FROM ${table} WHERE user_id IN (${Object.keys(params).map((name) => `:${name}`).join(', ')}) GROUP BY user_id, how`;
+        all.push(...(await runSql<typeof all>(manager, sql, params)));
+      }
+      return all;
     });
-    const offset = utcOffsetMinutes(zone, this.context.clock.now());
-    const hours: HourOfWeekCount[] = Array.from({ length: HOURS_PER_WEEK }, (_, index) => ({
-      dayOfWeek: Math.floor(index / 24),
-      hour: index % 24,
-      observed: 0,
-      available: 0,
-    }));
+    const result = new Map<string, AvailabilityPattern>();
     for (const row of rows) {
-      const local = hours[localHourOfWeek(row.hourOfWeek, offset)];
-      local.observed += row.observed;
-      local.available += row.available;
+      let pattern = result.get(row.user_id);
+      if (!pattern) result.set(row.user_id, (pattern = { userId: row.user_id, hours: emptyWeek(), observedSeconds: 0 }));
+      const hour = pattern.hours[Number(row.how)];
+      hour.availableSeconds += Number(row.available);
+      hour.observedSeconds += Number(row.observed);
+      pattern.observedSeconds += Number(row.observed);
     }
-    return { userId, timeZone: zone, utcOffsetMinutes: offset, hours };
+    return result;
+  }
+
+  /** Deletes hours older than the retention period (by the hour's wall-clock start, so within a day's offset). */
+  async purge(retentionDays: number): Promise<number> {
+    if (!Number.isFinite(retentionDays) || retentionDays < 0) throw new InvalidInputError('retentionDays must be >= 0');
+    const cutoff = Math.floor((this.context.clock.now() - retentionDays * DAY_MS) / HOUR_MS);
+    const result = await this.context.db.write((manager) => manager.delete(PatternTimeEntity, { localHour: LessThan(cutoff) }));
+    return result.affected ?? 0;
   }
 
   async clear(userId: string): Promise<number> {
-    const result = await this.context.db.write((manager) => manager.delete(PatternCountEntity, { userId }));
+    const result = await this.context.db.write((manager) => manager.delete(PatternTimeEntity, { userId }));
     return result.affected ?? 0;
   }
 }

@@ -45,7 +45,7 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('PreferencesRepo
     await snapshots.saveBatch(
       (['slack', 'teams', 'zoom'] as const).map((platform) => ({ userId: 'bob', record: record(platform), confirmedAt: 1000 })),
     );
-    await patterns.record([{ userId: 'bob', at: 0, available: true }]);
+    expect(await patterns.record([{ userId: 'bob', localHour: 0, availableSeconds: 60, observedSeconds: 60 }])).toBe(1);
 
     const perPlatform = await preferences.update('bob', { optedOutPlatforms: ['zoom'] });
     expect(perPlatform.forgottenPlatforms).toEqual(['zoom']);
@@ -57,7 +57,7 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('PreferencesRepo
     expect(out.forgetAll).toBe(true);
     expect(out.patternsCleared).toBe(true);
     expect(await snapshots.forPerson('bob')).toEqual([]);
-    expect((await patterns.read('bob')).hours.every((hour) => hour.observed === 0)).toBe(true);
+    expect((await patterns.read('bob')).observedSeconds).toBe(0);
   });
 
   it('treats withdrawn consent like an opt-out', async () => {

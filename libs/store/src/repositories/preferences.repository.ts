@@ -10,7 +10,7 @@ import {
   validateQuietHours,
 } from '@amo/presence-core';
 import { type EntityManager, In } from 'typeorm';
-import { PatternCountEntity } from '../entities/pattern-count.entity';
+import { PatternTimeEntity } from '../entities/pattern-time.entity';
 import { PreferencesEntity, type PreferencesRow } from '../entities/preferences.entity';
 import { SnapshotEntity } from '../entities/snapshot.entity';
 import type { StoreContext } from '../store-context';
@@ -22,7 +22,7 @@ export interface PreferencesSaveResult {
   forgottenPlatforms: Platform[];
   /** True when the person is not monitored at all now (opted out or no consent): forget everything. */
   forgetAll: boolean;
-  /** True when pattern counts were removed (patterns opt-in is off). */
+  /** True when pattern time was removed (patterns opt-in is off). */
   patternsCleared: boolean;
 }
 
@@ -90,7 +90,7 @@ export function toPreferences(row: PreferencesRow): PersonPreferences {
 
 /**
  * Preferences and consent, as core's {@link PersonPreferences}. Saving applies opt-outs at once: in the same
- * transaction, stored presence for platforms no longer monitored is deleted, and pattern counts when the
+ * transaction, stored presence for platforms no longer monitored is deleted, and pattern time when the
  * patterns opt-in is off. The service must also call `aggregator.forget` as the result says.
  */
 export class PreferencesRepository {
@@ -147,7 +147,7 @@ export class PreferencesRepository {
     if (unmonitored.length > 0) await manager.delete(SnapshotEntity, { userId, platform: In(unmonitored) });
     let patternsCleared = false;
     if (!prefs.patternsOptIn) {
-      const removed = await manager.delete(PatternCountEntity, { userId });
+      const removed = await manager.delete(PatternTimeEntity, { userId });
       patternsCleared = (removed.affected ?? 0) > 0;
     }
     return { preferences: prefs, forgottenPlatforms: unmonitored, forgetAll, patternsCleared };
