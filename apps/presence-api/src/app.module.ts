@@ -11,7 +11,10 @@ import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { PresenceEvents } from './events/presence-events';
 import { HealthController } from './health/health.controller';
 import { AdminController } from './http/admin.controller';
+import { ChannelsController } from './http/channels.controller';
 import { IdentitiesBatchController } from './http/identities-batch.controller';
+import { MeetingsController } from './http/meetings.controller';
+import { MeetingsService } from './http/meetings.service';
 import { PlatformsController } from './http/platforms.controller';
 import { PresenceController } from './http/presence.controller';
 import { RootController } from './http/root.controller';
@@ -101,8 +104,10 @@ class AuthModule {}
     AdminController,
     HealthController,
     OAuthController,
+    ChannelsController,
+    MeetingsController,
   ],
-  providers: [PeopleService, OAuthService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+  providers: [PeopleService, OAuthService, MeetingsService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 class HttpApiModule {}
 
