@@ -47,6 +47,10 @@ export interface AppConfig {
   redisUrl?: string;
   dataDir: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** `text` for people (Nest's console format), `json` for machines (one object per line). */
+  logFormat: 'text' | 'json';
+  /** Origins browser apps may call from (CORS); `['*']` is any origin; empty: no CORS headers at all. */
+  corsOrigins: string[];
   pollIntervalMs: number;
   pollIntervalsMs: Partial<Record<Platform, number>>;
   cacheTtlMs: number;

@@ -119,6 +119,8 @@ export function loadConfig(
     redisUrl: env.REDIS_URL,
     dataDir: env.PRESENCE_DATA_DIR,
     logLevel: env.PRESENCE_LOG_LEVEL,
+    logFormat: env.PRESENCE_LOG_FORMAT,
+    corsOrigins: env.PRESENCE_CORS_ORIGINS ?? [],
     pollIntervalMs: env.PRESENCE_POLL_INTERVAL * 1000,
     pollIntervalsMs,
     cacheTtlMs: env.PRESENCE_CACHE_TTL * 1000,

@@ -46,6 +46,25 @@ const endpoint = (spec: EndpointSpec) => {
   return spec.default === undefined ? urlValue().optional() : httpUrl(spec.default);
 };
 
+/** `https://app.example.com` as a browser sends it in `Origin`: scheme, host and port, nothing else. */
+function asOrigin(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  const bare = value.replace(/\/+$/, '').toLowerCase();
+  return /^https?:$/.test(url.protocol) && url.origin.toLowerCase() === bare ? url.origin : undefined;
+}
+
+/** A comma-separated list of origins (or `*`, any origin), normalized as browsers send them. */
+const corsOrigins = () =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part.length > 0))
+    .refine((list) => (list.length === 1 && list[0] === '*') || list.every((origin) => asOrigin(origin) !== undefined), {
+      error: 'must be * or a comma-separated list of origins such as https://app.example.com (scheme, host and port; no path)',
+    })
+    .transform((list) => (list[0] === '*' ? ['*'] : list.map((origin) => asOrigin(origin) as string)))
+    .optional();
+
 /** What every deployment reads, whatever platforms it has. */
 const serviceEnv = {
   PORT: count(3000, 0, 65_535),
@@ -63,6 +82,8 @@ const serviceEnv = {
     .optional(),
   PRESENCE_DATA_DIR: z.string().trim().min(1).default('./data'),
   PRESENCE_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be error, warn, log, debug or verbose' }).default('log'),
+  PRESENCE_LOG_FORMAT: z.enum(['text', 'json'], { error: 'must be text or json' }).default('text'),
+  PRESENCE_CORS_ORIGINS: corsOrigins(),
 
   PRESENCE_POLL_INTERVAL: seconds(30),
   PRESENCE_CACHE_TTL: seconds(300),
