@@ -1,4 +1,5 @@
 import { eventually as kitEventually, freePort } from '@amo/presence-adapter-kit/testing';
+import { PresenceClient, PresenceStream, type PresenceStreamOptions } from '@amo/presence-client';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ export interface RunningService {
   config: AppConfig;
   url: string;
   wsUrl: string;
+  /** The library's HTTP client with the admin key. */
+  client: PresenceClient;
   close(): Promise<void>;
   /** fetch against the service with the admin key unless `token` says otherwise (null: no key). */
   call(method: string, path: string, options?: { body?: unknown; raw?: string | Buffer; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
@@ -63,6 +66,7 @@ export async function bootService(options: BootOptions): Promise<RunningService>
     config,
     url,
     wsUrl: `ws://127.0.0.1:${port}`,
+    client: new PresenceClient({ baseUrl: url, apiKey: ADMIN_TOKEN }),
     close: () => app.close(),
     async call(method, path, { body, raw, token = ADMIN_TOKEN, headers = {} } = {}) {
       const init: RequestInit = { method, headers: { ...headers } };
@@ -86,14 +90,17 @@ export async function bootService(options: BootOptions): Promise<RunningService>
   };
 }
 
-/** A stream client that keeps every message and waits for the ones a test expects. */
+/**
+ * The library's stream client (`@amo/presence-client`'s PresenceStream over `ws`) with what these tests need: every
+ * message kept, a wait for the ones a test expects, and the raw socket for frames the library would never send.
+ * It does not reconnect unless asked (`reconnect`), so a test sees each close as it happens.
+ */
 export class StreamClient {
   readonly messages: any[] = [];
   private waiters: { predicate: (m: any) => boolean; resolve: (m: any) => void }[] = [];
 
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data));
+  private constructor(readonly stream: PresenceStream) {
+    stream.on('message', (message) => {
       this.messages.push(message);
       this.waiters = this.waiters.filter((waiter) => {
         if (!waiter.predicate(message)) return true;
@@ -103,21 +110,26 @@ export class StreamClient {
     });
   }
 
-  static async open(url: string, options: { token?: string; header?: boolean } = {}): Promise<StreamClient> {
-    const token = options.token ?? ADMIN_TOKEN;
-    const socket =
-      options.header === false
-        ? new WebSocket(`${url}/v1/stream?token=${encodeURIComponent(token)}`)
-        : new WebSocket(`${url}/v1/stream`, { headers: { authorization: `Bearer ${token}` } });
-    const client = new StreamClient(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-      socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
+  /** Opens the stream with the key as a header (or `?token=` with `header: false`); rejects when the upgrade is refused. */
+  static async open(url: string, options: { token?: string; header?: boolean; reconnect?: PresenceStreamOptions['reconnect'] } = {}): Promise<StreamClient> {
+    const stream = new PresenceStream({
+      baseUrl: url,
+      apiKey: options.token ?? ADMIN_TOKEN,
+      WebSocket,
+      auth: options.header === false ? 'query' : 'header',
+      reconnect: options.reconnect ?? false,
     });
+    const client = new StreamClient(stream);
+    await stream.connect();
     return client;
   }
 
+  /** The `ws` socket in use now (a new one after a reconnect). */
+  get socket(): WebSocket {
+    return this.stream.socket as unknown as WebSocket;
+  }
+
+  /** Sends a frame as is (a string, or JSON of anything else), for frames the library would never send. */
   send(message: unknown): void {
     this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
@@ -132,13 +144,14 @@ export class StreamClient {
     });
   }
 
+  /** Subscribes through the library (kept across reconnects) and waits for the acknowledgement. */
   async subscribe(userIds: string[]): Promise<void> {
-    this.send({ type: 'subscribe', userIds });
-    await this.next((m) => m.type === 'subscribed' && userIds.every((id) => m.userIds.includes(id)));
+    this.stream.subscribe(userIds);
+    await this.next((m) => m.type === 'subscribed' && userIds.every((id) => m.userIds?.includes(id)));
   }
 
   close(): void {
-    this.socket.close();
+    this.stream.close();
   }
 }
 
