@@ -1,4 +1,4 @@
-import { Logger, type LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,17 +12,12 @@ import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import type { AppConfig } from './config/app-config';
 import { resolveStartMode } from './config/start-mode';
 import { toErrorAnswer } from './errors/error-mapping';
+import { ServiceLogger } from './logging/service-logger';
 import { MetricsService } from './metrics/metrics.service';
 import { ServiceLifecycle } from './monitoring/service-lifecycle.service';
+import { corsOptions } from './startup/cors';
+import { renderStartupBlock, startupFacts } from './startup/startup-summary';
 import { StreamWsAdapter } from './stream/stream-ws.adapter';
-
-const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  error: ['error', 'fatal'],
-  warn: ['error', 'fatal', 'warn'],
-  log: ['error', 'fatal', 'warn', 'log'],
-  debug: ['error', 'fatal', 'warn', 'log', 'debug'],
-  verbose: ['error', 'fatal', 'warn', 'log', 'debug', 'verbose'],
-};
 
 /** Where the dashboard's built files are, if they are built (apps/presence-dashboard/dist). */
 export function dashboardDir(): string | undefined {
@@ -72,7 +67,7 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   config = await resolveStartMode(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bodyParser: false,
-    logger: LEVELS[config.logLevel],
+    logger: new ServiceLogger({ level: config.logLevel, format: config.logFormat }),
     // A provider that fails (a database that does not open, a wrong encryption key) rejects here, so main
     // prints one clear line and exits 1 instead of Nest logging a stack trace.
     abortOnError: false,
@@ -82,6 +77,8 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   // API answers are computed per request and never revalidated: hashing every body for an ETag is waste.
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Before any route, so preflights are answered here (204), not by the 405 for an unknown method.
+  if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
   app.use(requestMetrics(app.get(MetricsService)));
   app.use(bodyParsers(config.tuning.bodyLimitBytes));
   const dashboard = dashboardDir();
@@ -108,7 +105,7 @@ export async function startApp(app: NestExpressApplication, config: AppConfig, h
   // No host: every interface, IPv6 and IPv4, so http://localhost works whichever address it resolves to.
   await (host === undefined ? app.listen(config.port) : app.listen(config.port, host));
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  new Logger('Service').log(`listening on port ${port}; public URL ${config.publicUrl}; docs at ${config.publicUrl}/docs`);
   await app.get(ServiceLifecycle).start();
+  new Logger('Service').log(renderStartupBlock(startupFacts(app, port, dashboardDir() !== undefined)));
   return port;
 }

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp, startApp } from './bootstrap';
 import type { AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/config.loader';
+import { portProblem } from './startup/port-check';
 
 function readConfig(): AppConfig {
   try {
@@ -18,10 +19,17 @@ function readConfig(): AppConfig {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  // A second instance stops here, before it opens the database or restores anything.
+  const problem = await portProblem(config.port);
+  if (problem) {
+    process.stderr.write(`presence-api: ${problem}\n`);
+    process.exit(1);
+  }
   const logger = new Logger('Service');
   const app = await createApp(config);
   let stopping = false;
   const stop = (signal: string): void => {
+    // Ctrl-C reaches the whole process group, and npm start forwards it too: a repeat is the same request.
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: stopping (polling, platform connections, stream clients, snapshot)`);
@@ -39,8 +47,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   try {
     await startApp(app, config);
   } catch (error) {

@@ -40,7 +40,8 @@ export class MetricsService {
 
   constructor() {
     this.registry.registerMetric(this.httpRequests as unknown as Metric);
-    collectDefaultMetrics({ register: this.registry, prefix: 'presence_process_' });
+    // prom-client's own names start with process_ or nodejs_, so this prefix alone gives presence_process_*.
+    collectDefaultMetrics({ register: this.registry, prefix: 'presence_' });
   }
 
   /** Metrics read from the aggregator on each scrape (polls, errors, retries, cache, breakers, budgets). */

@@ -87,7 +87,8 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
     if (this.stopping) return;
     this.statuses.startWatching();
     this.scheduleRetention();
-    this.logger.log(
+    // The start-up block (bootstrap) says this for operators; the line stays for debugging.
+    this.logger.debug(
       `monitoring ${connected.length > 0 ? connected.join(', ') : 'no platform'}` +
         (this.config.sandbox ? ' (SANDBOX: emulated platforms and sample people, not real presence)' : ''),
     );
@@ -158,7 +159,7 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
         }
       }
     }
-    this.logger.warn(`SANDBOX mode: emulated platforms on loopback and ${this.sandbox.people.length} sample people; this is not real presence`);
+    this.logger.debug(`SANDBOX mode: emulated platforms on loopback and ${this.sandbox.people.length} sample people; this is not real presence`);
     return (Object.entries(this.sandbox.credentials) as [Platform, CredentialRecord][])
       .filter(([platform]) => this.wirings.get(platform))
       .map(([platform, credentials]) => ({ platform, credentials, source: 'sandbox' as const }));
