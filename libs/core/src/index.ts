@@ -6,6 +6,7 @@ export * from './normalize';
 export * from './aggregate/freshness';
 export * from './aggregate/policies';
 export * from './aggregate/preferences';
+export * from './identity/id-rule';
 export * from './identity/identity-directory';
 export * from './cache/memory-presence-cache';
 export * from './ports/adapter';

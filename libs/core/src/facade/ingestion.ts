@@ -1,5 +1,6 @@
 import { isAvailable, isMonitored } from '../aggregate/preferences';
 import { announcedCode, announcedStatus, SLOTS } from '../cache/presence-table';
+import { isValidId, validateId } from '../identity/id-rule';
 import { PLATFORMS, type Platform } from '../model/platform';
 import type { PlatformPresence, PresenceData } from '../model/presence';
 import { PRESENCE_STATUSES } from '../model/status';
@@ -50,8 +51,9 @@ export class Ingestion {
           const known = handles.get(record.accountId);
           if (known !== undefined) handle = known;
         } else {
+          // Another directory may not check ids as the in-memory one does: a malformed account is linked to nobody.
           const owner = directory.personOf(platform, record.accountId);
-          if (owner !== undefined) handle = table.intern(owner);
+          if (owner !== undefined && isValidId(record.accountId) && isValidId(owner)) handle = table.intern(owner);
         }
         if (handle < 0 || (preferences !== undefined ? !isMonitored(preferences(table.userIdOf[handle] as string), platform, consentDefault) : !consentDefault)) {
           counters.dropped++;
@@ -84,6 +86,7 @@ export class Ingestion {
 
   /** Loads a record restored from storage with its real confirmation time, so its age still counts. */
   restore(userId: string, record: PresenceData, confirmedAt: number): void {
+    validateId(userId, 'userId');
     const slot = SLOT.get(record.platform);
     if (slot === undefined) return;
     this.engine.table.put(this.engine.table.intern(userId), slot, record, record.lastUpdated.getTime(), confirmedAt);
@@ -92,6 +95,7 @@ export class Ingestion {
 
   /** Drops everything held about a person (opt-out, erasure), or one platform's record. */
   forget(userId: string, platform?: Platform): void {
+    validateId(userId, 'userId');
     const { table, mirror } = this.engine;
     mirror?.delete(userId, platform);
     const handle = table.handleOf(userId);

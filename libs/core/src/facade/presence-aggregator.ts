@@ -33,6 +33,9 @@ import { buildStatistics, type PresenceStatistics, StatisticsCounters } from './
  * one shared engine: {@link Monitoring} (adapters, loops, push), {@link Ingestion} (readings in, listeners)
  * and {@link Reads} (answers).
  *
+ * Every method that takes a person id checks it against the id rule (`ID_RULE`: printable, no control
+ * characters, no lone surrogates, at most `MAX_ID_LENGTH`) and throws InvalidInputError when it breaks it.
+ *
  * The embedded {@link MemoryPresenceCache} (the one passed in, or a new one) holds the readings; another
  * implementation of the cache port is written through on every change, and never read.
  */
@@ -166,13 +169,15 @@ export class PresenceAggregator {
 
   /**
    * Takes records from an adapter (poll, push or a webhook the service received). Each confirms its
-   * (person, platform) entry; listeners hear only real changes. Returns how many records changed.
+   * (person, platform) entry; listeners hear only real changes. Returns how many records changed. A record for
+   * an account linked to nobody, including any account id that breaks the id rule (`ID_RULE`) (never linked), is
+   * dropped and counted in the statistics' `dropped`.
    */
   ingest(platform: Platform, records: readonly PlatformPresence[]): number {
     return this.ingestion.ingest(platform, records);
   }
 
-  /** Drops everything held about a person (opt-out, erasure), or one platform's record. */
+  /** Drops everything held about a person (opt-out, erasure), or one platform's record. Throws InvalidInputError for an id that breaks the id rule (`ID_RULE`). */
   forget(userId: string, platform?: Platform): void {
     this.ingestion.forget(userId, platform);
   }
@@ -182,7 +187,7 @@ export class PresenceAggregator {
     for (const [platform, adapter] of this.monitoring.adapterEntries()) adapter.setTrackedIds?.(this.monitoredAccounts(platform));
   }
 
-  /** Loads a record restored from storage with its real confirmation time, so its age still counts. */
+  /** Loads a record restored from storage with its real confirmation time, so its age still counts. Throws InvalidInputError for an id that breaks the id rule (`ID_RULE`). */
   restore(userId: string, record: PresenceData, confirmedAt: number): void {
     this.ingestion.restore(userId, record, confirmedAt);
   }

@@ -1,6 +1,6 @@
 import { isAvailable, isMonitored } from '../aggregate/preferences';
 import { DECISION, SLOTS } from '../cache/presence-table';
-import { validateId } from '../identity/identity-directory';
+import { validateId } from '../identity/id-rule';
 import { InvalidInputError } from '../model/errors';
 import { PLATFORMS, type Platform, parsePlatform } from '../model/platform';
 import type { PresenceData } from '../model/presence';

@@ -24,7 +24,10 @@ export interface PresenceStatistics {
   errors: number;
   retries: number;
   changesEmitted: number;
-  /** Records for accounts linked to nobody, or for people who did not consent: dropped. */
+  /**
+   * Records for accounts linked to nobody (which includes every account id that breaks the id rule: such an id
+   * is never linked), or for people who did not consent: dropped.
+   */
   dropped: number;
   /** Listeners that threw or whose promise rejected (contained; the aggregator carried on). */
   listenerFailures: number;

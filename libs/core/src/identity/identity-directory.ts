@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../model/errors';
 import { PLATFORMS, type Platform } from '../model/platform';
+import { validateId } from './id-rule';
 import { PersonIndex } from './person-index';
 
 const SLOTS = PLATFORMS.length;
@@ -8,16 +8,6 @@ const SLOTS = PLATFORMS.length;
 export class IdentityConflictError extends Error {
   override readonly name = 'IdentityConflictError';
   readonly code = 'CONFLICT';
-}
-
-export const MAX_ID_LENGTH = 256;
-
-/** A person id or platform account id: a non-empty string of at most 256 characters. */
-export function validateId(value: unknown, what = 'id'): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) {
-    throw new InvalidInputError(`${what} must be a non-empty string of at most ${MAX_ID_LENGTH} characters`);
-  }
-  return value;
 }
 
 /** A person's accounts by platform slot, in {@link PLATFORMS} order; `undefined` where not linked. */
