@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import type { AppConfig } from './config/app-config';
 import { resolveStartMode } from './config/start-mode';
 import { toErrorAnswer } from './errors/error-mapping';
+import { serveOpenApi } from './http/openapi-document';
 import { ServiceLogger } from './logging/service-logger';
 import { MetricsService } from './metrics/metrics.service';
 import { ServiceLifecycle } from './monitoring/service-lifecycle.service';
@@ -84,19 +84,7 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   const dashboard = dashboardDir();
   if (dashboard) app.useStaticAssets(dashboard, { index: 'index.html', fallthrough: true });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Presence Aggregator API')
-      .setDescription(
-        'Cross-platform presence for the Autonomous Meeting Orchestrator. Authenticate with `Authorization: Bearer <api key>`. ' +
-          'The live stream is a WebSocket at /v1/stream (see the README).',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  serveOpenApi(app);
   return app;
 }
 

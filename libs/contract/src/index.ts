@@ -3,6 +3,7 @@ export * from './requests';
 export * from './responses';
 export * from './errors';
 export * from './stream';
+export * from './meetings';
 export * from './operation';
 export * from './operations';
 export * from './webhooks';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { platform, presenceStatus } from './common';
 import { errorCodeTable, errorDetail, errorResponse } from './errors';
+import * as mt from './meetings';
 import { errorStatuses, type OperationSpec, type ResponseSpec } from './operation';
-import { OPERATIONS } from './operations';
+import { MEETING_OPERATIONS, OPERATIONS } from './operations';
 import * as rq from './requests';
 import * as rs from './responses';
 import { streamClientFrame, streamServerMessage } from './stream';
@@ -45,6 +46,12 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   OAuthStartRequest: rq.oauthStartRequest,
   OAuthStartResponse: rs.oauthStartResponse,
   HealthResponse: rs.healthResponse,
+  RankedChannel: mt.rankedChannel,
+  ChannelsResponse: mt.channelsResponse,
+  MeetingsNowRequest: mt.meetingsNowRequest,
+  MeetingsNowResponse: mt.meetingsNowResponse,
+  MeetingsSuggestRequest: mt.meetingsSuggestRequest,
+  MeetingsSuggestResponse: mt.meetingsSuggestResponse,
   ErrorDetail: errorDetail,
   ErrorResponse: errorResponse,
   StreamClientFrame: streamClientFrame,
@@ -139,6 +146,8 @@ export function openApiOperation(spec: OperationSpec): Json {
   const errors = errorStatuses(spec);
   const statuses = [...new Set([...Object.keys(spec.responses), ...Object.keys(errors)].map(Number))].sort((a, b) => a - b);
   for (const status of statuses) responses[String(status)] = response(spec.responses[status], errors[status] ?? '', status, keyed);
+  // The codes a request that satisfies the schema may still get (the domain refused it), so a fuzzer can tell them from invalid input.
+  if (spec.semantic400) (responses['400'] as Json)['x-domain-refusals'] = [...spec.semantic400];
   const params = parameters(spec);
   return {
     operationId: spec.operationId,
@@ -166,7 +175,7 @@ export function openApiOperation(spec: OperationSpec): Json {
 
 /** Every operation of the service: the fixed ones and one per declared webhook route. */
 export function allOperations(options: OpenApiOptions = {}): OperationSpec[] {
-  return [...Object.values(OPERATIONS), ...(options.webhooks ?? []).map(webhookOperation)];
+  return [...Object.values(OPERATIONS), ...Object.values(MEETING_OPERATIONS), ...(options.webhooks ?? []).map(webhookOperation)];
 }
 
 const header = (description: string, type: 'string' | 'integer') => ({ description, schema: { type } });

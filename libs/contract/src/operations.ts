@@ -1,4 +1,5 @@
 import { MAX_PEOPLE_PER_CALL } from './common';
+import * as mt from './meetings';
 import { operation, type OperationSpec } from './operation';
 import * as rq from './requests';
 import * as rs from './responses';
@@ -38,8 +39,10 @@ export const OPERATIONS = {
   listUsers: operation({
     operationId: 'listUsers', method: 'get', path: '/v1/users', tag: 'users', scope: 'read',
     summary: 'People known to the service (ids and linked platforms), paged',
+    description: 'A cursor that is not a `nextCursor` of this listing is refused with 400 `INVALID_INPUT`.',
     query: rq.usersQuery,
     responses: { 200: json('one page; nextCursor is null on the last', rs.usersPage) },
+    semantic400: ['INVALID_INPUT'],
   }),
   getIdentities: operation({
     operationId: 'getIdentities', method: 'get', path: '/v1/users/{userId}/identities', tag: 'users', scope: 'write',
@@ -115,8 +118,10 @@ export const OPERATIONS = {
   startMonitoring: operation({
     operationId: 'startMonitoring', method: 'post', path: '/v1/monitoring/start', tag: 'platforms', scope: 'admin',
     summary: 'Starts monitoring these platforms, or (no body) every connected one',
+    description: 'Naming a platform that is not connected is refused with 400 `UNSUPPORTED`.',
     body: { schema: rq.monitoringPlatformsRequest, required: false, examples: { two: { platforms: ['slack', 'zoom'] } } },
     responses: { 200: json('the platforms monitored now', rs.monitoringResponse) },
+    semantic400: ['UNSUPPORTED'],
   }),
   stopMonitoring: operation({
     operationId: 'stopMonitoring', method: 'post', path: '/v1/monitoring/stop', tag: 'platforms', scope: 'admin',
@@ -124,6 +129,7 @@ export const OPERATIONS = {
     description: 'No platform calls, push connections closed (a Discord session is kept for resume), webhook deliveries acknowledged but not applied; records then age and turn stale.',
     body: { schema: rq.monitoringPlatformsRequest, required: false, examples: { one: { platforms: ['slack'] } } },
     responses: { 200: json('the platforms still monitored', rs.monitoringResponse) },
+    semantic400: ['UNSUPPORTED'],
   }),
   createApiKey: operation({
     operationId: 'createApiKey', method: 'post', path: '/v1/api-keys', tag: 'admin', scope: 'admin',
@@ -146,8 +152,10 @@ export const OPERATIONS = {
   listAudit: operation({
     operationId: 'listAudit', method: 'get', path: '/v1/audit', tag: 'admin', scope: 'admin',
     summary: 'The change log, newest first, paged (statuses only, no message text)',
+    description: 'A cursor that is not a `nextCursor` of this listing is refused with 400 `INVALID_INPUT`.',
     query: rq.auditQuery,
     responses: { 200: json('one page; nextCursor is null on the last', rs.auditPage) },
+    semantic400: ['INVALID_INPUT'],
   }),
   startOAuth: operation({
     operationId: 'startOAuth', method: 'post', path: '/v1/oauth/{platform}/start', tag: 'oauth', scope: 'admin',
@@ -161,8 +169,10 @@ export const OPERATIONS = {
   oauthCallback: operation({
     operationId: 'oauthCallback', method: 'get', path: '/v1/oauth/{platform}/callback', tag: 'oauth', scope: null,
     summary: 'Where the platform sends the browser back; answers with a page saying what happened',
-    description: 'Public: the single-use state authenticates it.',
+    description: 'Public: the single-use state authenticates it. An unknown, used or expired state, a refusal or a missing code answers 400 with a page saying so.',
     params: rq.platformPath,
+    query: rq.oauthCallbackQuery,
+    semantic400: ['INVALID_INPUT'],
     responses: {
       200: { description: 'connected (an HTML page)', contentType: 'text/html' },
       400: { description: 'unknown or used state, access not granted, or no code (an HTML page); an unknown platform (JSON error)', contentType: 'text/html' },
@@ -186,3 +196,33 @@ export const OPERATIONS = {
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationId = keyof typeof OPERATIONS;
+
+/** The AMO decision operations (reaching people, meetings), beside the presence API's own. */
+export const MEETING_OPERATIONS = {
+  getChannels: operation({
+    operationId: 'getChannels', method: 'get', path: '/v1/users/{userId}/channels', tag: 'presence', scope: 'read',
+    summary: "The best channels to reach a person now: their linked platforms ranked, each with its reasons",
+    description: '`urgent=true` lets a platform where the person is busy but active (in a meeting) rank above away ones. 404 when the person has no identity links.',
+    params: rq.userIdPath,
+    query: mt.channelsQuery,
+    responses: { 200: json('the channels, best first', mt.channelsResponse) },
+    errors: { 404: 'the person has no identity links (`NOT_FOUND`)' },
+  }),
+  meetNow: operation({
+    operationId: 'meetNow', method: 'post', path: '/v1/meetings/now', tag: 'presence', scope: 'read',
+    summary: `Whether up to ${mt.MAX_MEETING_NOW_PEOPLE} people can meet now: who is available, what blocks the others, the best channel for each`,
+    description: 'People the service does not know are listed with `known: false`.',
+    body: { schema: mt.meetingsNowRequest, required: true, examples: { two: { userIds: ['alice', 'bob'] } } },
+    responses: { 200: json('every person asked about', mt.meetingsNowResponse) },
+  }),
+  suggestMeetings: operation({
+    operationId: 'suggestMeetings', method: 'post', path: '/v1/meetings/suggest', tag: 'presence', scope: 'read',
+    summary: `Meeting slots for up to ${mt.MAX_SUGGEST_PEOPLE} people, best first, from the availability patterns of those who opted in`,
+    description: 'Slots lie inside the working hours (read in `timeZone`; 09:00-17:00 Monday to Friday by default) and outside quiet hours. People without usable history are named in `unknown`.',
+    body: { schema: mt.meetingsSuggestRequest, required: true, examples: { team: { userIds: ['alice', 'bob'], durationMinutes: 30, withinDays: 5, timeZone: 'Europe/Berlin' } } },
+    responses: { 200: json('the slots and the people without history', mt.meetingsSuggestResponse) },
+    semantic400: ['INVALID_INPUT'],
+  }),
+} as const satisfies Record<string, OperationSpec>;
+
+export type MeetingOperationId = keyof typeof MEETING_OPERATIONS;

@@ -104,6 +104,16 @@ export const oauthStartRequest = z.object({
   tenantId: z.string().min(1).max(256).optional(),
 });
 
+const callbackField = (description: string) => z.string().max(2048).optional().meta({ description });
+
+/** `GET /v1/oauth/{platform}/callback` query: what the platform appends when it sends the browser back. */
+export const oauthCallbackQuery = z.object({
+  state: callbackField('the single-use state of POST /v1/oauth/{platform}/start'),
+  code: callbackField('the authorization code'),
+  error: callbackField("the platform's refusal, when access was not granted"),
+  error_description: callbackField("the platform's words for the refusal"),
+});
+
 /** `GET /v1/users` query. */
 export const usersQuery = z.object({ limit: pageLimit.optional(), cursor: cursor.optional() });
 

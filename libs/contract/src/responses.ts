@@ -107,7 +107,9 @@ export const personExport = z.object({
     }),
   ),
   auditLog: z.array(z.object({ platform, from: z.string().nullable(), to: z.string(), at: isoTime })),
-  availabilityPattern: z.array(z.object({ hourOfWeekUtc: z.number().int(), observed: z.number().int(), available: z.number().int() })),
+  availabilityPattern: z
+    .array(z.record(z.string(), z.union([z.string(), z.number()])))
+    .meta({ description: 'the availability pattern the person opted into, one entry per hour bucket' }),
   cachedPresence: z.record(z.string(), z.unknown()).meta({ description: "the cache's records by platform" }),
 });
 

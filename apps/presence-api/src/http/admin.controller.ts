@@ -1,15 +1,13 @@
+import { apiKeyIdPath, apiKeyRequest, type ApiKeyCreated, type ApiKeysResponse, type AuditPage, auditQuery } from '@amo/presence-contract';
 import type { PresenceStore } from '@amo/presence-store';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { ApiKeysService, type ApiKeyView } from '../auth/api-keys.service';
+import { ApiKeysService } from '../auth/api-keys.service';
 import { RequireScope } from '../auth/scopes';
 import { ZodPipe } from '../errors/zod.pipe';
 import { PRESENCE_STORE } from '../store/store.providers';
-import { apiKeyBody, auditQuery, idString, openApiSchema } from './request-schemas';
 
-@ApiTags('admin')
-@ApiBearerAuth()
+/** API keys and the audit log. Documented by the contract's OPERATIONS. */
 @Controller('v1')
 export class AdminController {
   constructor(
@@ -19,35 +17,26 @@ export class AdminController {
 
   @Post('api-keys')
   @RequireScope('admin')
-  @ApiOperation({ summary: 'Creates an API key; the key is in this answer only' })
-  @ApiBody({ schema: openApiSchema(apiKeyBody), examples: { reader: { value: { name: 'amo-scheduler', scopes: ['read'] } } } })
-  create(@Body(new ZodPipe(apiKeyBody)) body: z.output<typeof apiKeyBody>): Promise<{ key: string; apiKey: ApiKeyView }> {
+  create(@Body(new ZodPipe(apiKeyRequest)) body: z.output<typeof apiKeyRequest>): Promise<ApiKeyCreated> {
     return this.keys.create(body.name, body.scopes);
   }
 
   @Get('api-keys')
   @RequireScope('admin')
-  @ApiOperation({ summary: 'Lists API keys without their secrets' })
-  async list(): Promise<{ apiKeys: ApiKeyView[] }> {
+  async list(): Promise<ApiKeysResponse> {
     return { apiKeys: await this.keys.list() };
   }
 
   @Delete('api-keys/:id')
   @HttpCode(204)
   @RequireScope('admin')
-  @ApiOperation({ summary: 'Revokes a key at once' })
-  async revoke(@Param('id', new ZodPipe(idString('id'), 'path')) id: string): Promise<void> {
+  async revoke(@Param(new ZodPipe(apiKeyIdPath, 'path')) { id }: z.output<typeof apiKeyIdPath>): Promise<void> {
     await this.keys.revoke(id);
   }
 
   @Get('audit')
   @RequireScope('admin')
-  @ApiOperation({ summary: 'The change log, newest first, paged (statuses only, no message text)' })
-  @ApiQuery({ name: 'userId', required: false })
-  @ApiQuery({ name: 'since', required: false, description: 'ISO 8601 date-time' })
-  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
-  @ApiQuery({ name: 'cursor', required: false })
-  async audit(@Query(new ZodPipe(auditQuery, 'query')) query: z.output<typeof auditQuery>) {
+  async audit(@Query(new ZodPipe(auditQuery, 'query')) query: z.output<typeof auditQuery>): Promise<AuditPage> {
     const page = await this.store.audit.list(query);
     return {
       entries: page.items.map((entry) => ({ ...entry, at: entry.at.toISOString() })),

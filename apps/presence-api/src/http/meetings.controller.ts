@@ -1,8 +1,8 @@
+import { meetingsNowRequest, type MeetingsNowResponse, meetingsSuggestRequest, type MeetingsSuggestResponse } from '@amo/presence-contract';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import type { z } from 'zod';
 import { RequireScope } from '../auth/scopes';
 import { ZodPipe } from '../errors/zod.pipe';
-import { meetingsNowRequest, type meetingsNowResponse, meetingsSuggestRequest, type meetingsSuggestResponse } from './meetings-schemas';
 import { MeetingsService } from './meetings.service';
 
 /** What the orchestrator asks before prompting a meeting: now, or when. */
@@ -13,14 +13,14 @@ export class MeetingsController {
   @Post('now')
   @HttpCode(200)
   @RequireScope('read')
-  now(@Body(new ZodPipe(meetingsNowRequest)) body: z.output<typeof meetingsNowRequest>): z.output<typeof meetingsNowResponse> {
+  now(@Body(new ZodPipe(meetingsNowRequest)) body: z.output<typeof meetingsNowRequest>): MeetingsNowResponse {
     return this.meetings.now(body.userIds);
   }
 
   @Post('suggest')
   @HttpCode(200)
   @RequireScope('read')
-  suggest(@Body(new ZodPipe(meetingsSuggestRequest)) body: z.output<typeof meetingsSuggestRequest>): Promise<z.output<typeof meetingsSuggestResponse>> {
+  suggest(@Body(new ZodPipe(meetingsSuggestRequest)) body: z.output<typeof meetingsSuggestRequest>): Promise<MeetingsSuggestResponse> {
     return this.meetings.suggest(body);
   }
 }

@@ -1,17 +1,8 @@
+import type { PersonPlatformPresence, PlatformPresence, PresenceDocument } from '@amo/presence-contract';
 import type { Platform, PresenceData, PresenceExplanation } from '@amo/presence-core';
 
-/** One platform's record as the API shows it (HTTP and stream): ISO times, no person id repeated. */
-export interface PlatformPresenceView {
-  status: string;
-  rawStatus: string | null;
-  activity: string | null;
-  customMessage: string | null;
-  lastSeen: string | null;
-  /** Null only for a linked account with no reading yet ("linked, no data"). */
-  lastUpdated: string | null;
-  devices?: Record<string, string>;
-  expiresAt?: string;
-}
+/** One platform's record as the API shows it (HTTP and stream): the contract's `PlatformPresence`. */
+export type PlatformPresenceView = PlatformPresence;
 
 const iso = (date: Date | undefined | null): string | null => (date ? date.toISOString() : null);
 
@@ -30,7 +21,7 @@ export function presenceView(record: PresenceData): PlatformPresenceView {
 }
 
 /** A linked account with no reading yet: status unknown, never seen, not confirmed. */
-export const AWAITING_VIEW: Readonly<PlatformPresenceView & { stale: boolean }> = Object.freeze({
+export const AWAITING_VIEW: Readonly<PersonPlatformPresence> = Object.freeze({
   status: 'unknown',
   rawStatus: null,
   activity: null,
@@ -40,14 +31,8 @@ export const AWAITING_VIEW: Readonly<PlatformPresenceView & { stale: boolean }> 
   stale: true,
 });
 
-export interface PersonPresenceView {
-  userId: string;
-  status: string;
-  available: boolean;
-  decidedBy: Platform | null;
-  platforms: Partial<Record<Platform, PlatformPresenceView & { stale: boolean }>>;
-  updatedAt: string | null;
-}
+/** The contract's `PresenceDocument`. */
+export type PersonPresenceView = PresenceDocument;
 
 /** The CONTRACT shape of GET /v1/presence/{userId}. */
 export function personView(explanation: PresenceExplanation): PersonPresenceView {

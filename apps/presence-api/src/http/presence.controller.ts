@@ -1,17 +1,23 @@
-import { PresenceAggregator, validateId } from '@amo/presence-core';
+import {
+  type AvailabilityDetail,
+  availabilityQuery,
+  availabilityRequest,
+  type AvailabilityResponse,
+  presenceBatchRequest,
+  type PresenceBatchResponse,
+  type StatsResponse,
+  userIdPath,
+} from '@amo/presence-contract';
+import { PresenceAggregator } from '@amo/presence-core';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { RequireScope } from '../auth/scopes';
 import { ApiError } from '../errors/api-error';
 import { ZodPipe } from '../errors/zod.pipe';
 import { PlatformStatusService } from '../platforms/platform-status.service';
 import { personView, type PersonPresenceView } from './presence-view';
-import { availabilityBody, availabilityQuery, openApiSchema } from './request-schemas';
 
-/** Reads, all served from the cache: no platform call happens on these paths. */
-@ApiTags('presence')
-@ApiBearerAuth()
+/** Reads, all served from the cache: no platform call happens on these paths. Documented by the contract's OPERATIONS. */
 @Controller('v1')
 export class PresenceController {
   constructor(
@@ -21,27 +27,34 @@ export class PresenceController {
 
   @Get('presence/:userId')
   @RequireScope('read')
-  @ApiOperation({ summary: "A person's aggregate and per-platform presence (404 without identity links)" })
-  @ApiParam({ name: 'userId', description: 'AMO user id, 1-256 characters' })
-  presence(@Param('userId') userId: string): PersonPresenceView {
-    validateId(userId, 'userId');
+  presence(@Param(new ZodPipe(userIdPath, 'path')) { userId }: z.output<typeof userIdPath>): PersonPresenceView {
     if (!this.aggregator.directory.has(userId)) throw ApiError.notFound(`no identity links for user ${JSON.stringify(userId)}`);
     return personView(this.aggregator.explain(userId));
+  }
+
+  @Post('presence/batch')
+  @HttpCode(200)
+  @RequireScope('read')
+  presenceBatch(@Body(new ZodPipe(presenceBatchRequest)) body: z.output<typeof presenceBatchRequest>): PresenceBatchResponse {
+    const presences: PresenceBatchResponse['presences'] = {};
+    const notFound: string[] = [];
+    for (const userId of new Set(body.userIds)) {
+      if (this.aggregator.directory.has(userId)) presences[userId] = personView(this.aggregator.explain(userId));
+      else notFound.push(userId);
+    }
+    return { presences, notFound };
   }
 
   @Post('availability')
   @HttpCode(200)
   @RequireScope('read')
-  @ApiOperation({ summary: 'Who of these 1..1000 people is available now (online or idle, outside quiet hours, consenting)' })
-  @ApiBody({ schema: openApiSchema(availabilityBody) })
-  @ApiQuery({ name: 'details', required: false, enum: ['true', 'false'] })
   availability(
-    @Body(new ZodPipe(availabilityBody)) body: z.output<typeof availabilityBody>,
+    @Body(new ZodPipe(availabilityRequest)) body: z.output<typeof availabilityRequest>,
     @Query(new ZodPipe(availabilityQuery, 'query')) query: z.output<typeof availabilityQuery>,
-  ): { availability: Record<string, boolean>; details?: Record<string, { status: string; decidedBy: string | null; stale: string[] }> } {
+  ): AvailabilityResponse {
     const availability = this.aggregator.areUsersAvailable(body.userIds);
-    if (query.details !== 'true') return { availability };
-    const details: Record<string, { status: string; decidedBy: string | null; stale: string[] }> = {};
+    if (!query.details) return { availability };
+    const details: Record<string, AvailabilityDetail> = {};
     for (const userId of body.userIds) {
       const { status, decidedBy, stale } = this.aggregator.explain(userId);
       details[userId] = { status, decidedBy, stale };
@@ -51,8 +64,7 @@ export class PresenceController {
 
   @Get('stats')
   @RequireScope('read')
-  @ApiOperation({ summary: "The seed's statistics plus cache hit rate, polls, errors, retries, breakers and rate-budget use" })
-  stats(): Record<string, unknown> {
+  stats(): StatsResponse {
     const stats = this.aggregator.getPresenceStatistics();
     const platforms = Object.fromEntries(
       this.statuses
@@ -62,7 +74,7 @@ export class PresenceController {
           const { health: _health, ...counters } = stats.platforms[view.platform] ?? {};
           return [
             view.platform,
-            { ...counters, state: view.state, breaker: view.breaker, rateBudgets: view.rateBudgets, lastPollAt: view.lastPollAt, lastError: view.lastError },
+            { polls: 0, errors: 0, ...counters, state: view.state, breaker: view.breaker, rateBudgets: view.rateBudgets, lastPollAt: view.lastPollAt, lastError: view.lastError },
           ];
         }),
     );

@@ -1,17 +1,14 @@
+import { oauthStartRequest } from '@amo/presence-contract';
 import { parsePlatform } from '@amo/presence-core';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Public, RequireScope } from '../auth/scopes';
 import { ZodPipe } from '../errors/zod.pipe';
-import { openApiSchema } from '../http/request-schemas';
 import { OAuthService } from './oauth.service';
 
-const startBody = z
-  .object({ clientId: z.string().min(1).max(256).optional(), clientSecret: z.string().min(1).max(1024).optional(), tenantId: z.string().min(1).max(256).optional() })
-  .optional()
-  .default({});
+const startBody = oauthStartRequest.optional().default({});
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -26,7 +23,6 @@ export class OAuthController {
   @ApiBearerAuth()
   @RequireScope('admin')
   @ApiOperation({ summary: 'Starts an OAuth connect flow: open authorizeUrl in a browser within 10 minutes' })
-  @ApiBody({ schema: openApiSchema(startBody), required: false })
   start(@Param('platform') name: string, @Body(new ZodPipe(startBody)) body: z.output<typeof startBody>) {
     return this.oauth.start(parsePlatform(name), body);
   }

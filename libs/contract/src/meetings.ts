@@ -1,8 +1,7 @@
-import { booleanFlag, idString, isoTime, platform, presenceStatus, timeZone } from '@amo/presence-contract';
+import { booleanFlag, idString, isoTime, platform, presenceStatus } from './common';
+import { timeZone } from './requests';
 import { WEEKDAYS } from '@amo/presence-core';
 import { z } from 'zod';
-
-// Plain zod, built from the contract's pieces, so these move into @amo/presence-contract as they are.
 
 /** Most people `POST /v1/meetings/now` may name. */
 export const MAX_MEETING_NOW_PEOPLE = 100;
@@ -97,3 +96,11 @@ export const meetingsSuggestResponse = z.object({
   ),
   unknown: z.array(z.string()),
 });
+
+export type ChannelsQuery = z.input<typeof channelsQuery>;
+export type RankedChannel = z.output<typeof rankedChannel>;
+export type ChannelsResponse = z.output<typeof channelsResponse>;
+export type MeetingsNowRequest = z.input<typeof meetingsNowRequest>;
+export type MeetingsNowResponse = z.output<typeof meetingsNowResponse>;
+export type MeetingsSuggestRequest = z.input<typeof meetingsSuggestRequest>;
+export type MeetingsSuggestResponse = z.output<typeof meetingsSuggestResponse>;
