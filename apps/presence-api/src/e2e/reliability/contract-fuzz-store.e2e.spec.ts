@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the fuzzer lives with its long-mode CLI in tools/fuzz; this quick mode runs the same code
 import { loadDocument, runFuzz } from '../../../../../tools/fuzz/fuzz-session';
 import { ADMIN_TOKEN, bootService, type RunningService, tempDir } from '../harness.spec-helper';
 
