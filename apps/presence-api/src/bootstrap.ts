@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -10,8 +11,9 @@ import { AppModule, type AppModuleOptions } from './app.module';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import type { AppConfig } from './config/app-config';
 import { resolveStartMode } from './config/start-mode';
-import { toErrorAnswer } from './errors/error-mapping';
-import { serveOpenApi } from './http/openapi-document';
+import { bodyParsers } from './http/body-parsers';
+import { hardenHttpServer } from './http/http-server';
+import { requestIds } from './http/request-id.middleware';
 import { ServiceLogger } from './logging/service-logger';
 import { MetricsService } from './metrics/metrics.service';
 import { ServiceLifecycle } from './monitoring/service-lifecycle.service';
@@ -23,22 +25,6 @@ import { StreamWsAdapter } from './stream/stream-ws.adapter';
 export function dashboardDir(): string | undefined {
   const dir = resolve(__dirname, '..', '..', 'presence-dashboard', 'dist');
   return existsSync(join(dir, 'index.html')) ? dir : undefined;
-}
-
-/** Webhook routes keep their RAW body (signatures); everything else is JSON, bounded, errors as JSON. */
-function bodyParsers(limitBytes: number) {
-  const raw = express.raw({ type: () => true, limit: limitBytes });
-  const json = express.json({ limit: limitBytes, type: ['application/json', 'application/*+json'] });
-  return (request: Request, response: Response, next: NextFunction): void => {
-    // No body (most reads): nothing to parse, so the parsers (and their content-type parsing) are skipped.
-    if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) return next();
-    const parser = request.url.startsWith('/v1/webhooks/') ? raw : json;
-    parser(request, response, (error?: unknown) => {
-      if (!error) return next();
-      const answer = toErrorAnswer(error);
-      response.status(answer.status).set(answer.headers).json({ error: { code: answer.code, message: answer.message } });
-    });
-  };
 }
 
 const STARTED = Symbol('requestStarted');
@@ -77,6 +63,8 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   // API answers are computed per request and never revalidated: hashing every body for an ETag is waste.
   app.set('etag', false);
   app.set('query parser', 'simple');
+  hardenHttpServer(app.getHttpServer(), config.tuning);
+  app.use(requestIds());
   // Before any route, so preflights are answered here (204), not by the 405 for an unknown method.
   if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
   app.use(requestMetrics(app.get(MetricsService)));
@@ -84,7 +72,19 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   const dashboard = dashboardDir();
   if (dashboard) app.useStaticAssets(dashboard, { index: 'index.html', fallthrough: true });
 
-  serveOpenApi(app);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Presence Aggregator API')
+      .setDescription(
+        'Cross-platform presence for the Autonomous Meeting Orchestrator. Authenticate with `Authorization: Bearer <api key>`. ' +
+          'The live stream is a WebSocket at /v1/stream (see the README).',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return app;
 }
 

@@ -1,8 +1,9 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ApiError } from '../errors/api-error';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { rateLimitHeaders } from './rate-limiter';
 import { PUBLIC_KEY, SCOPE_KEY, type ApiPrincipal, type Scope, bearerToken } from './scopes';
 
 export type AuthenticatedRequest = Request & { principal?: ApiPrincipal };
@@ -13,7 +14,8 @@ type RouteAccess = { public: true } | { public: false; scope: Scope | undefined 
 /**
  * The one gate for every HTTP route (registered globally): public routes say so with @Public; every other
  * route needs @RequireScope and a valid key with that scope, within the key's rate limit. A route with
- * neither decorator is refused, so a forgotten decorator fails closed.
+ * neither decorator is refused, so a forgotten decorator fails closed. An authenticated answer carries the
+ * key's RateLimit-* headers; failed keys are counted per source address.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -30,8 +32,11 @@ export class ApiKeyGuard implements CanActivate {
     const access = this.accessOf(context);
     if (access.public) return true;
     if (!access.scope) throw ApiError.forbidden('this route declares no scope, so no key may call it');
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.principal = await this.authenticator.authenticate(bearerToken(request.headers.authorization), access.scope);
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const { principal, rate } = await this.authenticator.authenticate(bearerToken(request.headers.authorization), access.scope, request.socket.remoteAddress);
+    request.principal = principal;
+    http.getResponse<Response>().set(rateLimitHeaders(rate));
     return true;
   }
 

@@ -28,6 +28,18 @@ export interface Tuning {
   eventsWebhookRetryMaxMs: number;
   /** Outbound deliveries in flight at once (one per person or platform at most). */
   eventsWebhookConcurrency: number;
+  /** A client must send all request headers within this (408 after; Node's default is 60 s). */
+  headersTimeoutMs: number;
+  /** A client must send the whole request, body included, within this (408 after; Node's default is 300 s). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (behind a proxy, set it above the proxy's idle timeout). */
+  keepAliveTimeoutMs: number;
+  /** Requests one keep-alive connection may carry before the server closes it (0: no limit). */
+  maxRequestsPerSocket: number;
+  /** How often the server looks for connections past the header and request timeouts. */
+  connectionsCheckingIntervalMs: number;
+  /** Failed API-key attempts (unknown or revoked keys) per source address per minute, bursts included; 429 after. */
+  authFailuresPerMinute: number;
 }
 
 /** Where aggregate and platform changes are POSTed, signed (`PRESENCE_EVENTS_WEBHOOK_*`). */
@@ -100,4 +112,10 @@ export const DEFAULT_TUNING: Tuning = {
   eventsWebhookRetryBaseMs: 1_000,
   eventsWebhookRetryMaxMs: 5 * 60_000,
   eventsWebhookConcurrency: 8,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxRequestsPerSocket: 10_000,
+  connectionsCheckingIntervalMs: 1_000,
+  authFailuresPerMinute: 100,
 };

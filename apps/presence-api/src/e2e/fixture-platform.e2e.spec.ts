@@ -88,7 +88,8 @@ describe('a seventh platform from its descriptor alone: the kit example platform
       return presence?.status === 'busy' ? presence : undefined;
     });
     expect(alice.platforms.zoom).toMatchObject({ status: 'busy', rawStatus: 'dnd' });
-    expect((await service.call('GET', '/v1/webhooks/zoom')).status).toBe(404);
+    // Only the declared method is mounted: GET on the route is refused (405, an unsupported method on a known path).
+    expect((await service.call('GET', '/v1/webhooks/zoom')).status).toBe(405);
   });
 
   it('runs in sandbox mode from its own sandbox starter through the sandbox library, with nothing in the environment', async () => {

@@ -1,18 +1,33 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
-import type { Response } from 'express';
-import { toErrorAnswer } from './error-mapping';
+import { type ArgumentsHost, Catch, type ExceptionFilter, NotFoundException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { allowedMethods } from './allowed-methods';
+import { type ErrorAnswer, toErrorAnswer } from './error-mapping';
+import { sendError } from './error-response';
 
-/** Every HTTP error leaves the service as `{error: {code, message}}` with the status the mapping chose. */
+/**
+ * Every HTTP error leaves the service as `{error: {code, message, details?, requestId}}` with the status the
+ * mapping chose; a path that exists for other methods is 405 with `Allow`, not 404; every 5xx is logged.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
-    const response = host.switchToHttp().getResponse<Response>();
-    const answer = toErrorAnswer(exception);
-    if (answer.unexpected) this.logger.error((exception as Error)?.stack ?? String(exception));
-    if (response.headersSent) return;
-    response.status(answer.status).set(answer.headers).json({ error: { code: answer.code, message: answer.message } });
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { route?: unknown }>();
+    const response = http.getResponse<Response>();
+    let answer: ErrorAnswer = toErrorAnswer(exception);
+    // Nest's not-found handler runs when no route matched; another method may still own the path.
+    if (exception instanceof NotFoundException && request.route === undefined) {
+      const allow = allowedMethods(request);
+      if (allow.length > 0) {
+        answer = {
+          status: 405,
+          code: 'METHOD_NOT_ALLOWED',
+          message: `${request.method} is not allowed on ${request.path}; allowed: ${allow.join(', ')}`,
+          headers: { Allow: allow.join(', ') },
+        };
+      }
+    }
+    sendError(request, response, answer, exception);
   }
 }

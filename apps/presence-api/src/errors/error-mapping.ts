@@ -1,12 +1,15 @@
 import { IdentityConflictError, InvalidInputError, type PresenceErrorCode, isPresenceError } from '@amo/presence-core';
+import { IdentityBatchConflictError } from '@amo/presence-store';
 import { HttpException } from '@nestjs/common';
 import { ApiError, ValidationError } from './api-error';
+import { codeForStatus, type ErrorCode, type ErrorDetail } from './error-codes';
 
 export interface ErrorAnswer {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   headers: Record<string, string>;
+  details?: ErrorDetail[];
   /** True for errors nobody anticipated: logged with their stack, answered without detail. */
   unexpected?: boolean;
 }
@@ -22,66 +25,74 @@ const PRESENCE_STATUS: Record<PresenceErrorCode, number> = {
   PROTOCOL: 503,
 };
 
-const HTTP_CODES: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-  503: 'UNAVAILABLE',
-};
-
-interface BodyParserError {
+/** What body-parser (and http-errors, and zlib under it) throws. */
+interface BodyReadError {
   type?: string;
   status?: number;
-  statusCode?: number;
+  expose?: boolean;
+  code?: string;
   message?: string;
 }
 
-function bodyParserAnswer(error: BodyParserError): ErrorAnswer | undefined {
+function answer(status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): ErrorAnswer {
+  return { status, code, message, headers };
+}
+
+function bodyReadAnswer(error: BodyReadError): ErrorAnswer | undefined {
   switch (error.type) {
     case 'entity.parse.failed':
-      return { status: 400, code: 'MALFORMED_JSON', message: 'the request body is not valid JSON', headers: {} };
+      return answer(400, 'MALFORMED_JSON', 'the request body is not valid JSON');
     case 'entity.too.large':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large', headers: {} };
+      return answer(413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: error.message ?? 'unsupported encoding', headers: {} };
+      return answer(415, 'UNSUPPORTED_MEDIA_TYPE', error.message ?? 'unsupported encoding');
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
-      return { status: 400, code: 'BAD_REQUEST', message: error.message ?? 'the request body could not be read', headers: {} };
-    default:
-      return undefined;
+      return answer(400, 'BAD_REQUEST', error.message ?? 'the request body could not be read');
   }
+  // A body that claims Content-Encoding gzip, deflate or br and is not: zlib's error, wrapped as a 400.
+  if (typeof error.code === 'string' && (error.code.startsWith('Z_') || error.code.startsWith('ERR__') || error.code.startsWith('ERR_BROTLI'))) {
+    return answer(400, 'MALFORMED_BODY', 'the request body could not be decoded as its Content-Encoding says (send it uncompressed or encoded as declared)');
+  }
+  // Any other client error http-errors marks as safe to show.
+  if (error.expose === true && typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    return answer(error.status, codeForStatus(error.status), error.message ?? 'the request could not be read');
+  }
+  return undefined;
 }
 
-/** The one mapping from anything thrown to `{status, {error: {code, message}}}`. Pure, so it is tested alone. */
+function batchDetails(error: IdentityBatchConflictError): ErrorDetail[] {
+  return error.conflicts.map(({ index, userId, platform, message }) => ({
+    path: platform === undefined ? `body.people.${index}.userId` : `body.people.${index}.identities.${platform}`,
+    message: `${userId}: ${message}`,
+  }));
+}
+
+/** The one mapping from anything thrown to `{status, {error: {code, message, details?}}}`. Pure, so it is tested alone. */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
-  if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
-  if (error instanceof ValidationError) return { status: 400, code: error.code, message: error.message, headers: {} };
-  if (error instanceof InvalidInputError) return { status: 400, code: error.code, message: error.message, headers: {} };
-  if (error instanceof IdentityConflictError) return { status: 409, code: error.code, message: error.message, headers: {} };
+  if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, headers: error.headers, details: error.details };
+  if (error instanceof ValidationError) return { ...answer(400, 'VALIDATION_FAILED', error.message), details: error.details };
+  if (error instanceof InvalidInputError) return answer(400, 'INVALID_INPUT', error.message);
+  if (error instanceof IdentityBatchConflictError) return { ...answer(409, 'CONFLICT', error.message), details: batchDetails(error) };
+  if (error instanceof IdentityConflictError) return answer(409, 'CONFLICT', error.message);
   if (isPresenceError(error)) {
     const headers: Record<string, string> = {};
     if (error.code === 'RATE_LIMITED' || error.retryAfterMs !== undefined) {
       headers['Retry-After'] = String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000)));
     }
     const where = error.platform ? `${error.platform}: ` : '';
-    return { status: PRESENCE_STATUS[error.code], code: error.code, message: `${where}${error.message}`, headers };
+    return answer(PRESENCE_STATUS[error.code], error.code, `${where}${error.message}`, headers);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
     const text = typeof response === 'string' ? response : (response as { message?: unknown }).message;
     const message = Array.isArray(text) ? text.join('; ') : typeof text === 'string' ? text : error.message;
-    return { status, code: HTTP_CODES[status] ?? `HTTP_${status}`, message, headers: {} };
+    return { ...answer(status, codeForStatus(status), message), unexpected: status >= 500 };
   }
-  const parserAnswer = error !== null && typeof error === 'object' ? bodyParserAnswer(error as BodyParserError) : undefined;
-  if (parserAnswer) return parserAnswer;
-  return { status: 500, code: 'INTERNAL', message: 'internal error', headers: {}, unexpected: true };
+  const readAnswer = error !== null && typeof error === 'object' ? bodyReadAnswer(error as BodyReadError) : undefined;
+  if (readAnswer) return readAnswer;
+  return { ...answer(500, 'INTERNAL', 'internal error'), unexpected: true };
 }

@@ -3,7 +3,9 @@ import { Controller, Get, Post, Req, Res, type Type } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/scopes';
+import { sendError } from '../errors/error-response';
 import type { PlatformRegistry } from '../platforms/platform-registry';
+import { webhookErrorAnswer } from './webhook-error';
 import { WebhooksService } from './webhooks.service';
 
 const SIGNED = 'platforms sign their deliveries; the handler checks the signature on the raw body instead of an API key';
@@ -17,12 +19,20 @@ function delivery(request: Request, method: 'GET' | 'POST'): WebhookDelivery {
   return { method, headers, query, rawBody };
 }
 
-/** The one webhook controller's shared part: answer the platform exactly as the adapter's handler said. */
+/**
+ * The one webhook controller's shared part: answer the platform as the adapter's handler said, and a refusal
+ * in the service's error shape.
+ */
 class WebhookReceiver {
   constructor(private readonly webhooks: WebhooksService) {}
 
   deliver(platform: Platform, method: 'GET' | 'POST', request: Request, response: Response): void {
     const reply = this.webhooks.handle(platform, delivery(request, method));
+    if (reply.status >= 400) {
+      // The other methods this platform's receiver takes (Graph's GET refusal: POST).
+      sendError(request, response, webhookErrorAnswer(reply, this.webhooks.methods(platform).filter((m) => m !== method)));
+      return;
+    }
     response.status(reply.status);
     if (typeof reply.body === 'string' || Buffer.isBuffer(reply.body)) {
       response.type(reply.contentType ?? 'text/plain').send(reply.body);

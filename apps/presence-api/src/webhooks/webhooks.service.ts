@@ -21,6 +21,11 @@ export class WebhooksService {
     private readonly metrics: MetricsService,
   ) {}
 
+  /** The methods this build's receiver for `platform` takes. */
+  methods(platform: Platform): string[] {
+    return (this.wirings.get(platform)?.webhooks ?? []).map((route) => route.method);
+  }
+
   handle(platform: Platform, delivery: WebhookDelivery): WebhookReply {
     const routes = this.wirings.get(platform)?.webhooks ?? [];
     if (!routes.some((route) => route.method === delivery.method)) {
