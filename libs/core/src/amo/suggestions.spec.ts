@@ -150,4 +150,24 @@ describe('suggestMeetingSlots', () => {
     const sorted = [...result.slots].sort((a, b) => a.start.localeCompare(b.start));
     for (let i = 1; i < sorted.length; i++) expect(sorted[i].start >= sorted[i - 1].end).toBe(true);
   });
+
+  it('quiet hours that wrap midnight are read in their own zone', () => {
+    const night = { start: '22:00', end: '07:00', timeZone: 'America/New_York' };
+    const result = suggestMeetingSlots({
+      people: [person('nyc', 'UTC', history(8, () => 1), { quietHours: night })],
+      nowMs: monday,
+      durationMinutes: 30,
+      withinDays: 2,
+      timeZone: 'UTC',
+      workingHours: { ...ALL_DAY, days: [...ALL_DAY.days] },
+      limit: 96,
+    });
+    const newYorkHours = new Set(result.slots.map((slot) => (new Date(slot.start).getUTCHours() + 24 - 5) % 24));
+    expect([...newYorkHours].sort((a, b) => a - b)).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);
+  });
+
+  it('keeps slot order stable when nothing differs: earlier first', () => {
+    const result = suggestMeetingSlots({ people: [person('p', 'UTC', history(8, () => 1))], nowMs: monday, durationMinutes: 60, withinDays: 1, timeZone: 'UTC', limit: 2 });
+    expect(result.slots.map((slot) => slot.start)).toEqual(['2026-01-12T09:00:00.000Z', '2026-01-12T10:00:00.000Z']);
+  });
 });
