@@ -1,4 +1,4 @@
-import { MAX_ID_LENGTH, PLATFORMS, PRESENCE_STATUSES } from '@amo/presence-core';
+import { ID_RULE, idProblem, MAX_ID_LENGTH, PLATFORMS, PRESENCE_STATUSES } from '@amo/presence-core';
 import { z } from 'zod';
 
 /** The platforms, in core's order (the order that breaks aggregation ties). */
@@ -13,17 +13,25 @@ export const MAX_PEOPLE_PER_CALL = 1000;
 export const MAX_PAGE_SIZE = 1000;
 
 /**
- * A person id or platform account id, with core's rules (`validateId`): a non-empty string of at most
- * {@link MAX_ID_LENGTH} characters. `what` names the field in error messages.
+ * Core's id rule ({@link ID_RULE}) as a pattern: no control characters and no lone surrogates (with the `u` flag a
+ * surrogate pair is one code point, so only a lone half falls in the excluded range).
  */
-export const idString = (what: string) =>
+// eslint-disable-next-line no-control-regex -- excluding control characters is the point of the rule
+export const ID_PATTERN = /^[^\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]*$/u;
+
+/**
+ * A person id or platform account id, with core's rules (`validateId`): {@link ID_RULE}. `what` names the field
+ * in error messages (core's `idProblem` words them, so the service says the same thing everywhere).
+ */
+export const idString = (what: string, maxLength = MAX_ID_LENGTH) =>
   z
     .string({ error: `${what} must be a string` })
     .min(1, { error: `${what} must not be empty` })
-    .max(MAX_ID_LENGTH, { error: `${what} must be at most ${MAX_ID_LENGTH} characters` });
+    .max(maxLength, { error: `${what} must be at most ${maxLength} characters` })
+    .regex(ID_PATTERN, { error: (issue) => idProblem(issue.input, what, maxLength) ?? `${what} must be printable text` });
 
 /** An AMO user id (a person). */
-export const userId = idString('userId').meta({ description: `AMO user id, 1-${MAX_ID_LENGTH} characters`, examples: ['alice'] });
+export const userId = idString('userId').meta({ description: `AMO user id: ${ID_RULE}`, examples: ['alice'] });
 
 /** A platform name. */
 export const platform = z.enum(PLATFORMS, { error: `unknown platform; expected one of ${platformList}` }).meta({ examples: ['slack'] });

@@ -41,6 +41,13 @@ describe('request schemas', () => {
     expect(presenceBatchRequest.safeParse({ userIds: Array.from({ length: 1001 }, (_, i) => `u${i}`) }).success).toBe(false);
   });
 
+  it("ids follow core's printable-text rule, with core's words", () => {
+    const result = presenceBatchRequest.safeParse({ userIds: ['ali\u0007ce'] });
+    expect(result.error?.issues[0].message).toBe('each user id must be printable text: a control character (U+0007) at position 3');
+    expect(presenceBatchRequest.safeParse({ userIds: ['\ud800'] }).success).toBe(false);
+    expect(presenceBatchRequest.safeParse({ userIds: ['emoji \ud83d\ude00 ok'] }).success).toBe(true);
+  });
+
   it('identity links are keyed by platform names only', () => {
     expect(identityLinks.parse({ slack: 'U1', zoom: 'z' })).toEqual({ slack: 'U1', zoom: 'z' });
     expect(identityLinks.safeParse({ myspace: 'tom' }).error?.issues[0].message).toMatch(/unknown platform myspace/);

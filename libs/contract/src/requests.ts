@@ -89,7 +89,7 @@ export const monitoringPlatformsRequest = z.object({ platforms: z.array(platform
 
 /** `POST /v1/api-keys` body. */
 export const apiKeyRequest = z.object({
-  name: z.string({ error: 'name must be a string' }).min(1).max(128).meta({ examples: ['amo-scheduler'] }),
+  name: idString('name', 128).meta({ examples: ['amo-scheduler'] }),
   scopes: z
     .array(z.enum(['read', 'write', 'admin'], { error: 'must be read, write or admin' }))
     .min(1, { error: 'scopes must name at least one scope' })

@@ -1,6 +1,6 @@
 import { MAX_ID_LENGTH } from '@amo/presence-core';
 import { z } from 'zod';
-import { isoTime, platform, presenceStatus, userId } from './common';
+import { ID_PATTERN, isoTime, platform, presenceStatus, userId } from './common';
 import { ERROR_CODE_LIST } from './errors';
 import { platformPresence, presenceDocument } from './responses';
 
@@ -10,7 +10,7 @@ export const MAX_IDS_PER_FRAME = 1000;
 export const MAX_SUBSCRIPTIONS_PER_CLIENT = 10_000;
 
 const frameUserIds = z
-  .array(z.string().min(1).max(MAX_ID_LENGTH, { error: `user ids are at most ${MAX_ID_LENGTH} characters` }), {
+  .array(z.string().min(1).max(MAX_ID_LENGTH, { error: `user ids are at most ${MAX_ID_LENGTH} characters` }).regex(ID_PATTERN, { error: 'user ids must be printable text' }), {
     error: 'userIds must be an array of strings',
   })
   .min(1, { error: 'userIds must not be empty' })
