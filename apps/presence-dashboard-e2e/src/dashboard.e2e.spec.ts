@@ -37,6 +37,11 @@ const cell = (userId: string, platform: string) => `#grid tr[data-user="${userId
 
   it('asks for the key, then shows the sandbox people with their statuses on each platform', async () => {
     await service.firstReadings();
+    // What the page asks the service for: a few reads, then one stream subscribed to everyone.
+    const requests: string[] = [];
+    const frames: string[] = [];
+    page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
+    page.on('websocket', (socket) => socket.on('framesent', (frame) => frames.push(String(frame.payload))));
     await page.goto(service.url);
     await page.fill('#key', BOOTSTRAP_KEY);
     await page.click('#login button[type="submit"]');
@@ -52,6 +57,11 @@ const cell = (userId: string, platform: string) => `#grid tr[data-user="${userId
     expect(await page.getAttribute('#grid tr[data-user="alice"] td.aggregate', 'data-aggregate')).toBe('online');
     const platforms = await page.$$eval('#platforms li[data-platform]', (items) => items.map((item) => [item.getAttribute('data-platform'), item.getAttribute('data-health')]));
     expect(Object.fromEntries(platforms)).toMatchObject({ discord: 'connected', slack: 'connected', teams: 'connected', zoom: 'connected', whatsapp: 'connected', linkedin: 'connected' });
+    // The start-up is the snapshot: no read per person (with ~600 people those ran into the key's rate limit).
+    const api = requests.filter((request) => / \/(v1|health)/.test(request));
+    expect(api.filter((request) => request.startsWith('GET /v1/presence/') || request.startsWith('GET /v1/users'))).toEqual([]);
+    expect(api.sort()).toEqual(['GET /health', 'GET /v1/audit', 'GET /v1/platforms']);
+    expect(frames.map((frame) => JSON.parse(frame))).toEqual([{ type: 'subscribe', all: true }]);
   }, 45_000);
 
   it('shows a status change scripted on an emulator within 2 seconds, without a reload', async () => {
@@ -63,6 +73,17 @@ const cell = (userId: string, platform: string) => `#grid tr[data-user="${userId
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  }, 15_000);
+
+  it('after the server drops its stream, reconnects, subscribes to everyone again and stays live', async () => {
+    const reconnected = page.waitForEvent('websocket', { timeout: 5000 });
+    expect(service.dropStreamClients()).toBe(1);
+    const socket = await reconnected;
+    const frame = await socket.waitForEvent('framesent', { timeout: 5000 });
+    expect(JSON.parse(String(frame.payload))).toEqual({ type: 'subscribe', all: true });
+    await page.waitForFunction(() => document.getElementById('connection')?.textContent === 'live', undefined, { timeout: 5000 });
+    await service.sandbox.setStatus('carol', 'discord', 'online');
+    await page.waitForSelector(`${cell('carol', 'discord')} span[data-status="online"]`, { timeout: 2000 });
   }, 15_000);
 
   it('works with a read-only key on a phone-width screen (platform health from /health)', async () => {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { createApp, startApp } from '@amo/presence-api/src/bootstrap';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { loadConfig } from '@amo/presence-api/src/config/config.loader';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { PresenceStreamGateway } from '@amo/presence-api/src/stream/presence-stream.gateway';
 import type { Platform } from '@amo/presence-core';
 import { type Sandbox, startSandbox } from '@amo/presence-sandbox';
 
@@ -30,6 +32,8 @@ export interface SandboxService {
   firstReadings(timeoutMs?: number): Promise<void>;
   /** The sandbox the service started, for scripting changes and outages on its emulators. */
   sandbox: Sandbox;
+  /** Drops every stream connection from the server's side, as a restart or a network cut would; returns how many. */
+  dropStreamClients(): number;
   close(): Promise<void>;
 }
 
@@ -83,6 +87,13 @@ export async function bootSandboxService(env: Record<string, string> = {}): Prom
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       }
+    },
+    dropStreamClients: () => {
+      // The gateway keeps its connections private; the test reaches in only to cut them.
+      const gateway = app.get(PresenceStreamGateway) as unknown as { clients: Map<{ terminate(): void }, unknown> };
+      const sockets = [...gateway.clients.keys()];
+      for (const socket of sockets) socket.terminate();
+      return sockets.length;
     },
     close: async () => {
       await app.close();
