@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { InvalidInputError } from '@amo/presence-core';
+import { InvalidInputError, validateId } from '@amo/presence-core';
 import { IsNull } from 'typeorm';
 import { ApiKeyEntity, type ApiKeyRow } from '../entities/api-key.entity';
 import { type StoreContext, toDate } from '../store-context';
@@ -29,6 +29,8 @@ export type ApiKeyVerification =
 const KEY_PREFIX = 'amo_';
 const PREFIX_LENGTH = 12;
 const MAX_KEY_LENGTH = 512;
+/** A key's name follows core's id rule (printable, no control characters), shorter. */
+export const MAX_KEY_NAME_LENGTH = 128;
 /** Last use is written at most this often per key, so a busy client does not turn every read into a write. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -87,9 +89,7 @@ export class ApiKeyRepository {
     if (typeof key !== 'string' || key.length < 16 || key.length > MAX_KEY_LENGTH) {
       throw new InvalidInputError('an API key must be 16 to 512 characters');
     }
-    if (typeof input.name !== 'string' || input.name.length === 0 || input.name.length > 128) {
-      throw new InvalidInputError('name must be 1 to 128 characters');
-    }
+    validateId(input.name, 'name', MAX_KEY_NAME_LENGTH);
     const scopes = parseScopes(input.scopes);
     const hash = hashApiKey(key);
     return this.context.db.write(async (manager) => {
@@ -132,6 +132,7 @@ export class ApiKeyRepository {
 
   /** Revoked keys stay listed (with `revokedAt`) but never verify again. */
   async revoke(id: string): Promise<boolean> {
+    validateId(id, 'id');
     const result = await this.context.db.write((manager) =>
       manager.update(ApiKeyEntity, { id, revokedAt: IsNull() }, { revokedAt: this.context.clock.now() }),
     );
@@ -139,6 +140,7 @@ export class ApiKeyRepository {
   }
 
   async delete(id: string): Promise<boolean> {
+    validateId(id, 'id');
     const result = await this.context.db.write((manager) => manager.delete(ApiKeyEntity, { id }));
     return (result.affected ?? 0) > 0;
   }

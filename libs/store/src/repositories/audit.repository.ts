@@ -1,4 +1,4 @@
-import { InvalidInputError, type Platform, type PresenceStatus } from '@amo/presence-core';
+import { InvalidInputError, type Platform, type PresenceStatus, validateId } from '@amo/presence-core';
 import { type EntityManager, LessThan } from 'typeorm';
 import { AuditEntryEntity, type AuditEntryRow } from '../entities/audit-entry.entity';
 import { decodeCursor, type Page, type PageRequest, pageSize, toPage } from '../paging';
@@ -65,6 +65,7 @@ export class AuditRepository {
   /** Newest first; filter by person and/or time; page with `nextCursor`. */
   async list(query: AuditQuery = {}): Promise<Page<AuditRecord>> {
     const limit = pageSize(query.limit);
+    if (query.userId !== undefined) validateId(query.userId, 'userId');
     const rows = await this.context.db.read((manager) => {
       const builder = manager.createQueryBuilder(AuditEntryEntity, 'audit').orderBy('audit.id', 'DESC').limit(limit + 1);
       if (query.userId !== undefined) builder.andWhere('audit.userId = :userId', { userId: query.userId });
@@ -91,6 +92,7 @@ export class AuditRepository {
   }
 
   async count(userId?: string): Promise<number> {
+    if (userId !== undefined) validateId(userId, 'userId');
     return this.context.db.read((manager) => manager.count(AuditEntryEntity, userId === undefined ? {} : { where: { userId } }));
   }
 }

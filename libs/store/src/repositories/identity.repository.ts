@@ -1,6 +1,7 @@
 import {
   IdentityConflictError,
   type IdentityDirectory,
+  isValidId,
   parsePlatform,
   type Platform,
   validateId,
@@ -135,22 +136,26 @@ export class IdentityRepository {
 
   /** Removes one platform's link, or all of the person's links. Returns how many were removed. */
   async unlink(userId: string, platform?: Platform): Promise<number> {
+    validateId(userId, 'userId');
     const where = platform === undefined ? { userId } : { userId, platform: parsePlatform(platform) };
     const result = await this.context.db.write((manager) => manager.delete(IdentityLinkEntity, where));
     return result.affected ?? 0;
   }
 
   async accountOf(userId: string, platform: Platform): Promise<string | undefined> {
+    validateId(userId, 'userId');
     const row = await this.context.db.read((manager) => manager.findOneBy(IdentityLinkEntity, { userId, platform }));
     return row?.accountId;
   }
 
   async personOf(platform: Platform, accountId: string): Promise<string | undefined> {
+    validateId(accountId, `${platform} account id`);
     const row = await this.context.db.read((manager) => manager.findOneBy(IdentityLinkEntity, { platform, accountId }));
     return row?.userId;
   }
 
   async accountsOf(userId: string): Promise<Partial<Record<Platform, string>>> {
+    validateId(userId, 'userId');
     const rows = await this.context.db.read((manager) => manager.findBy(IdentityLinkEntity, { userId }));
     return Object.fromEntries(rows.map((row) => [row.platform, row.accountId]));
   }
@@ -189,12 +194,19 @@ export class IdentityRepository {
     }
   }
 
-  /** Loads every stored link into core's in-memory directory (at start), a page at a time. Returns how many. */
+  /**
+   * Loads every stored link into core's in-memory directory (at start), a page at a time. Returns how many;
+   * links whose ids break core's id rule (stored by an older version) are skipped.
+   */
   async loadInto(directory: IdentityDirectory): Promise<number> {
     let count = 0;
     for await (const page of this.pages()) {
-      for (const row of page) directory.link(row.userId, row.platform as Platform, row.accountId);
-      count += page.length;
+      for (const row of page) {
+        // Links an older version stored before ids were checked for control characters are left out, not fatal.
+        if (!isValidId(row.userId) || !isValidId(row.accountId)) continue;
+        directory.link(row.userId, row.platform as Platform, row.accountId);
+        count++;
+      }
     }
     return count;
   }

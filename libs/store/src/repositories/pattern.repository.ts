@@ -1,4 +1,4 @@
-import { HOUR_MS, HOURS_PER_WEEK, type HourOfWeekTime, InvalidInputError, type PatternTimeEntry } from '@amo/presence-core';
+import { HOUR_MS, HOURS_PER_WEEK, type HourOfWeekTime, InvalidInputError, type PatternTimeEntry, validateId } from '@amo/presence-core';
 import { type EntityManager, In, LessThan } from 'typeorm';
 import { PatternTimeEntity } from '../entities/pattern-time.entity';
 import { PreferencesEntity } from '../entities/preferences.entity';
@@ -95,6 +95,7 @@ export class PatternRepository {
   /** Several people's weeks (1 query per 200 people); people without rows are absent from the map. */
   async readMany(userIds: readonly string[]): Promise<Map<string, AvailabilityPattern>> {
     const unique = [...new Set(userIds)];
+    for (const userId of unique) validateId(userId, 'userId');
     const rows = await this.context.db.read(async (manager) => {
       const table = qualifiedTable(manager, PatternTimeEntity);
       const all: { user_id: string; how: number | string; available: number | string; observed: number | string }[] = [];
@@ -128,6 +129,7 @@ export class PatternRepository {
   }
 
   async clear(userId: string): Promise<number> {
+    validateId(userId, 'userId');
     const result = await this.context.db.write((manager) => manager.delete(PatternTimeEntity, { userId }));
     return result.affected ?? 0;
   }

@@ -102,6 +102,7 @@ export class PreferencesRepository {
 
   /** What the person chose; undefined when they never set anything. */
   async get(userId: string): Promise<PersonPreferences | undefined> {
+    validateId(userId, 'userId');
     const row = await this.context.db.read((manager) => manager.findOneBy(PreferencesEntity, { userId }));
     return row ? toPreferences(row) : undefined;
   }
@@ -136,6 +137,7 @@ export class PreferencesRepository {
   }
 
   async delete(userId: string): Promise<boolean> {
+    validateId(userId, 'userId');
     const result = await this.context.db.write((manager) => manager.delete(PreferencesEntity, { userId }));
     return (result.affected ?? 0) > 0;
   }

@@ -1,4 +1,4 @@
-import type { DeviceStatuses, Platform, PresenceData, PresenceStatus } from '@amo/presence-core';
+import { type DeviceStatuses, isValidId, type Platform, type PresenceData, type PresenceStatus } from '@amo/presence-core';
 import type { EntityManager } from 'typeorm';
 import { SnapshotEntity, type SnapshotRow } from '../entities/snapshot.entity';
 import { qualifiedTable, runSql } from '../sql';
@@ -130,12 +130,19 @@ export class SnapshotRepository {
     return entries;
   }
 
-  /** Loads every record into the aggregator (`aggregator.restore`), a page at a time. Returns how many. */
+  /**
+   * Loads every record into the aggregator (`aggregator.restore`), a page at a time. Returns how many; rows whose
+   * user id breaks core's id rule (stored by an older version) are skipped.
+   */
   async restoreInto(target: SnapshotRestoreTarget): Promise<number> {
     let count = 0;
     for await (const page of this.pages()) {
-      for (const entry of page) target.restore(entry.userId, entry.record, entry.confirmedAt);
-      count += page.length;
+      for (const entry of page) {
+        // Rows an older version stored before ids were checked for control characters stay out of memory.
+        if (!isValidId(entry.userId)) continue;
+        target.restore(entry.userId, entry.record, entry.confirmedAt);
+        count++;
+      }
     }
     return count;
   }
