@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byPlatform, isoTime, platform, presenceStatus, userId } from './common';
+import { rankedChannel } from './meetings';
 
 /** One platform's record as the API shows it (HTTP and stream): ISO times, no person id repeated. */
 export const platformPresence = z.object({
@@ -37,6 +38,7 @@ export const availabilityDetail = z.object({
   status: presenceStatus,
   decidedBy: platform.nullable(),
   stale: z.array(platform),
+  bestChannel: rankedChannel.nullable().meta({ description: 'the first entry of GET /v1/users/{userId}/channels; null without links or channels' }),
 });
 
 /** `POST /v1/availability`. */

@@ -67,6 +67,10 @@ describe('AMO endpoints through the HTTP API: best channel, meet now, suggestion
     ]);
     expect(answer.body.channels[1].reasons.join('; ')).toMatch(/unless urgent/);
     for (const channel of answer.body.channels) expect(channel).toEqual(expect.objectContaining({ stale: false, score: expect.any(Number), lastSeen: null }));
+
+    const details = await service.call('POST', '/v1/availability?details=true', { body: { userIds: ['dave', 'zed'] } });
+    expect(details.body.details.dave.bestChannel).toEqual(answer.body.channels[0]);
+    expect(details.body.details.zed.bestChannel).toBeNull();
   });
 
   it('POST /v1/meetings/now: an available person has no blockers, an unknown one is listed as unknown', async () => {

@@ -15,6 +15,7 @@ import { RequireScope } from '../auth/scopes';
 import { ApiError } from '../errors/api-error';
 import { ZodPipe } from '../errors/zod.pipe';
 import { PlatformStatusService } from '../platforms/platform-status.service';
+import { MeetingsService } from './meetings.service';
 import { personView, type PersonPresenceView } from './presence-view';
 
 /** Reads, all served from the cache: no platform call happens on these paths. Documented by the contract's OPERATIONS. */
@@ -23,6 +24,7 @@ export class PresenceController {
   constructor(
     private readonly aggregator: PresenceAggregator,
     private readonly statuses: PlatformStatusService,
+    private readonly meetings: MeetingsService,
   ) {}
 
   @Get('presence/:userId')
@@ -57,7 +59,7 @@ export class PresenceController {
     const details: Record<string, AvailabilityDetail> = {};
     for (const userId of body.userIds) {
       const { status, decidedBy, stale } = this.aggregator.explain(userId);
-      details[userId] = { status, decidedBy, stale };
+      details[userId] = { status, decidedBy, stale, bestChannel: this.meetings.bestChannel(userId) };
     }
     return { availability, details };
   }
