@@ -45,10 +45,10 @@ describe('monitoring stop and start through the service: stop means stop, start 
       },
     });
     zoom.webhookUrl = `${service.url}/v1/webhooks/zoom`;
-    await service.call('PUT', '/v1/users/erin/identities', { body: { discord: ERIN_DISCORD, slack: 'U0ERIN0001', zoom: 'zoom-erin' } });
+    await service.client.linkIdentities('erin', { discord: ERIN_DISCORD, slack: 'U0ERIN0001', zoom: 'zoom-erin' });
     await eventually(async () => {
-      const body = (await service.call('GET', '/v1/presence/erin')).body;
-      return ['discord', 'slack', 'zoom'].every((p) => body?.platforms?.[p]?.lastUpdated) ? body : undefined;
+      const { platforms } = await service.client.getPresence('erin');
+      return platforms.discord?.lastUpdated && platforms.slack?.lastUpdated && platforms.zoom?.lastUpdated;
     }, 10_000);
   }, 30_000);
 
@@ -76,8 +76,8 @@ describe('monitoring stop and start through the service: stop means stop, start 
     expect(zoom.presenceRequests()).toHaveLength(zoomReads);
     expect(discord.openConnections).toBe(0);
     expect(await webhookCount(service, 'zoom', 'ignored')).toBe(ignoredBefore + 1);
-    const erin = (await service.call('GET', '/v1/presence/erin')).body;
-    expect(erin.platforms.zoom.status).toBe('online');
+    const erin = await service.client.getPresence('erin');
+    expect(erin.platforms.zoom?.status).toBe('online');
     expect(erin.platforms.discord).toMatchObject({ status: 'idle', stale: true });
     expect(await platformStatus(service, 'discord')).toMatchObject({ monitoring: { active: false } });
   });
@@ -129,15 +129,19 @@ describe('linked, no data: an account without a reading shows as unknown', () =>
   it('GET presence and the stream show the linked platform as unknown with no times', async () => {
     const stream = await StreamClient.open(service.wsUrl);
     await stream.subscribe(['gina']);
-    expect((await service.call('GET', '/v1/presence/gina')).status).toBe(404);
-    await service.call('PUT', '/v1/users/gina/identities', { body: { whatsapp: '4915550001' } });
-    const gina = (await service.call('GET', '/v1/presence/gina')).body;
+    // Not known yet: the snapshot says null, and a read is a 404.
+    expect(await stream.next((m) => m.type === 'snapshot' && m.userId === 'gina')).toMatchObject({ presence: null });
+    await expect(service.client.getPresence('gina')).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    await service.client.linkIdentities('gina', { whatsapp: '4915550001' });
+    const gina = await service.client.getPresence('gina');
     expect(gina).toMatchObject({ userId: 'gina', status: 'unknown', available: false, decidedBy: null });
     expect(gina.platforms).toEqual({
       whatsapp: { status: 'unknown', rawStatus: null, activity: null, customMessage: null, lastSeen: null, lastUpdated: null, stale: true },
     });
     const message = await stream.next((m) => m.type === 'presence' && m.userId === 'gina');
     expect(message).toMatchObject({ platform: 'whatsapp', presence: { status: 'unknown', lastSeen: null, lastUpdated: null } });
+    // The library's view of gina, built from the null snapshot and the change, is the document a read gives.
+    expect(stream.stream.presences.get('gina')).toEqual(gina);
     stream.close();
   });
 });

@@ -1,4 +1,5 @@
 import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
+import type { PresenceClient } from '@amo/presence-client';
 import { bootService, eventually, type RunningService, StreamClient, tempDir } from './harness.spec-helper';
 
 describe('Zoom through the service: polled presence and signed webhooks', () => {
@@ -6,6 +7,7 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
   let zoom: ZoomEmulator;
   let service: RunningService;
   let stream: StreamClient;
+  let client: PresenceClient;
 
   beforeAll(async () => {
     zoom = await ZoomEmulator.start({
@@ -27,6 +29,7 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
       },
     });
     zoom.webhookUrl = `${service.url}/v1/webhooks/zoom`;
+    client = service.client;
     stream = await StreamClient.open(service.wsUrl);
   });
 
@@ -38,21 +41,27 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
   });
 
   it('links people and serves their polled presence from the cache', async () => {
-    expect((await service.call('PUT', '/v1/users/alice/identities', { body: { zoom: 'zoom-alice' } })).status).toBe(200);
-    expect((await service.call('PUT', '/v1/users/bob/identities', { body: { zoom: 'zoom-bob' } })).status).toBe(200);
+    expect(await client.linkIdentities('alice', { zoom: 'zoom-alice' })).toEqual({ zoom: 'zoom-alice' });
+    expect(await client.linkIdentities('bob', { zoom: 'zoom-bob' })).toEqual({ zoom: 'zoom-bob' });
     const alice = await eventually(async () => {
-      const response = await service.call('GET', '/v1/presence/alice');
-      return response.body?.platforms?.zoom?.lastUpdated ? response.body : undefined;
+      const document = await client.getPresence('alice');
+      return document.platforms.zoom?.lastUpdated ? document : undefined;
     });
     expect(alice).toMatchObject({ userId: 'alice', status: 'online', available: true, decidedBy: 'zoom' });
     expect(alice.platforms.zoom).toMatchObject({ status: 'online', rawStatus: 'Available', stale: false });
-    const bob = await eventually(async () => (await service.call('GET', '/v1/presence/bob')).body?.platforms?.zoom?.lastUpdated && (await service.call('GET', '/v1/presence/bob')).body);
+    const bob = await eventually(async () => {
+      const document = await client.getPresence('bob');
+      return document.platforms.zoom?.lastUpdated ? document : undefined;
+    });
     expect(bob).toMatchObject({ status: 'busy', available: false });
-    expect(bob.platforms.zoom.activity).toBe('In a Zoom meeting');
+    expect(bob.platforms.zoom?.activity).toBe('In a Zoom meeting');
   });
 
   it('streams a webhook-delivered status change to subscribers, per platform and as an aggregate', async () => {
     await stream.subscribe(['alice']);
+    // The subscription starts with the truth: alice's document as GET /v1/presence/alice has it.
+    const snapshot = await stream.next((m) => m.type === 'snapshot' && m.userId === 'alice');
+    expect(snapshot.presence).toEqual(await client.getPresence('alice'));
     const answer = await zoom.changeStatus('zoom-alice', 'Do_Not_Disturb');
     expect(answer?.status).toBe(200);
     const presence = await stream.next((m) => m.type === 'presence' && m.userId === 'alice' && m.presence.status === 'busy');
@@ -60,13 +69,14 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
     const aggregate = await stream.next((m) => m.type === 'aggregate' && m.userId === 'alice' && m.status === 'busy');
     expect(aggregate).toEqual({ seq: expect.any(Number), at: expect.any(String), type: 'aggregate', userId: 'alice', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom' });
     expect(stream.messages.some((m) => m.userId === 'bob')).toBe(false);
-    const availability = await service.call('POST', '/v1/availability?details=true', { body: { userIds: ['alice', 'bob', 'nobody'] } });
-    expect(availability.body).toEqual({
+    expect(stream.stream.presences.get('alice')).toMatchObject({ status: 'busy', decidedBy: 'zoom', platforms: { zoom: { rawStatus: 'Do_Not_Disturb' } } });
+    const availability = await client.checkAvailability(['alice', 'bob', 'nobody'], { details: true });
+    expect(availability).toEqual({
       availability: { alice: false, bob: false, nobody: false },
       details: {
-        alice: { status: 'busy', decidedBy: 'zoom', stale: [] },
-        bob: { status: 'busy', decidedBy: 'zoom', stale: [] },
-        nobody: { status: 'unknown', decidedBy: null, stale: [] },
+        alice: { status: 'busy', decidedBy: 'zoom', stale: [], bestChannel: expect.objectContaining({ platform: 'zoom', accountId: 'zoom-alice', status: 'busy' }) },
+        bob: { status: 'busy', decidedBy: 'zoom', stale: [], bestChannel: expect.objectContaining({ platform: 'zoom', accountId: 'zoom-bob', status: 'busy' }) },
+        nobody: { status: 'unknown', decidedBy: null, stale: [], bestChannel: null },
       },
     });
   });
@@ -76,18 +86,17 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
     expect(validation.ok).toBe(true);
     const forged = await zoom.webhooks.sendPresence(`${service.url}/v1/webhooks/zoom`, { userId: 'zoom-alice', status: 'Available' }, { misSign: true });
     expect(forged.status).toBe(401);
-    const alice = await service.call('GET', '/v1/presence/alice');
-    expect(alice.body.status).toBe('busy');
+    expect((await client.getPresence('alice')).status).toBe('busy');
   });
 
   it('lists people, pages them, and keeps an audit of status changes without message text', async () => {
-    const page = await service.call('GET', '/v1/users?limit=1');
-    expect(page.body.users).toEqual([{ userId: 'alice', platforms: ['zoom'] }]);
-    const next = await service.call('GET', `/v1/users?limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`);
-    expect(next.body).toEqual({ users: [{ userId: 'bob', platforms: ['zoom'] }], nextCursor: null });
+    const page = await client.listUsers({ limit: 1 });
+    expect(page.users).toEqual([{ userId: 'alice', platforms: ['zoom'] }]);
+    const next = await client.listUsers({ limit: 1, cursor: page.nextCursor ?? undefined });
+    expect(next).toEqual({ users: [{ userId: 'bob', platforms: ['zoom'] }], nextCursor: null });
     const audit = await eventually(async () => {
-      const body = (await service.call('GET', '/v1/audit?userId=alice')).body;
-      return body.entries.some((entry: any) => entry.to === 'busy') ? body : undefined;
+      const body = await client.listAudit({ userId: 'alice' });
+      return body.entries.some((entry) => entry.to === 'busy') ? body : undefined;
     });
     expect(audit.entries[0]).toEqual({ id: expect.any(Number), userId: 'alice', platform: 'zoom', from: 'online', to: 'busy', at: expect.any(String) });
     expect(JSON.stringify(audit)).not.toMatch(/Do not disturb|activity|message/i);
@@ -95,22 +104,20 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
 
   it('relinking a person to another account drops what was held for the old one', async () => {
     zoom.addUser({ id: 'zoom-bob-2', status: 'Available' });
-    const relinked = await service.call('PUT', '/v1/users/bob/identities', { body: { zoom: 'zoom-bob-2' } });
-    expect(relinked.body).toEqual({ zoom: 'zoom-bob-2' });
+    expect(await client.linkIdentities('bob', { zoom: 'zoom-bob-2' })).toEqual({ zoom: 'zoom-bob-2' });
     const bob = await eventually(async () => {
-      const body = (await service.call('GET', '/v1/presence/bob')).body;
-      return body.platforms.zoom?.status === 'online' ? body : undefined;
+      const document = await client.getPresence('bob');
+      return document.platforms.zoom?.status === 'online' ? document : undefined;
     });
     expect(bob).toMatchObject({ status: 'online', available: true });
   });
 
   it('opt-out removes cached and stored presence at once, and the person is no longer polled', async () => {
-    await eventually(async () => (await service.call('GET', '/v1/users/alice/export')).body.snapshots.length === 1);
-    const saved = await service.call('PUT', '/v1/users/alice/preferences', { body: { optedOut: true } });
-    expect(saved.status).toBe(200);
-    const alice = await service.call('GET', '/v1/presence/alice');
-    expect(alice.body).toMatchObject({ status: 'unknown', available: false, platforms: {} });
-    expect((await service.call('GET', '/v1/users/alice/export')).body.snapshots).toEqual([]);
+    const snapshotsOf = async (userId: string) => (await client.exportPerson(userId)).snapshots as unknown[];
+    await eventually(async () => (await snapshotsOf('alice')).length === 1);
+    expect(await client.setPreferences('alice', { optedOut: true })).toMatchObject({ userId: 'alice', optedOut: true });
+    expect(await client.getPresence('alice')).toMatchObject({ status: 'unknown', available: false, platforms: {} });
+    expect(await snapshotsOf('alice')).toEqual([]);
 
     const readsOf = (id: string) => zoom.presenceRequests().filter((request) => request.path.includes(id)).length;
     const aliceBefore = readsOf('zoom-alice');
@@ -118,6 +125,6 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
     await eventually(() => readsOf('zoom-bob-2') >= bobBefore + 2, 10_000);
     expect(readsOf('zoom-alice')).toBe(aliceBefore);
     await zoom.changeStatus('zoom-alice', 'Available');
-    expect((await service.call('GET', '/v1/presence/alice')).body.platforms).toEqual({});
+    expect((await client.getPresence('alice')).platforms).toEqual({});
   });
 });
