@@ -96,7 +96,7 @@ function validRequest(arbitraries: SchemaArbitraries, operation: Operation): fc.
 type Mutation = (request: FuzzCase & { parsed?: unknown }, operation: Operation) => Partial<FuzzCase> | undefined;
 
 /** Percent-encodes a path segment; a lone surrogate goes as the bytes a careless client would send (%ED%A0%80). */
-function segment(text: string): string {
+export function segment(text: string): string {
   return text.replace(/[\ud800-\udfff]/g, (unit) => (/[\ud800-\udbff]/.test(unit) ? '\u0000LONE-HIGH' : '\u0000LONE-LOW')).split('\u0000LONE-HIGH').map((part) => part.split('\u0000LONE-LOW').map(encodeURIComponent).join('%ED%B0%80')).join('%ED%A0%80');
 }
 

@@ -1,6 +1,6 @@
 import { errorResponse } from '@amo/presence-contract';
 import * as fc from 'fast-check';
-import { type FuzzCase, fuzzCases, operationsOf } from './fuzz-cases';
+import { type FuzzCase, fuzzCases, operationsOf, segment } from './fuzz-cases';
 import type { Schema } from './schema-arbitraries';
 
 /** People the session links before it starts (and again after a valid request erased them), with their accounts. */
@@ -67,7 +67,7 @@ async function storeFingerprint(url: string, token: string, targets: readonly st
   const stablePlatforms = (platforms.body?.platforms ?? []).map((p) => [p.platform, p.connected, p.source, p.monitoring]);
   const perPerson = [];
   for (const id of new Set([...Object.keys(FUZZ_PEOPLE), ...targets])) {
-    const path = encodeURIComponent(id);
+    const path = segment(id);
     perPerson.push(id, await readJson(url, token, `/v1/users/${path}/identities`), await readJson(url, token, `/v1/users/${path}/preferences`));
   }
   return JSON.stringify({ people, keys: stableKeys, platforms: stablePlatforms, perPerson });
