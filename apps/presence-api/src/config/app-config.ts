@@ -78,6 +78,8 @@ export interface AppConfig {
   consentFromEnv?: boolean;
   storeDetails: boolean;
   auditRetentionDays: number;
+  /** Days the opt-in availability patterns keep an hour (PRESENCE_PATTERN_RETENTION_DAYS, else the audit retention). */
+  patternRetentionDays: number;
   rateLimitPerMinute: number;
   sandbox: boolean;
   /**

@@ -35,6 +35,12 @@ describe('loadConfig', () => {
     expect(config.baseUrls.slackApi).toBe('http://127.0.0.1:9000/api');
   });
 
+  it('keeps availability patterns for PRESENCE_PATTERN_RETENTION_DAYS, else for the audit retention', () => {
+    expect(loadConfig({ PRESENCE_AUDIT_RETENTION_DAYS: '30' }).patternRetentionDays).toBe(30);
+    expect(loadConfig({ PRESENCE_AUDIT_RETENTION_DAYS: '30', PRESENCE_PATTERN_RETENTION_DAYS: '90' }).patternRetentionDays).toBe(90);
+    expect(() => loadConfig({ PRESENCE_PATTERN_RETENTION_DAYS: '0' })).toThrow(/PRESENCE_PATTERN_RETENTION_DAYS must be at least 1/);
+  });
+
   it('names every bad variable in one error and never echoes a secret', () => {
     let error: unknown;
     try {

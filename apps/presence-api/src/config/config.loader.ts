@@ -133,6 +133,7 @@ export function loadConfig(
     consentFromEnv,
     storeDetails: env.PRESENCE_STORE_DETAILS ?? false,
     auditRetentionDays: env.PRESENCE_AUDIT_RETENTION_DAYS,
+    patternRetentionDays: env.PRESENCE_PATTERN_RETENTION_DAYS ?? env.PRESENCE_AUDIT_RETENTION_DAYS,
     rateLimitPerMinute: env.PRESENCE_RATE_LIMIT,
     sandbox,
     sandboxAuto: env.PRESENCE_SANDBOX === undefined && sandbox,

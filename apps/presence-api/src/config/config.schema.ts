@@ -106,6 +106,8 @@ const serviceEnv = {
   PRESENCE_CONSENT_DEFAULT: z.enum(['granted', 'denied'], { error: 'must be granted or denied' }).optional(),
   PRESENCE_STORE_DETAILS: bool(false),
   PRESENCE_AUDIT_RETENTION_DAYS: count(7, 1, 3650),
+  // Unset: the audit retention applies to availability patterns too.
+  PRESENCE_PATTERN_RETENTION_DAYS: z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(3650, { error: 'must be at most 3650' }).optional(),
   PRESENCE_RATE_LIMIT: count(600, 1, 1_000_000),
   PRESENCE_SANDBOX: bool(),
 

@@ -28,6 +28,7 @@ export const SERVICE_HELP: Readonly<Record<string, Help>> = {
   PRESENCE_CONSENT_DEFAULT: { meaning: 'Monitoring consent for people who have not said: granted or denied.', unset: 'denied (granted in sandbox mode)' },
   PRESENCE_STORE_DETAILS: { meaning: 'Also write activity, custom message, raw status and devices to the snapshot on disk.' },
   PRESENCE_AUDIT_RETENTION_DAYS: { meaning: 'Days the audit log keeps a change.' },
+  PRESENCE_PATTERN_RETENTION_DAYS: { meaning: 'Days opt-in availability patterns keep an hour (suggestions learn from them).', unset: 'PRESENCE_AUDIT_RETENTION_DAYS' },
   PRESENCE_RATE_LIMIT: { meaning: 'Requests per minute per API key (429 with Retry-After above).' },
   PRESENCE_EVENTS_WEBHOOK_URL: { meaning: 'Where aggregate and platform changes are POSTed, signed.', unset: 'no outbound events' },
   PRESENCE_EVENTS_WEBHOOK_SECRET: { meaning: 'The HMAC-SHA256 key of X-Presence-Signature (at least 16 characters; required with the URL).' },

@@ -136,9 +136,8 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     this.flush().catch((error: unknown) => this.logger.error(`pattern flush failed: ${(error as Error).message}`));
     if (now - this.lastPatternPurge >= PATTERN_PURGE_EVERY_MS) {
       this.lastPatternPurge = now;
-      const config = this.config as AppConfig & { patternRetentionDays?: number };
       this.store.patterns
-        .purge(config.patternRetentionDays ?? config.auditRetentionDays)
+        .purge(this.config.patternRetentionDays)
         .catch((error: unknown) => this.logger.error(`pattern purge failed: ${(error as Error).message}`));
     }
     this.armPatternHour();
