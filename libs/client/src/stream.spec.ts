@@ -108,6 +108,12 @@ describe('PresenceStream against a scripted stream server', () => {
     expect(server.framesOn(0).map((frame) => frame.type)).toEqual(['subscribe', 'subscribe', 'subscribe', 'unsubscribe', 'unsubscribe']);
   });
 
+  it('opens one socket however often connect() is called', async () => {
+    await Promise.all([stream.connect(), stream.connect()]);
+    await stream.connect();
+    expect(server.connections).toHaveLength(1);
+  });
+
   it('does not reconnect after close()', async () => {
     await stream.connect();
     stream.close();

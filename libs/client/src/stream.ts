@@ -91,10 +91,14 @@ export class PresenceStream extends Emitter<PresenceStreamEvents> {
 
   /**
    * Opens the socket. Resolves once it is open; rejects when the first attempt fails (a refused key, nothing
-   * listening), without retrying. Later drops reconnect on their own until {@link close}.
+   * listening), without retrying. Later drops reconnect on their own until {@link close}. Calling it while
+   * connected (or connecting) opens nothing more.
    */
   connect(): Promise<void> {
+    if (this.opened) return Promise.resolve();
+    if (this.current) return this.once('connected').then(() => undefined);
     this.stopped = false;
+    this.everOpened = false;
     return new Promise((resolve, reject) => this.open(resolve, reject));
   }
 
