@@ -15,6 +15,7 @@ class FakeSocket extends EventEmitter {
   bufferedAmount = 0;
   pings = 0;
   terminated = false;
+  paused = false;
   closedWith?: number;
   /** Messages as the server sent them, without the per-connection envelope (checked on its own). */
   sent: any[] = [];
@@ -26,6 +27,9 @@ class FakeSocket extends EventEmitter {
   }
   ping(): void {
     this.pings++;
+  }
+  pause(): void {
+    this.paused = true;
   }
   terminate(): void {
     this.terminated = true;
@@ -182,6 +186,51 @@ describe('PresenceStreamGateway', () => {
     }
     greedy.frame({ type: 'subscribe', userIds: ['one-more'] });
     expect(greedy.sent.at(-1)).toMatchObject({ type: 'error', error: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
+  });
+
+  it('answers at most 5 bad frames at once and 1 a second after that; the rest go unanswered', () => {
+    const client = connect();
+    for (let i = 0; i < 40; i++) client.frame('x');
+    expect(client.sent.filter((m) => m.type === 'error')).toHaveLength(5);
+    jest.advanceTimersByTime(1_000);
+    for (let i = 0; i < 10; i++) client.frame('x');
+    expect(client.sent.filter((m) => m.type === 'error')).toHaveLength(6);
+    expect(client.closedWith).toBeUndefined();
+    client.frame({ type: 'subscribe', userIds: ['alice'] });
+    expect(client.sent.at(-2)).toEqual({ type: 'subscribed', userIds: ['alice'] });
+  });
+
+  it('closes a client that sends more than 100 frames at once, or more than 50 a second, with 4002 and stops reading it', () => {
+    const steady = connect();
+    for (let second = 0; second < 5; second++) {
+      for (let i = 0; i < 50; i++) steady.frame({ type: 'unsubscribe', userIds: ['alice'] });
+      steady.emit('pong');
+      jest.advanceTimersByTime(1_000);
+    }
+    expect(steady.closedWith).toBeUndefined();
+    expect(steady.sent).toHaveLength(250);
+
+    const flooder = connect();
+    for (let i = 0; i < 100; i++) flooder.frame('x');
+    expect(flooder.closedWith).toBeUndefined();
+    flooder.frame('x');
+    expect(flooder.closedWith).toBe(4002);
+    expect(flooder.paused).toBe(true);
+    expect(flooder.listenerCount('message')).toBe(0);
+    expect(gateway.clientCount()).toBe(1);
+    expect(flooder.sent.filter((m) => m.type === 'error')).toHaveLength(5);
+    jest.advanceTimersByTime(1_000);
+    expect(flooder.terminated).toBe(true);
+  });
+
+  it('refuses user ids that break core’s id rule, naming the character', () => {
+    const client = connect();
+    client.frame({ type: 'subscribe', userIds: ['alice', 'a\u0000b'] });
+    client.frame({ type: 'subscribe', userIds: ['a\ud800'] });
+    expect(client.sent).toEqual([
+      { type: 'error', error: { code: 'INVALID_FRAME', message: 'userIds.1: user id must be printable text: a control character (U+0000) at position 1' } },
+      { type: 'error', error: { code: 'INVALID_FRAME', message: 'userIds.0: user id must be printable text: a lone surrogate (U+D800) at position 1' } },
+    ]);
   });
 
   it('says goodbye with 1001 on shutdown', () => {

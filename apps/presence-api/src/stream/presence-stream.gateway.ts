@@ -8,7 +8,8 @@ import { PresenceEvents } from '../events/presence-events';
 import { AWAITING_VIEW, personView, presenceView } from '../http/presence-view';
 import { MetricsService } from '../metrics/metrics.service';
 import { CLOCK } from '../presence/clock.provider';
-import { MAX_SUBSCRIPTIONS_PER_CLIENT, parseClientFrame, SNAPSHOT_CHUNK, STREAM_CLOSE } from './stream-protocol';
+import { FrameGuard } from './frame-guard';
+import { FRAME_BURST, FRAMES_PER_SECOND, MAX_SUBSCRIPTIONS_PER_CLIENT, parseClientFrame, SNAPSHOT_CHUNK, STREAM_CLOSE } from './stream-protocol';
 import type { StreamRequest } from './stream-ws.adapter';
 
 interface ClientState {
@@ -18,20 +19,25 @@ interface ClientState {
   all: boolean;
   /** The last `seq` sent on this connection. */
   seq: number;
+  /** Its frame and error-answer budgets. */
+  guard: FrameGuard;
 }
 
 const HEARTBEAT = 'stream:heartbeat';
 /** How long a slow consumer gets to take its close frame before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
+const FRAME_BURST_TEXT = `${FRAME_BURST} frames at once or ${FRAMES_PER_SECOND} a second`;
 
 /**
  * ws://host/v1/stream (CONTRACT). Clients subscribe to people (or to everyone); each subscription starts with a
  * `snapshot` of the person's current state, then `presence` and `aggregate` changes follow; `platform` goes to
  * everyone. Every server message carries `seq` (increasing per connection) and `at`. Pings find dead clients; a
  * client that cannot keep up is closed with 4001 rather than buffered without bound; a bad frame gets an
- * `error` message and nothing else.
+ * `error` message and nothing else (at most 5 at once and 1 a second; further bad frames go unanswered); a
+ * client that sends more than 50 frames a second after a burst of 100 is closed with 4002 and no longer read.
  */
-@WebSocketGateway({ path: '/v1/stream', maxPayload: 256 * 1024 })
+// One message per event-loop turn: a burst of tiny frames is parsed between other work, never in one long run.
+@WebSocketGateway({ path: '/v1/stream', maxPayload: 256 * 1024, allowSynchronousEvents: false })
 export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Stream');
   private readonly clients = new Map<WebSocket, ClientState>();
@@ -71,7 +77,7 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
       client.close(1008, 'unauthorized');
       return;
     }
-    const state: ClientState = { alive: true, userIds: new Set(), all: false, seq: 0 };
+    const state: ClientState = { alive: true, userIds: new Set(), all: false, seq: 0, guard: new FrameGuard(performance.now()) };
     this.clients.set(client, state);
     this.metrics.streamClients.set(this.clients.size);
     client.on('pong', () => {
@@ -99,9 +105,16 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
   }
 
   private onFrame(client: WebSocket, state: ClientState, data: unknown, isBinary: boolean): void {
+    if (!this.clients.has(client)) return;
+    // Real time, not the service clock: the budget protects this process's CPU, whatever time the service runs on.
+    const now = performance.now();
+    if (!state.guard.admitFrame(now)) {
+      this.dropFlooding(client, state);
+      return;
+    }
     const result = parseClientFrame(data, isBinary);
     if (!result.ok) {
-      this.send(client, { type: 'error', error: { code: result.code, message: result.message } });
+      if (state.guard.mayAnswerError(now)) this.send(client, { type: 'error', error: { code: result.code, message: result.message } });
       return;
     }
     const frame = result.frame;
@@ -212,6 +225,20 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
     this.drop(client);
     client.close(STREAM_CLOSE.slowConsumer.code, STREAM_CLOSE.slowConsumer.reason);
     // Its buffer is full: the close frame may never be read. Do not wait for it for long.
+    setTimeout(() => client.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /**
+   * Closed with 4002 and no longer read: what is already buffered is parsed by `ws` but reaches no handler, and
+   * the socket is destroyed after the grace period whether or not the client answers the close.
+   */
+  private dropFlooding(client: WebSocket, state: ClientState): void {
+    this.logger.warn(`closing a stream client that sent more than ${FRAME_BURST_TEXT} (4002); ${state.guard.unanswered} bad frames went unanswered`);
+    this.metrics.streamDropped.inc({ reason: 'flood' });
+    this.drop(client);
+    client.removeAllListeners('message');
+    client.close(STREAM_CLOSE.tooManyFrames.code, STREAM_CLOSE.tooManyFrames.reason);
+    client.pause();
     setTimeout(() => client.terminate(), CLOSE_GRACE_MS).unref();
   }
 
