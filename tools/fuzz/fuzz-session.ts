@@ -48,7 +48,9 @@ async function send(url: string, token: string, fuzzCase: Pick<FuzzCase, 'method
 
 async function readJson(url: string, token: string, path: string): Promise<unknown> {
   const answer = await send(url, token, { method: 'GET', path, headers: {} });
-  return { status: answer.status, body: answer.contentType.includes('json') ? JSON.parse(answer.text) : answer.text };
+  const body = answer.contentType.includes('json') ? JSON.parse(answer.text) : answer.text;
+  // A refusal carries a fresh requestId each time: only its code says anything about the store.
+  return answer.status >= 400 ? { status: answer.status, code: body?.error?.code } : { status: answer.status, body };
 }
 
 /** What the store holds, read back through the API: people, their links and preferences, keys, platforms. */
