@@ -124,6 +124,9 @@ describe('@amo/presence-client against the real service', () => {
   });
 
   it('after a slow-consumer close (4001) reconnects and gets everyone again', async () => {
+    // 1,000 more people make each full snapshot about 300 KB, so a few requests for it fill the kernel's buffers.
+    const crowd = Array.from({ length: 1000 }, (_, index) => ({ userId: `c${String(index).padStart(4, '0')}`, identities: { whatsapp: `4917000${index}` } }));
+    await client.linkIdentitiesBatch({ people: crowd });
     service.config.tuning.streamMaxBufferedBytes = 64 * 1024;
     const stream = openStream({ random: () => 0 });
     const closes = record(stream, 'disconnected');
@@ -132,19 +135,19 @@ describe('@amo/presence-client against the real service', () => {
     });
     stream.subscribeAll();
     await stream.connect();
-    await stream.once('snapshot', (message) => message.userId === 'p29');
+    await stream.once('snapshot', (message) => message.userId === 'c0999');
 
-    // A client that stops reading while it keeps asking for everyone's snapshot (31 people, about 10 KB each time):
-    // once the kernel's buffers are full, the server's unsent data passes the bound and it drops the client.
+    // A client that stops reading while it asks for everyone's snapshot again (well inside the server's frame
+    // rate limit): once the kernel's buffers are full, the server's unsent data passes the bound and it drops it.
     const socket = stream.socket as unknown as WebSocket;
     socket.pause();
-    for (let frame = 0; frame < 400; frame++) socket.send(JSON.stringify({ type: 'subscribe', all: true }));
+    for (let frame = 0; frame < 40; frame++) socket.send(JSON.stringify({ type: 'subscribe', all: true }));
     await eventually(() => serverSockets(service).length === 0, 10_000);
     const reconnected = stream.once('connected', (event) => event.reconnect);
     socket.resume();
     await reconnected;
-    await stream.once('snapshot', (message) => message.userId === 'p29');
+    await stream.once('snapshot', (message) => message.userId === 'c0999');
     expect(closes).toEqual([{ code: 4001, reason: expect.stringMatching(/^slow consumer/), reconnectInMs: 0 }]);
-    expect(stream.presences.size).toBe(31);
+    expect(stream.presences.size).toBe(1031);
   });
 });
