@@ -1,9 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/scopes';
 
-/** GET / when the dashboard's static files are not built: a pointer to what is there. */
-@ApiExcludeController()
+/** GET / when the dashboard's static files are not built: a pointer to what is there (not an API operation). */
 @Controller()
 export class RootController {
   @Get()

@@ -1,7 +1,6 @@
 import { oauthStartRequest } from '@amo/presence-contract';
 import { parsePlatform } from '@amo/presence-core';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { Public, RequireScope } from '../auth/scopes';
@@ -13,23 +12,20 @@ const startBody = oauthStartRequest.optional().default({});
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-@ApiTags('oauth')
+/** OAuth connect flows; documented by the contract's OPERATIONS (`startOAuth`, `oauthCallback`). */
 @Controller('v1/oauth')
 export class OAuthController {
   constructor(private readonly oauth: OAuthService) {}
 
   @Post(':platform/start')
   @HttpCode(200)
-  @ApiBearerAuth()
   @RequireScope('admin')
-  @ApiOperation({ summary: 'Starts an OAuth connect flow: open authorizeUrl in a browser within 10 minutes' })
   start(@Param('platform') name: string, @Body(new ZodPipe(startBody)) body: z.output<typeof startBody>) {
     return this.oauth.start(parsePlatform(name), body);
   }
 
   @Get(':platform/callback')
   @Public('the platform redirects the browser here; the single-use state authenticates it')
-  @ApiOperation({ summary: 'Where the platform sends the browser back; answers with a plain page' })
   async callback(@Param('platform') name: string, @Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const strings: Record<string, string> = {};
     for (const [key, value] of Object.entries(query)) if (typeof value === 'string') strings[key] = value.slice(0, 2048);

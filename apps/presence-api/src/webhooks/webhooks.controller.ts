@@ -1,6 +1,5 @@
 import type { Platform, WebhookDelivery } from '@amo/presence-core';
 import { Controller, Get, Post, Req, Res, type Type } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/scopes';
 import { sendError } from '../errors/error-response';
@@ -47,9 +46,9 @@ class WebhookReceiver {
 /**
  * Inbound webhooks (CONTRACT paths): one controller whose routes come from the registry, `GET`/`POST
  * /v1/webhooks/<platform>` for each route a descriptor declares, each `@Public` (the signature is the check).
+ * Documented by the contract's `webhookOperation` from the same routes.
  */
 export function webhooksController(registry: PlatformRegistry): Type<unknown> {
-  @ApiTags('webhooks')
   @Controller('v1/webhooks')
   class WebhooksController extends WebhookReceiver {
     constructor(webhooks: WebhooksService) {
@@ -66,7 +65,7 @@ export function webhooksController(registry: PlatformRegistry): Type<unknown> {
       const property = Object.getOwnPropertyDescriptor(WebhooksController.prototype, name) as PropertyDescriptor;
       Req()(WebhooksController.prototype, name, 0);
       Res()(WebhooksController.prototype, name, 1);
-      for (const decorate of [(route.method === 'GET' ? Get : Post)(descriptor.platform), Public(SIGNED), ApiOperation({ summary: route.summary })]) {
+      for (const decorate of [(route.method === 'GET' ? Get : Post)(descriptor.platform), Public(SIGNED)]) {
         decorate(WebhooksController.prototype, name, property);
       }
     }
