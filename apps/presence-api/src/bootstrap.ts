@@ -13,7 +13,7 @@ import type { AppConfig } from './config/app-config';
 import { resolveStartMode } from './config/start-mode';
 import { bodyParsers } from './http/body-parsers';
 import { hardenHttpServer } from './http/http-server';
-import { requestIds } from './http/request-id.middleware';
+import { currentRequestId, requestIds } from './http/request-id.middleware';
 import { ServiceLogger } from './logging/service-logger';
 import { MetricsService } from './metrics/metrics.service';
 import { ServiceLifecycle } from './monitoring/service-lifecycle.service';
@@ -53,7 +53,7 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   config = await resolveStartMode(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bodyParser: false,
-    logger: new ServiceLogger({ level: config.logLevel, format: config.logFormat }),
+    logger: new ServiceLogger({ level: config.logLevel, format: config.logFormat, requestId: currentRequestId }),
     // A provider that fails (a database that does not open, a wrong encryption key) rejects here, so main
     // prints one clear line and exits 1 instead of Nest logging a stack trace.
     abortOnError: false,

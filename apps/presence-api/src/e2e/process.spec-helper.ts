@@ -44,7 +44,10 @@ export function runProcess(command: string, args: string[], env: Record<string, 
       return new Promise((done, fail) => {
         const timer = setTimeout(() => fail(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${output}`)), timeoutMs);
         waiters.push({ pattern, done: () => (clearTimeout(timer), done()) });
-        void exit.then((code) => fail(new Error(`exited ${code} before ${pattern}; output:\n${output}`)));
+        void exit.then((code) => {
+          clearTimeout(timer);
+          fail(new Error(`exited ${code} before ${pattern}; output:\n${output}`));
+        });
       });
     },
   };
