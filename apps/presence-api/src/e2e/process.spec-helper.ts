@@ -12,7 +12,7 @@ export interface RunningProcess {
   output(): string;
   stdout(): string;
   exit: Promise<number | null>;
-  /** Resolves once the output matches, rejects after `timeoutMs` (with the output so far). */
+  /** Resolves once the output matches; rejects after `timeoutMs`, or when the output ends first. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<void>;
 }
 
@@ -34,6 +34,8 @@ export function runProcess(command: string, args: string[], env: Record<string, 
   child.stdout?.on('data', (chunk: Buffer) => received(chunk, true));
   child.stderr?.on('data', (chunk: Buffer) => received(chunk, false));
   const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // Output can outlive the process: what it started (npm's grandchildren) may hold its pipes open.
+  const closed = new Promise<void>((done) => child.once('close', () => done()));
   return {
     child,
     output: () => output,
@@ -44,9 +46,9 @@ export function runProcess(command: string, args: string[], env: Record<string, 
       return new Promise((done, fail) => {
         const timer = setTimeout(() => fail(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${output}`)), timeoutMs);
         waiters.push({ pattern, done: () => (clearTimeout(timer), done()) });
-        void exit.then((code) => {
+        void closed.then(() => {
           clearTimeout(timer);
-          fail(new Error(`exited ${code} before ${pattern}; output:\n${output}`));
+          fail(new Error(`output ended (exit ${child.exitCode}) before ${pattern}:\n${output}`));
         });
       });
     },
