@@ -118,4 +118,29 @@ const cell = (userId: string, platform: string) => `#grid tr[data-user="${userId
     service.sandbox.outage('zoom', false);
     await page.waitForSelector(`${zoom}[data-health="connected"]`, { timeout: 5000 });
   }, 15_000);
+
+  it('starts with 600 more people from the snapshot alone, far inside the key\'s rate limit', async () => {
+    const people = Array.from({ length: 600 }, (_, index) => ({ userId: `z${String(index).padStart(3, '0')}`, identities: { whatsapp: `4915550${String(index).padStart(4, '0')}` } }));
+    const linked = await fetch(`${service.url}/v1/identities/batch`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${BOOTSTRAP_KEY}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ people }),
+    });
+    expect(linked.status).toBe(200);
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      const requests: string[] = [];
+      fresh.on('request', (request) => requests.push(new URL(request.url()).pathname));
+      const started = Date.now();
+      await fresh.goto(service.url);
+      await fresh.fill('#key', BOOTSTRAP_KEY);
+      await fresh.click('#login button[type="submit"]');
+      await fresh.waitForFunction(() => document.querySelectorAll('#grid tr[data-user]').length === 606, undefined, { timeout: 15_000 });
+      process.stderr.write(`presence-dashboard-e2e: 606 people on the grid ${Date.now() - started} ms after the page was opened\n`);
+      expect(requests.filter((path) => path.startsWith('/v1/'))).toHaveLength(2);
+      expect(await fresh.getAttribute(`${cell('z599', 'whatsapp')} span[data-status]`, 'data-status')).toBe('unknown');
+    } finally {
+      await fresh.close();
+    }
+  }, 30_000);
 });
