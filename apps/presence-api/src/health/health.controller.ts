@@ -1,6 +1,5 @@
 import type { PresenceStore } from '@amo/presence-store';
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/scopes';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -12,7 +11,6 @@ import { PRESENCE_STORE } from '../store/store.providers';
 
 const DB_TIMEOUT_MS = 2000;
 
-@ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -26,7 +24,6 @@ export class HealthController {
 
   @Get('health')
   @Public('load balancers and humans check it without a key; it names no person')
-  @ApiOperation({ summary: 'Database, each connected platform, the scheduler, and whether this is the sandbox (503 when the database is down)' })
   async health(@Res({ passthrough: true }) response: Response) {
     const database = await this.database();
     const platforms = Object.fromEntries(
@@ -51,7 +48,6 @@ export class HealthController {
   @Get('metrics')
   @Public('Prometheus scrapes it; labels carry platforms and codes, never person ids')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics' })
   async prometheus(@Res() response: Response): Promise<void> {
     response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
