@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +14,7 @@ import { bodyParsers } from './http/body-parsers';
 import { hardenHttpServer } from './http/http-server';
 import { currentRequestId, requestIds } from './http/request-id.middleware';
 import { ServiceLogger } from './logging/service-logger';
+import { serveOpenApi } from './http/openapi-document';
 import { MetricsService } from './metrics/metrics.service';
 import { ServiceLifecycle } from './monitoring/service-lifecycle.service';
 import { corsOptions } from './startup/cors';
@@ -72,19 +72,7 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   const dashboard = dashboardDir();
   if (dashboard) app.useStaticAssets(dashboard, { index: 'index.html', fallthrough: true });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Presence Aggregator API')
-      .setDescription(
-        'Cross-platform presence for the Autonomous Meeting Orchestrator. Authenticate with `Authorization: Bearer <api key>`. ' +
-          'The live stream is a WebSocket at /v1/stream (see the README).',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  serveOpenApi(app);
   return app;
 }
 
