@@ -4,7 +4,7 @@ import type { Platform } from '../model/platform';
 import type { IdentityDirectory } from './identity-directory';
 import { InMemoryIdentityDirectory } from './identity-directory';
 import { PresenceAggregator } from '../facade/presence-aggregator';
-import { idProblem, isValidId, MAX_ID_LENGTH, validateId } from './id-rule';
+import { ID_PATTERN, idProblem, isValidId, MAX_ID_LENGTH, validateId } from './id-rule';
 
 /** Ids that reached the database before (a NUL is a 500 on PostgreSQL; the rest were stored on SQLite). */
 const BAD_IDS: readonly [string, string][] = [
@@ -36,6 +36,15 @@ describe('the id rule (one definition for core, store, HTTP, stream and webhooks
       expect(isValidId(id)).toBe(true);
       expect(idProblem(id)).toBeUndefined();
       expect(validateId(id)).toBe(id);
+    }
+  });
+
+  it('has a pattern (for OpenAPI and schemas) that agrees with isValidId on every character case', () => {
+    for (const [, id] of BAD_IDS) if (id.length > 0 && id.length <= MAX_ID_LENGTH) expect(ID_PATTERN.test(id)).toBe(false);
+    for (const id of GOOD_IDS) expect(ID_PATTERN.test(id)).toBe(true);
+    for (let code = 0; code <= 0xffff; code++) {
+      const id = `a${String.fromCharCode(code)}`;
+      expect(ID_PATTERN.test(id)).toBe(isValidId(id));
     }
   });
 

@@ -11,6 +11,15 @@ export const MAX_ID_LENGTH = 256;
 export const ID_RULE = `1 to ${MAX_ID_LENGTH} characters of printable Unicode: no control characters (U+0000-U+001F, U+007F-U+009F) and no lone surrogates`;
 
 /**
+ * The character part of {@link ID_RULE} as a regular expression (for JSON Schema / OpenAPI `pattern` and schema
+ * libraries): with the `u` flag a surrogate pair is one code point, so only a lone half falls in the excluded
+ * range. Length is checked apart ({@link MAX_ID_LENGTH}). Agrees with {@link isValidId} (a test checks both on the
+ * same inputs); core itself uses the faster loop.
+ */
+// eslint-disable-next-line no-control-regex -- excluding control characters is the point of the rule
+export const ID_PATTERN = /^[^\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]*$/u;
+
+/**
  * Why `value` is not a valid id, or `undefined` when it is one: the one definition of an id, used by core,
  * the store, the service's schemas and the stream. Framework-free, so a zod schema can call it from a refine.
  * `what` names the field in the message; `maxLength` is for shorter names (an API key name: 128).
