@@ -1,4 +1,6 @@
-import { ID_RULE, idProblem, MAX_ID_LENGTH, PLATFORMS, PRESENCE_STATUSES } from '@amo/presence-core';
+import { ID_PATTERN, ID_RULE, idProblem, MAX_ID_LENGTH, PLATFORMS, PRESENCE_STATUSES } from '@amo/presence-core';
+
+export { ID_PATTERN };
 import { z } from 'zod';
 
 /** The platforms, in core's order (the order that breaks aggregation ties). */
@@ -11,13 +13,6 @@ export const MAX_PEOPLE_PER_CALL = 1000;
 
 /** Largest page of a paged list (`limit`). */
 export const MAX_PAGE_SIZE = 1000;
-
-/**
- * Core's id rule ({@link ID_RULE}) as a pattern: no control characters and no lone surrogates (with the `u` flag a
- * surrogate pair is one code point, so only a lone half falls in the excluded range).
- */
-// eslint-disable-next-line no-control-regex -- excluding control characters is the point of the rule
-export const ID_PATTERN = /^[^\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]*$/u;
 
 /**
  * A person id or platform account id, with core's rules (`validateId`): {@link ID_RULE}. `what` names the field

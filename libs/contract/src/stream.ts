@@ -1,6 +1,5 @@
-import { MAX_ID_LENGTH } from '@amo/presence-core';
 import { z } from 'zod';
-import { ID_PATTERN, isoTime, platform, presenceStatus, userId } from './common';
+import { idString, isoTime, platform, presenceStatus, userId } from './common';
 import { ERROR_CODE_LIST } from './errors';
 import { platformPresence, presenceDocument } from './responses';
 
@@ -10,9 +9,7 @@ export const MAX_IDS_PER_FRAME = 1000;
 export const MAX_SUBSCRIPTIONS_PER_CLIENT = 10_000;
 
 const frameUserIds = z
-  .array(z.string().min(1).max(MAX_ID_LENGTH, { error: `user ids are at most ${MAX_ID_LENGTH} characters` }).regex(ID_PATTERN, { error: 'user ids must be printable text' }), {
-    error: 'userIds must be an array of strings',
-  })
+  .array(idString('user id'), { error: 'userIds must be an array of strings' })
   .min(1, { error: 'userIds must not be empty' })
   .max(MAX_IDS_PER_FRAME, { error: `at most ${MAX_IDS_PER_FRAME} user ids per frame` });
 
@@ -63,6 +60,8 @@ export const streamServerMessage = z.discriminatedUnion('type', [
 export const STREAM_CLOSE = {
   /** The client did not read its messages and its send buffer passed the bound: reconnect and resubscribe. */
   slowConsumer: { code: 4001, reason: 'slow consumer: messages not read; reconnect and subscribe again' },
+  /** The client sent frames faster than 50 a second after a burst of 100: reconnect later and send less. */
+  tooManyFrames: { code: 4002, reason: 'too many frames: at most 50 a second after a burst of 100' },
 } as const;
 
 export type StreamClientFrame = z.input<typeof streamClientFrame>;
