@@ -2,7 +2,7 @@
 // and the dashboard, then runs the service from the repository root, so ./data/ sits beside package.json.
 //
 // .env: read when present (Node's --env-file; the real environment wins over the file), or the file named by
-// `npm start -- --env-file=<path>`.
+// `npm start -- --dotenv=<path>` (not --env-file, which Node 20 itself takes even after the script name).
 // Signals: SIGINT and SIGTERM go to whichever step is running, so a stop during the service runs its graceful
 // shutdown, and this process exits with the service's code (0 after a clean stop). Under a process manager, run
 // `node tools/scripts/start.mjs` itself: npm runs this under `sh -c`, and npm's SIGTERM ends that shell without
@@ -16,9 +16,10 @@ const nx = join(root, 'node_modules', '.bin', 'nx');
 const STOPS = ['SIGINT', 'SIGTERM'];
 
 function envFile() {
-  const given = process.argv.slice(2).find((arg) => arg.startsWith('--env-file='));
+  const given = process.argv.slice(2).find((arg) => arg.startsWith('--dotenv='));
   if (given) {
-    const path = resolve(given.slice('--env-file='.length));
+    // npm runs scripts from the package root; a relative path means the folder npm start was typed in.
+    const path = resolve(process.env.INIT_CWD ?? process.cwd(), given.slice('--dotenv='.length));
     if (!existsSync(path)) {
       console.error(`npm start: ${path} does not exist`);
       process.exit(1);

@@ -41,7 +41,7 @@ describe('npm start, as a process manager runs it', () => {
   });
 
   it('reports configuration errors before building, one line per variable, and exits 1', async () => {
-    const start = runProcess(process.execPath, [START, `--env-file=${envFile}`], { ...BASE, PRESENCE_RATE_LIMIT: 'lots', PRESENCE_CORS_ORIGINS: 'example.com' }, REPO_ROOT);
+    const start = runProcess(process.execPath, [START, `--dotenv=${envFile}`], { ...BASE, PRESENCE_RATE_LIMIT: 'lots', PRESENCE_CORS_ORIGINS: 'example.com' }, REPO_ROOT);
     running.push(start);
     expect(await exitWithin(start, 30_000)).toBe(1);
     expect(start.output()).toContain('presence-api: invalid configuration:\n');
@@ -52,7 +52,7 @@ describe('npm start, as a process manager runs it', () => {
 
   it('node tools/scripts/start.mjs: reads the env file (the real environment wins), and SIGTERM runs the graceful shutdown and exits 0', async () => {
     const port = await freePort();
-    const start = runProcess(process.execPath, [START, `--env-file=${envFile}`], environment(port, 'direct'), REPO_ROOT);
+    const start = runProcess(process.execPath, [START, `--dotenv=${envFile}`], environment(port, 'direct'), REPO_ROOT);
     running.push(start);
     await start.waitFor(/"message":"ready\\n/, READY_MS);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
@@ -68,7 +68,7 @@ describe('npm start, as a process manager runs it', () => {
 
   it('npm start: npm does not pass SIGTERM on (its sh -c ends), start.mjs notices and the service still stops cleanly with 0', async () => {
     const port = await freePort();
-    const npm = runProcess('npm', ['start', '--', `--env-file=${envFile}`], environment(port, 'npm'), REPO_ROOT);
+    const npm = runProcess('npm', ['start', '--', `--dotenv=${envFile}`], environment(port, 'npm'), REPO_ROOT);
     running.push(npm);
     await npm.waitFor(/"message":"ready\\n/, READY_MS);
 
