@@ -52,7 +52,8 @@ export class ApiKeysService implements OnApplicationBootstrap {
     } else {
       const file = readOrCreateSecretFile(this.config.dataDir, ADMIN_TOKEN_FILE, generateAdminToken);
       token = file.value;
-      this.logger.warn(
+      // The start-up block says where the key is (`cat <path>`): this line is for debugging only.
+      this.logger.debug(
         file.created
           ? `PRESENCE_API_TOKEN is not set: generated a bootstrap admin key into ${file.path} (mode 0600)`
           : `PRESENCE_API_TOKEN is not set: using the bootstrap admin key in ${file.path}`,

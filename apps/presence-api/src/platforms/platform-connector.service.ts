@@ -62,7 +62,9 @@ export class PlatformConnector {
     }
     this.attempts.delete(platform);
     this.connections.setActive(platform, { credentials, source: options.source, connectedAt: new Date(this.clock.now()) });
-    this.logger.log(`${platform}: connected (${options.source})`);
+    // Sandbox connections are the start-up block's to report; real ones are worth a line each.
+    if (options.source === 'sandbox') this.logger.debug(`${platform}: connected (sandbox)`);
+    else this.logger.log(`${platform}: connected (${options.source})`);
     if (options.persist) {
       await this.store.connections.save({ platform, kind: options.persist.kind, credentials });
     }
