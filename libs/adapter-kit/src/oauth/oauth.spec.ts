@@ -4,7 +4,7 @@ import { baseHttpError } from '../http/http-outcome';
 import { PlatformHttpClient } from '../http/platform-http-client';
 import { exchangeAuthorizationCode } from './authorization-code';
 import { ClientCredentialsTokenProvider } from './client-credentials';
-import { RefreshingTokenProvider } from './refreshing-token';
+import { RefreshingTokenProvider, storeRefreshedTokens } from './refreshing-token';
 import type { TokenSet } from './token-provider';
 
 /** A token endpoint that issues numbered tokens and remembers which ones are valid. */
@@ -336,5 +336,19 @@ describe('RefreshingTokenProvider and exchangeAuthorizationCode', () => {
     expect(env.tokenRequests()).toHaveLength(0);
     provider.invalidate();
     await expect(provider.getToken()).resolves.toBe('at-1');
+  });
+});
+
+describe('storeRefreshedTokens', () => {
+  it('merges each refreshed set into the credential record and passes its expiry as a Date', () => {
+    const saved: [Record<string, unknown>, Date | undefined][] = [];
+    const store = storeRefreshedTokens((credentials, expiresAt) => saved.push([credentials, expiresAt]), { clientId: 'c', refreshToken: 'r1' });
+    store({ accessToken: 'a2', refreshToken: 'r2', expiresAt: 1_000, raw: {} });
+    store({ accessToken: 'a3', raw: {} });
+    expect(saved).toEqual([
+      [{ clientId: 'c', accessToken: 'a2', refreshToken: 'r2', accessTokenExpiresAt: 1_000 }, new Date(1_000)],
+      // A set without a refresh token keeps the last rotated one (r2), not the first (r1).
+      [{ clientId: 'c', accessToken: 'a3', refreshToken: 'r2', accessTokenExpiresAt: undefined }, undefined],
+    ]);
   });
 });

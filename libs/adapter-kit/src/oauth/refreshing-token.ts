@@ -60,3 +60,21 @@ export class RefreshingTokenProvider implements TokenProvider {
     return set;
   }
 }
+
+/**
+ * An adapter's `onTokenRefresh` for a platform descriptor: each refreshed set (a rotated refresh token included)
+ * goes back into the stored connection through `save` (the descriptor context's `saveCredentials`), merged into
+ * the credential record the adapter was built from, so a restart uses the newest grant.
+ */
+export function storeRefreshedTokens<C extends { refreshToken?: string }>(
+  save: (credentials: Record<string, unknown>, expiresAt?: Date) => void,
+  credentials: C,
+): (tokens: TokenSet) => void {
+  // The newest record, not the first: a set without a refresh token keeps the last rotated one.
+  let current: Record<string, unknown> = { ...credentials };
+  return (tokens) => {
+    const refreshToken = tokens.refreshToken ?? (current.refreshToken as string | undefined);
+    current = { ...current, accessToken: tokens.accessToken, refreshToken, accessTokenExpiresAt: tokens.expiresAt };
+    save(current, tokens.expiresAt === undefined ? undefined : new Date(tokens.expiresAt));
+  };
+}

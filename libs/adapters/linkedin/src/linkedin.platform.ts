@@ -1,4 +1,4 @@
-import type { RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { type RateBudgetRegistry, storeRefreshedTokens } from '@amo/presence-adapter-kit';
 import { endpointValue, type PlatformDescriptor } from '@amo/presence-core';
 import { createLinkedInAdapter } from './linkedin.adapter';
 import { parseLinkedInCredentials } from './linkedin.credentials';
@@ -45,11 +45,7 @@ export const linkedinPlatform: PlatformDescriptor<RateBudgetRegistry> = {
         apiBaseUrl: context.endpoints.linkedinApi,
         recencyWindowMs: context.recencyWindowMs,
         maxRetries: context.maxRetries,
-        onTokenRefresh: (tokens) =>
-          context.saveCredentials(
-            { ...credentials, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? credentials.refreshToken, accessTokenExpiresAt: tokens.expiresAt },
-            tokens.expiresAt === undefined ? undefined : new Date(tokens.expiresAt),
-          ),
+        onTokenRefresh: storeRefreshedTokens((saved, expiresAt) => context.saveCredentials(saved, expiresAt), credentials),
       },
       { fetch: context.fetch, budgets: context.budgets },
     );

@@ -1,4 +1,4 @@
-import type { RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { type RateBudgetRegistry, storeRefreshedTokens } from '@amo/presence-adapter-kit';
 import { endpointValue, normalizeZoom, type PlatformDescriptor } from '@amo/presence-core';
 import { createZoomAdapter } from './zoom.adapter';
 import { parseZoomCredentials } from './zoom.credentials';
@@ -54,11 +54,7 @@ export const zoomPlatform: PlatformDescriptor<RateBudgetRegistry> = {
         apiBaseUrl: context.endpoints.zoomApi,
         oauthBaseUrl: context.endpoints.zoomOAuth,
         maxRetries: context.maxRetries,
-        onTokenRefresh: (tokens) =>
-          context.saveCredentials(
-            { ...credentials, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? credentials.refreshToken, accessTokenExpiresAt: tokens.expiresAt },
-            tokens.expiresAt === undefined ? undefined : new Date(tokens.expiresAt),
-          ),
+        onTokenRefresh: storeRefreshedTokens((saved, expiresAt) => context.saveCredentials(saved, expiresAt), credentials),
       },
       { fetch: context.fetch, budgets: context.budgets },
     );
