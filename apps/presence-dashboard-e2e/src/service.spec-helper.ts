@@ -37,13 +37,25 @@ export interface SandboxService {
   close(): Promise<void>;
 }
 
+export interface BootOptions {
+  /** Environment names on top of the test's own (PRESENCE_*). */
+  env?: Record<string, string>;
+  /**
+   * Per platform, credentials the service is given instead of the sandbox's (a revoked token: the platform fails
+   * to connect), or null for none at all (the platform is not configured). The emulators still run.
+   */
+  credentials?: Partial<Record<Platform, Record<string, string> | null>>;
+  /** Endpoints the service is given instead of the emulators' (`zoomOAuth: 'http://zoom.invalid'`: host not found). */
+  baseUrls?: Record<string, string>;
+}
+
 /**
  * Boots presence-api the way `node dist/main.js` does (config from environment names, createApp, startApp) in
  * sandbox mode, with a temp data dir and a free port. The sandbox starter is `startSandbox` with random
  * changes off, so the test's own scripted changes are the only ones; the service polls every second (Slack
  * every 6 s).
  */
-export async function bootSandboxService(env: Record<string, string> = {}): Promise<SandboxService> {
+export async function bootSandboxService({ env = {}, credentials: replaced = {}, baseUrls = {} }: BootOptions = {}): Promise<SandboxService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'presence-dashboard-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -66,7 +78,15 @@ export async function bootSandboxService(env: Record<string, string> = {}): Prom
   );
   let sandbox: Sandbox | undefined;
   const app = await createApp(config, {
-    sandbox: async (options) => (sandbox = await startSandbox({ ...options, changeEveryMs: 0 })),
+    sandbox: async (options) => {
+      const started = (sandbox = await startSandbox({ ...options, changeEveryMs: 0 }));
+      const credentials = { ...started.credentials };
+      for (const [platform, record] of Object.entries(replaced) as [Platform, Record<string, string> | null][]) {
+        if (record) credentials[platform] = { ...credentials[platform], ...record };
+        else delete credentials[platform];
+      }
+      return { baseUrls: { ...started.baseUrls, ...baseUrls }, credentials, people: started.people, close: () => started.close() };
+    },
   });
   await startApp(app, config, '127.0.0.1');
   if (!sandbox) throw new Error('presence-api did not start the sandbox');

@@ -33,4 +33,4 @@ for (const name of readdirSync(clientSrc).filter(isModule)) {
   if (bare.length > 0) throw new Error(`libs/client/src/${name} imports ${bare.join(', ')} at run time: the dashboard cannot load it`);
   writeFileSync(join(vendor, name.replace(/\.ts$/, '.js')), output);
 }
-for (const file of ['index.html', 'styles.css']) copyFileSync(join(root, 'src', file), join(dist, file));
+for (const file of ['index.html', 'styles.css', 'favicon.svg']) copyFileSync(join(root, 'src', file), join(dist, file));

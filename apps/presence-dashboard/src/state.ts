@@ -7,6 +7,8 @@ export interface Cell {
   customMessage: string | null;
   lastUpdated: string | null;
   stale: boolean;
+  /** Linked, nothing heard yet: the API lists the account with `lastUpdated: null`. */
+  noData: boolean;
 }
 
 export interface TimelineEntry {
@@ -18,20 +20,26 @@ export interface TimelineEntry {
 
 export interface Person {
   userId: string;
-  linked: string[];
   status: string;
+  /** The aggregate before the last change, as the stream's `aggregate` message says (null until one arrives). */
+  previousStatus: string | null;
   available: boolean;
   decidedBy: string | null;
+  /** By platform: the linked accounts' records (a linked account with nothing heard yet is a `noData` cell). */
   cells: Record<string, Cell>;
   timeline: TimelineEntry[];
 }
 
+/**
+ * A platform as `/v1/platforms` describes it. Its look comes from `state` alone: the stream's `platform` messages
+ * update state, breaker and last error, so a field they do not carry (`connected`) would go out of date.
+ */
 export interface PlatformHealth {
   platform: string;
-  connected: boolean;
+  installed?: boolean;
   state: string;
   breaker: string | null;
-  rateBudgets: { bucket: string; used: number; limit: number }[];
+  rateBudgets: { bucket: string; used: number; limit: number; windowMs?: number }[];
   lastError: { code: string; message: string } | null;
 }
 
@@ -45,7 +53,7 @@ export const TIMELINE_LENGTH = 6;
 
 export type StreamMessage =
   | { type: 'presence'; userId: string; platform: string; presence: Partial<Cell> & { status: string } }
-  | { type: 'aggregate'; userId: string; status: string; available: boolean; decidedBy: string | null }
+  | { type: 'aggregate'; userId: string; status: string; previousStatus?: string | null; available: boolean; decidedBy: string | null }
   | { type: 'platform'; platform: string; state: string; breaker: string | null; lastError: PlatformHealth['lastError'] }
   | { type: string; [key: string]: unknown };
 
@@ -56,31 +64,25 @@ export function applyMessage(state: DashboardState, message: StreamMessage): str
     const person = state.people.get(userId);
     if (!person) return null;
     const before = person.cells[platform]?.status ?? null;
-    person.cells[platform] = {
-      status: presence.status,
-      rawStatus: presence.rawStatus ?? null,
-      activity: presence.activity ?? null,
-      customMessage: presence.customMessage ?? null,
-      lastUpdated: presence.lastUpdated ?? null,
-      stale: false,
-    };
+    person.cells[platform] = cellFrom(presence);
     if (before !== presence.status) {
       person.timeline = [{ platform, from: before, to: presence.status, at: presence.lastUpdated ?? new Date().toISOString() }, ...person.timeline].slice(0, TIMELINE_LENGTH);
     }
     return userId;
   }
   if (message.type === 'aggregate') {
-    const { userId, status, available, decidedBy } = message as Extract<StreamMessage, { type: 'aggregate' }>;
+    const { userId, status, previousStatus, available, decidedBy } = message as Extract<StreamMessage, { type: 'aggregate' }>;
     const person = state.people.get(userId);
     if (!person) return null;
-    Object.assign(person, { status, available, decidedBy });
+    Object.assign(person, { status, previousStatus: previousStatus ?? person.status, available, decidedBy });
     return userId;
   }
   if (message.type === 'platform') {
     const change = message as Extract<StreamMessage, { type: 'platform' }>;
     const platform = state.platforms.find((entry) => entry.platform === change.platform);
-    if (!platform) return null;
-    Object.assign(platform, { state: change.state, breaker: change.breaker, lastError: change.lastError });
+    // A platform connected after the page loaded (a read-only key's /health lists only connected ones) joins.
+    if (!platform) state.platforms.push({ platform: change.platform, state: change.state, breaker: change.breaker, rateBudgets: [], lastError: change.lastError });
+    else Object.assign(platform, { state: change.state, breaker: change.breaker, lastError: change.lastError });
     return 'platforms';
   }
   return null;
@@ -98,7 +100,6 @@ export interface HealthBody {
 export function platformsFromHealth(body: HealthBody): PlatformHealth[] {
   return Object.entries(body.platforms ?? {}).map(([platform, view]) => ({
     platform,
-    connected: view.state !== 'failed' && view.state !== 'disconnected',
     state: view.state,
     breaker: view.breaker,
     rateBudgets: [],
@@ -106,28 +107,31 @@ export function platformsFromHealth(body: HealthBody): PlatformHealth[] {
   }));
 }
 
-/** A person as GET /v1/presence/{userId} describes them. */
+/** One platform's record as the API sends it (in a presence document or a `presence` message). */
+export function cellFrom(presence: Partial<Cell> & { status: string }): Cell {
+  return {
+    status: presence.status,
+    rawStatus: presence.rawStatus ?? null,
+    activity: presence.activity ?? null,
+    customMessage: presence.customMessage ?? null,
+    lastUpdated: presence.lastUpdated ?? null,
+    stale: presence.stale ?? false,
+    noData: presence.lastUpdated === null && presence.status === 'unknown',
+  };
+}
+
+/** A person as GET /v1/presence/{userId} (and the stream's snapshot) describes them. */
 export function personFromApi(
   userId: string,
-  linked: string[],
   presence: { status: string; available: boolean; decidedBy: string | null; platforms: Record<string, Partial<Cell> & { status: string }> } | null,
   timeline: TimelineEntry[],
 ): Person {
   const cells: Record<string, Cell> = {};
-  for (const [platform, cell] of Object.entries(presence?.platforms ?? {})) {
-    cells[platform] = {
-      status: cell.status,
-      rawStatus: cell.rawStatus ?? null,
-      activity: cell.activity ?? null,
-      customMessage: cell.customMessage ?? null,
-      lastUpdated: cell.lastUpdated ?? null,
-      stale: cell.stale ?? false,
-    };
-  }
+  for (const [platform, cell] of Object.entries(presence?.platforms ?? {})) cells[platform] = cellFrom(cell);
   return {
     userId,
-    linked,
     status: presence?.status ?? 'unknown',
+    previousStatus: null,
     available: presence?.available ?? false,
     decidedBy: presence?.decidedBy ?? null,
     cells,
