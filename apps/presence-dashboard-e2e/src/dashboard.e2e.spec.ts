@@ -18,10 +18,10 @@ const NAMES: Record<string, string> = { discord: 'Discord', slack: 'Slack', team
     return (await response.json()) as T;
   };
   /** Waits until the row shows the aggregate and decider the service's own document has, and returns them. */
-  const aggregateMatchesService = async (userId: string, status?: string): Promise<{ status: string; decidedBy: string | null }> => {
+  const aggregateMatchesService = async (userId: string, status?: string): Promise<{ status: string; decidedBy: string | null; policy: string }> => {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const document = await api<{ status: string; decidedBy: string | null }>(`/v1/presence/${userId}`);
+      const document = await api<{ status: string; decidedBy: string | null; policy: string }>(`/v1/presence/${userId}`);
       const row = `#grid tr[data-user="${userId}"] td.aggregate`;
       const shown = { status: await page.getAttribute(row, 'data-aggregate'), decidedBy: (await page.getAttribute(row, 'data-decided-by')) || null };
       if ((!status || document.status === status) && shown.status === document.status && shown.decidedBy === document.decidedBy) return document;
@@ -66,7 +66,9 @@ const NAMES: Record<string, string> = { discord: 'Discord', slack: 'Slack', team
     const alice = await aggregateMatchesService('alice', 'online');
     expect(alice.decidedBy).not.toBeNull();
     expect(await page.textContent('#grid tr[data-user="alice"] td.aggregate .status')).toBe('● Online');
-    expect(await page.textContent('#grid tr[data-user="alice"] td.aggregate .via')).toBe(`via ${NAMES[alice.decidedBy as string]}`);
+    // ... and the policy that decided it, as the service reports it ("via Discord · highest-priority").
+    expect(alice.policy).toBe('highest-priority');
+    expect(await page.textContent('#grid tr[data-user="alice"] td.aggregate .via')).toBe(`via ${NAMES[alice.decidedBy as string]} · highest-priority`);
     // The legend the terminal demo has, and the cells it explains: "no data" (linked, nothing heard) and "—".
     const legend = await page.textContent('#legend');
     for (const words of ['stale', 'does not vote', 'no data', 'linked, nothing heard yet', 'not linked']) expect(legend).toContain(words);
@@ -131,7 +133,7 @@ const NAMES: Record<string, string> = { discord: 'Discord', slack: 'Slack', team
     // Her own busy-wins policy: a busy Zoom meeting now decides, and the panel says whose policy it is.
     await api('/v1/users/alice/preferences', { method: 'PUT', body: { consent: true, policy: 'busy-wins' } });
     const busy = await aggregateMatchesService('alice', 'busy');
-    expect(await page.textContent('#person .panel-aggregate')).toContain(`Busy via ${NAMES[busy.decidedBy as string]} (was Online)`);
+    expect(await page.textContent('#person .panel-aggregate')).toContain(`Busy via ${NAMES[busy.decidedBy as string]} · busy-wins (was Online)`);
     await page.click('#person .panel-close');
     expect(await page.isHidden('#person')).toBe(true);
     await page.click('#grid tr[data-user="alice"] button.person-open');

@@ -34,6 +34,8 @@ describe('words for ids', () => {
   it('says the aggregate with the platform that decided it', () => {
     expect(aggregateWords({ status: 'online', decidedBy: 'whatsapp' })).toEqual({ status: 'Online', via: 'via WhatsApp' });
     expect(aggregateWords({ status: 'unknown', decidedBy: null })).toEqual({ status: 'Unknown', via: 'no fresh record' });
+    // The policy that decided, as the API says ("Online via WhatsApp · highest-priority").
+    expect(aggregateWords({ status: 'online', decidedBy: 'whatsapp', policy: 'highest-priority' })).toEqual({ status: 'Online', via: 'via WhatsApp · highest-priority' });
   });
 
   it('says "no data" for a linked account nothing was heard from', () => {

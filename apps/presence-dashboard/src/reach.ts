@@ -41,5 +41,5 @@ export function policyText(policy: Loadable<string | null>): string {
     return policy.status === 403 ? 'not readable with this key (preferences need the write scope)' : `could not read: ${policy.message}`;
   }
   if (policy.value) return `${policy.value} (their own preference)`;
-  return "the service's default: PRESENCE_DEFAULT_POLICY, highest-priority unless set (the API does not report it)";
+  return "the service's default, PRESENCE_DEFAULT_POLICY (the row names the policy that decided)";
 }

@@ -25,6 +25,8 @@ export interface Person {
   previousStatus: string | null;
   available: boolean;
   decidedBy: string | null;
+  /** The aggregation policy that decided the aggregate (the person's own or the service default); null until known. */
+  policy: string | null;
   /** By platform: the linked accounts' records (a linked account with nothing heard yet is a `noData` cell). */
   cells: Record<string, Cell>;
   timeline: TimelineEntry[];
@@ -53,7 +55,7 @@ export const TIMELINE_LENGTH = 6;
 
 export type StreamMessage =
   | { type: 'presence'; userId: string; platform: string; presence: Partial<Cell> & { status: string } }
-  | { type: 'aggregate'; userId: string; status: string; previousStatus?: string | null; available: boolean; decidedBy: string | null }
+  | { type: 'aggregate'; userId: string; status: string; previousStatus?: string | null; available: boolean; decidedBy: string | null; policy?: string }
   | { type: 'platform'; platform: string; state: string; breaker: string | null; lastError: PlatformHealth['lastError'] }
   | { type: string; [key: string]: unknown };
 
@@ -71,10 +73,10 @@ export function applyMessage(state: DashboardState, message: StreamMessage): str
     return userId;
   }
   if (message.type === 'aggregate') {
-    const { userId, status, previousStatus, available, decidedBy } = message as Extract<StreamMessage, { type: 'aggregate' }>;
+    const { userId, status, previousStatus, available, decidedBy, policy } = message as Extract<StreamMessage, { type: 'aggregate' }>;
     const person = state.people.get(userId);
     if (!person) return null;
-    Object.assign(person, { status, previousStatus: previousStatus ?? person.status, available, decidedBy });
+    Object.assign(person, { status, previousStatus: previousStatus ?? person.status, available, decidedBy, policy: policy ?? person.policy });
     return userId;
   }
   if (message.type === 'platform') {
@@ -123,7 +125,7 @@ export function cellFrom(presence: Partial<Cell> & { status: string }): Cell {
 /** A person as GET /v1/presence/{userId} (and the stream's snapshot) describes them. */
 export function personFromApi(
   userId: string,
-  presence: { status: string; available: boolean; decidedBy: string | null; platforms: Record<string, Partial<Cell> & { status: string }> } | null,
+  presence: { status: string; available: boolean; decidedBy: string | null; policy?: string; platforms: Record<string, Partial<Cell> & { status: string }> } | null,
   timeline: TimelineEntry[],
 ): Person {
   const cells: Record<string, Cell> = {};
@@ -134,6 +136,7 @@ export function personFromApi(
     previousStatus: null,
     available: presence?.available ?? false,
     decidedBy: presence?.decidedBy ?? null,
+    policy: presence?.policy ?? null,
     cells,
     timeline: timeline.slice(0, TIMELINE_LENGTH),
   };

@@ -75,6 +75,7 @@ export function healthLook(platform: {
  * The aggregate in words: `{ status: 'Online', via: 'via WhatsApp' }`; without a decider (no fresh record votes)
  * `via` says so.
  */
-export function aggregateWords(person: { status: string; decidedBy: string | null }): { status: string; via: string } {
-  return { status: statusLook(person.status).label, via: person.decidedBy ? `via ${platformName(person.decidedBy)}` : 'no fresh record' };
+export function aggregateWords(person: { status: string; decidedBy: string | null; policy?: string | null }): { status: string; via: string } {
+  const via = person.decidedBy ? `via ${platformName(person.decidedBy)}` : 'no fresh record';
+  return { status: statusLook(person.status).label, via: person.policy ? `${via} · ${person.policy}` : via };
 }

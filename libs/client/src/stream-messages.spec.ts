@@ -6,7 +6,7 @@ const alice: PresenceDocument = {
   userId: 'alice',
   status: 'online',
   available: true,
-  decidedBy: 'slack',
+  decidedBy: 'slack', policy: 'highest-priority',
   platforms: { slack: { status: 'online', rawStatus: 'active', activity: null, customMessage: null, lastSeen: null, lastUpdated: '2026-12-01T09:00:00.000Z', stale: false } },
   updatedAt: '2026-12-01T09:00:00.000Z',
 };
@@ -17,12 +17,12 @@ describe('applyToPeople', () => {
     applyToPeople(people, { type: 'snapshot', userId: 'alice', presence: structuredClone(alice), ...envelope });
     const zoom = { status: 'busy', rawStatus: 'Do_Not_Disturb', activity: 'Do not disturb', customMessage: null, lastSeen: null, lastUpdated: '2026-12-01T10:00:00.000Z' } as const;
     expect(applyToPeople(people, { type: 'presence', userId: 'alice', platform: 'zoom', presence: zoom, ...envelope })).toBe(true);
-    applyToPeople(people, { type: 'aggregate', userId: 'alice', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom', ...envelope });
+    applyToPeople(people, { type: 'aggregate', userId: 'alice', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom', policy: 'highest-priority', ...envelope });
     expect(people.get('alice')).toEqual({
       ...alice,
       status: 'busy',
       available: false,
-      decidedBy: 'zoom',
+      decidedBy: 'zoom', policy: 'highest-priority',
       platforms: { ...alice.platforms, zoom: { ...zoom, stale: false } },
       updatedAt: '2026-12-01T10:00:00.000Z',
     });
@@ -34,7 +34,7 @@ describe('applyToPeople', () => {
     expect(people.get('zed')).toBeNull();
     const awaiting = { status: 'unknown', rawStatus: null, activity: null, customMessage: null, lastSeen: null, lastUpdated: null, stale: true } as const;
     applyToPeople(people, { type: 'presence', userId: 'zed', platform: 'whatsapp', presence: awaiting, ...envelope });
-    expect(people.get('zed')).toEqual({ userId: 'zed', status: 'unknown', available: false, decidedBy: null, platforms: { whatsapp: awaiting }, updatedAt: null });
+    expect(people.get('zed')).toEqual({ userId: 'zed', status: 'unknown', available: false, decidedBy: null, policy: 'highest-priority', platforms: { whatsapp: awaiting }, updatedAt: null });
   });
 
   it('changes nothing for acknowledgements and platform messages', () => {

@@ -27,6 +27,7 @@ export function applyToPeople(people: Map<string, PresenceDocument | null>, mess
     document.status = message.status;
     document.available = message.available;
     document.decidedBy = message.decidedBy;
+    document.policy = message.policy;
     return true;
   }
   const { stale, ...presence } = message.presence;
@@ -36,5 +37,6 @@ export function applyToPeople(people: Map<string, PresenceDocument | null>, mess
 }
 
 function emptyDocument(userId: string): PresenceDocument {
-  return { userId, status: 'unknown', available: false, decidedBy: null, platforms: {}, updatedAt: null };
+  // A placeholder until the person's snapshot or first aggregate message says which policy decides.
+  return { userId, status: 'unknown', available: false, decidedBy: null, policy: 'highest-priority', platforms: {}, updatedAt: null };
 }

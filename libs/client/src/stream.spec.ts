@@ -7,7 +7,7 @@ const document = (userId: string, status: PresenceDocument['status']): PresenceD
   userId,
   status,
   available: status === 'online',
-  decidedBy: 'slack',
+  decidedBy: 'slack', policy: 'highest-priority',
   platforms: { slack: { status, rawStatus: status, activity: null, customMessage: null, lastSeen: null, lastUpdated: '2026-12-01T10:00:00.000Z', stale: false } },
   updatedAt: '2026-12-01T10:00:00.000Z',
 });
@@ -53,11 +53,11 @@ describe('PresenceStream against a scripted stream server', () => {
     server.send(0, { type: 'subscribed', userIds: ['alice', 'zed'] });
     server.send(0, { type: 'snapshot', userId: 'alice', presence: document('alice', 'online') });
     server.send(0, { type: 'snapshot', userId: 'zed', presence: null });
-    server.send(0, { type: 'aggregate', userId: 'alice', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom' });
+    server.send(0, { type: 'aggregate', userId: 'alice', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom', policy: 'highest-priority' });
     await stream.once('aggregate');
     expect(snapshots.map((message) => [message.seq, message.userId])).toEqual([[2, 'alice'], [3, 'zed']]);
     expect(aggregates[0]).toMatchObject({ seq: 4, status: 'busy', previousStatus: 'online' });
-    expect(stream.presences.get('alice')).toMatchObject({ status: 'busy', available: false, decidedBy: 'zoom' });
+    expect(stream.presences.get('alice')).toMatchObject({ status: 'busy', available: false, decidedBy: 'zoom', policy: 'highest-priority' });
     expect(stream.presences.get('zed')).toBeNull();
   });
 

@@ -126,6 +126,7 @@ describe('response schemas', () => {
       status: 'unknown',
       available: false,
       decidedBy: null,
+      policy: 'highest-priority',
       platforms: { whatsapp: { status: 'unknown', rawStatus: null, activity: null, customMessage: null, lastSeen: null, lastUpdated: null, stale: true } },
       updatedAt: null,
     };

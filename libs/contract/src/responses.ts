@@ -1,3 +1,4 @@
+import { AGGREGATION_POLICY_NAMES, type AggregationPolicyName } from '@amo/presence-core';
 import { z } from 'zod';
 import { byPlatform, isoTime, platform, presenceStatus, userId } from './common';
 import { rankedChannel } from './meetings';
@@ -18,11 +19,16 @@ export const platformPresence = z.object({
 export const personPlatformPresence = platformPresence.extend({ stale: z.boolean() });
 
 /** `GET /v1/presence/{userId}`: a person's aggregate and per-platform presence. */
+/** The aggregation policies (`highest-priority`: the highest status wins; `busy-wins`: a fresh busy anywhere decides). */
+export const aggregationPolicy = z.enum(AGGREGATION_POLICY_NAMES as [AggregationPolicyName, ...AggregationPolicyName[]]);
+
 export const presenceDocument = z.object({
   userId,
   status: presenceStatus,
   available: z.boolean(),
   decidedBy: platform.nullable(),
+  /** The policy this aggregate was decided by: the person's own (preferences) or the service default. */
+  policy: aggregationPolicy,
   platforms: byPlatform(personPlatformPresence),
   updatedAt: isoTime.nullable(),
 });
@@ -203,6 +209,8 @@ export const oauthStartResponse = z.object({ authorizeUrl: z.string().meta({ for
 export const healthResponse = z.object({
   status: z.enum(['ok', 'degraded', 'error']),
   sandbox: z.boolean(),
+  /** PRESENCE_DEFAULT_POLICY: the aggregation policy for people whose preferences name none. */
+  defaultPolicy: aggregationPolicy,
   database: z.object({ status: z.enum(['up', 'down']), type: z.string(), error: z.string().optional() }),
   platforms: z.record(z.string(), z.object({ state: platformState, breaker: breaker.nullable(), lastPollAt: isoTime.nullable(), lastError: lastError.nullable() })),
   scheduler: z.object({ status: z.enum(['running', 'stopped']), timers: z.number().int() }),

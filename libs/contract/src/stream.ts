@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idString, isoTime, platform, presenceStatus, userId } from './common';
 import { ERROR_CODE_LIST } from './errors';
-import { platformPresence, presenceDocument } from './responses';
+import { aggregationPolicy, platformPresence, presenceDocument } from './responses';
 
 /** Most user ids in one subscribe or unsubscribe frame. */
 export const MAX_IDS_PER_FRAME = 1000;
@@ -43,6 +43,7 @@ export const streamServerMessage = z.discriminatedUnion('type', [
     available: z.boolean(),
     decidedBy: platform.nullable(),
     previousStatus: presenceStatus.nullable(),
+    policy: aggregationPolicy,
     ...envelope,
   }),
   z.object({

@@ -67,7 +67,7 @@ describe('Zoom through the service: polled presence and signed webhooks', () => 
     const presence = await stream.next((m) => m.type === 'presence' && m.userId === 'alice' && m.presence.status === 'busy');
     expect(presence).toMatchObject({ platform: 'zoom', presence: { rawStatus: 'Do_Not_Disturb', activity: 'Do not disturb' } });
     const aggregate = await stream.next((m) => m.type === 'aggregate' && m.userId === 'alice' && m.status === 'busy');
-    expect(aggregate).toEqual({ seq: expect.any(Number), at: expect.any(String), type: 'aggregate', userId: 'alice', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom' });
+    expect(aggregate).toEqual({ seq: expect.any(Number), at: expect.any(String), type: 'aggregate', userId: 'alice', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom', policy: 'highest-priority' });
     expect(stream.messages.some((m) => m.userId === 'bob')).toBe(false);
     expect(stream.stream.presences.get('alice')).toMatchObject({ status: 'busy', decidedBy: 'zoom', platforms: { zoom: { rawStatus: 'Do_Not_Disturb' } } });
     const availability = await client.checkAvailability(['alice', 'bob', 'nobody'], { details: true });

@@ -1,4 +1,4 @@
-import type { BreakerState, Platform, PresenceData, PresenceStatus } from '@amo/presence-core';
+import type { AggregationPolicyName, BreakerState, Platform, PresenceData, PresenceStatus } from '@amo/presence-core';
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 
@@ -12,7 +12,7 @@ export interface PresenceEventMap {
   /** Accounts were linked (or consented) and have no reading yet: "linked, no data" until the first read. */
   'presence.awaiting': { userId: string; platforms: Platform[] };
   /** A person's aggregate (status or availability) changed. */
-  'aggregate.changed': { userId: string; status: PresenceStatus; previousStatus: PresenceStatus | null; available: boolean; decidedBy: Platform | null };
+  'aggregate.changed': { userId: string; status: PresenceStatus; previousStatus: PresenceStatus | null; available: boolean; decidedBy: Platform | null; policy: AggregationPolicyName };
   /** A platform's reported health changed. */
   'platform.changed': {
     platform: Platform;

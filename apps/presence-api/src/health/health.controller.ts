@@ -38,6 +38,7 @@ export class HealthController {
     return {
       status,
       sandbox: this.config.sandbox,
+      defaultPolicy: this.config.defaultPolicy,
       database,
       platforms,
       scheduler: { status: this.connector.monitoring ? 'running' : 'stopped', timers: this.scheduler.pending().length },

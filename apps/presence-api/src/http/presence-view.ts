@@ -46,6 +46,7 @@ export function personView(explanation: PresenceExplanation): PersonPresenceView
     status: explanation.status,
     available: explanation.available,
     decidedBy: explanation.decidedBy,
+    policy: explanation.policy,
     platforms,
     updatedAt: iso(explanation.updatedAt),
   };

@@ -46,7 +46,7 @@ describe('DeliveryWorker against a receiver on loopback', () => {
   }
 
   const change = (userId: string, status: 'online' | 'away' | 'busy' | 'offline', previousStatus: 'online' | 'away' | 'busy' | 'offline' | null = null) =>
-    aggregateChangedEvent({ userId, status, previousStatus, available: status === 'online', decidedBy: 'slack' }, Date.now());
+    aggregateChangedEvent({ userId, status, previousStatus, available: status === 'online', decidedBy: 'slack', policy: 'highest-priority' }, Date.now());
 
   beforeEach(async () => {
     jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
@@ -85,7 +85,7 @@ describe('DeliveryWorker against a receiver on loopback', () => {
       id: event.eventId,
       type: 'aggregate.changed',
       at: new Date(T0).toISOString(),
-      data: { userId: 'ann', status: 'online', previousStatus: 'away', available: true, decidedBy: 'slack' },
+      data: { userId: 'ann', status: 'online', previousStatus: 'away', available: true, decidedBy: 'slack', policy: 'highest-priority' },
     });
     expect(headers['content-type']).toBe('application/json');
     expect(headers['x-presence-timestamp']).toBe(String(T0 / 1000));

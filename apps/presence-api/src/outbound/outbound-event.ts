@@ -31,6 +31,7 @@ export function aggregateChangedEvent(change: AggregateChangedData, atMs: number
     previousStatus: change.previousStatus,
     available: change.available,
     decidedBy: change.decidedBy,
+    policy: change.policy,
   };
   const payload: OutboundEventPayload = { id, type: 'aggregate.changed', at: new Date(atMs).toISOString(), data };
   return { eventId: id, orderKey: personOrderKey(change.userId), userId: change.userId, type: payload.type, body: JSON.stringify(payload) };

@@ -109,15 +109,15 @@ describe('outbound events through the service', () => {
     zoom.webhookUrl = `${service.url}/v1/webhooks/zoom`;
     expect((await service.call('PUT', '/v1/users/alice/identities', { body: { zoom: 'zoom-alice' } })).status).toBe(200);
     const online = await eventually(() => hook.received.find((r) => r.body.type === 'aggregate.changed' && r.body.data.status === 'online'), 10_000);
-    expect(Object.keys(online.body.data).sort()).toEqual(['available', 'decidedBy', 'previousStatus', 'status', 'userId']);
-    expect(online.body.data).toMatchObject({ userId: 'alice', status: 'online', available: true, decidedBy: 'zoom' });
+    expect(Object.keys(online.body.data).sort()).toEqual(['available', 'decidedBy', 'policy', 'previousStatus', 'status', 'userId']);
+    expect(online.body.data).toMatchObject({ userId: 'alice', status: 'online', available: true, decidedBy: 'zoom', policy: 'highest-priority' });
     expect((await zoom.changeStatus('zoom-alice', 'Do_Not_Disturb'))?.status).toBe(200);
     const busy = await eventually(() => hook.received.find((r) => r.body.type === 'aggregate.changed' && r.body.data.status === 'busy'));
     expect(busy.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       type: 'aggregate.changed',
       at: expect.any(String),
-      data: { userId: 'alice', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom' },
+      data: { userId: 'alice', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom', policy: 'highest-priority' },
     });
     zoom.server.faults.failNext(Infinity, { status: 503, json: { message: 'Service unavailable' } });
     const degraded = await eventually(() => hook.received.find((r) => r.body.type === 'platform.changed' && r.body.data.state === 'degraded'), 10_000);
@@ -133,11 +133,11 @@ describe('outbound events through the service', () => {
     hook.set(hang);
     service = await boot();
     const events = service.app.get(PresenceEvents);
-    events.emit('aggregate.changed', { userId: 'ann', status: 'online', previousStatus: null, available: true, decidedBy: 'slack' });
-    events.emit('aggregate.changed', { userId: 'ann', status: 'away', previousStatus: 'online', available: false, decidedBy: 'slack' });
+    events.emit('aggregate.changed', { userId: 'ann', status: 'online', previousStatus: null, available: true, decidedBy: 'slack', policy: 'highest-priority' });
+    events.emit('aggregate.changed', { userId: 'ann', status: 'away', previousStatus: 'online', available: false, decidedBy: 'slack', policy: 'highest-priority' });
     await eventually(() => hook.received.length === 1);
     // Emitted right before the shutdown: still in the write buffer when close() starts.
-    events.emit('aggregate.changed', { userId: 'ann', status: 'busy', previousStatus: 'away', available: false, decidedBy: 'teams' });
+    events.emit('aggregate.changed', { userId: 'ann', status: 'busy', previousStatus: 'away', available: false, decidedBy: 'teams', policy: 'highest-priority' });
     await service.close();
     service = undefined;
     const firstId = hook.received[0].body.id;
@@ -155,13 +155,13 @@ describe('outbound events through the service', () => {
     hook.set(hang);
     service = await boot();
     const events = service.app.get(PresenceEvents);
-    events.emit('aggregate.changed', { userId: 'erin', status: 'online', previousStatus: null, available: true, decidedBy: 'slack' });
-    events.emit('aggregate.changed', { userId: 'erin', status: 'away', previousStatus: 'online', available: false, decidedBy: 'slack' });
+    events.emit('aggregate.changed', { userId: 'erin', status: 'online', previousStatus: null, available: true, decidedBy: 'slack', policy: 'highest-priority' });
+    events.emit('aggregate.changed', { userId: 'erin', status: 'away', previousStatus: 'online', available: false, decidedBy: 'slack', policy: 'highest-priority' });
     await eventually(() => hook.received.length === 1);
     expect((await service.call('DELETE', '/v1/users/erin')).status).toBe(204);
     expect((await storeOf(service).outbound.heads(10)).map((head) => head.userId)).toEqual([]);
     hook.set(() => ({ status: 200, body: {} }));
-    events.emit('aggregate.changed', { userId: 'fred', status: 'online', previousStatus: null, available: true, decidedBy: 'zoom' });
+    events.emit('aggregate.changed', { userId: 'fred', status: 'online', previousStatus: null, available: true, decidedBy: 'zoom', policy: 'highest-priority' });
     await eventually(() => hook.received.some((r) => r.body.data.userId === 'fred'));
     expect(hook.received.filter((r) => r.body.data.userId === 'erin')).toHaveLength(1);
     await service.close();

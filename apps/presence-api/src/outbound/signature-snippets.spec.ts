@@ -19,7 +19,7 @@ function snippet(language: string): string {
 
 /** A delivery as the service signs it now, and variants a receiver must refuse. */
 function cases(): { name: string; timestamp: string; signature: string; body: string; valid: boolean }[] {
-  const body = aggregateChangedEvent({ userId: 'zoë', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom' }, Date.now()).body;
+  const body = aggregateChangedEvent({ userId: 'zoë', status: 'busy', previousStatus: 'online', available: false, decidedBy: 'zoom', policy: 'highest-priority' }, Date.now()).body;
   const headers = signedHeaders(SECRET, body, Date.now());
   const timestamp = headers['x-presence-timestamp'];
   const signature = headers['x-presence-signature'];

@@ -91,7 +91,7 @@ describe('PresenceStreamGateway', () => {
     expect(alice.sent[0]).toEqual({ type: 'subscribed', userIds: ['alice'] });
     presence('alice');
     presence('bob');
-    events.emit('aggregate.changed', { userId: 'alice', status: 'online', previousStatus: 'away', available: true, decidedBy: 'slack' });
+    events.emit('aggregate.changed', { userId: 'alice', status: 'online', previousStatus: 'away', available: true, decidedBy: 'slack', policy: 'highest-priority' });
     events.emit('platform.changed', { platform: 'slack', state: 'degraded', breaker: 'open', lastError: null });
     expect(alice.sent.map((m) => m.type)).toEqual(['subscribed', 'snapshot', 'presence', 'aggregate', 'platform']);
     expect(alice.sent[1]).toEqual({ type: 'snapshot', userId: 'alice', presence: null });

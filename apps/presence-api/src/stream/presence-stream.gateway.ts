@@ -62,8 +62,8 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
       this.events.on('presence.awaiting', ({ userId, platforms }) => {
         for (const platform of platforms) this.toSubscribers(userId, { type: 'presence', userId, platform, presence: AWAITING_VIEW });
       }),
-      this.events.on('aggregate.changed', ({ userId, status, previousStatus, available, decidedBy }) =>
-        this.toSubscribers(userId, { type: 'aggregate', userId, status, previousStatus, available, decidedBy }),
+      this.events.on('aggregate.changed', ({ userId, status, previousStatus, available, decidedBy, policy }) =>
+        this.toSubscribers(userId, { type: 'aggregate', userId, status, previousStatus, available, decidedBy, policy }),
       ),
       this.events.on('platform.changed', (change) => this.toEveryone({ type: 'platform', ...change })),
     );

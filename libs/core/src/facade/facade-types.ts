@@ -19,6 +19,8 @@ export interface AggregateChange {
   previousStatus: PresenceStatus | null;
   available: boolean;
   decidedBy: Platform | null;
+  /** The aggregation policy the new status was decided by. */
+  policy: AggregationPolicyName;
 }
 export type AggregateListener = (userId: string, change: AggregateChange) => unknown;
 
@@ -32,6 +34,8 @@ export type PlatformListener = (change: PlatformStateChange) => unknown;
 /** One person's presence explained: the aggregate, who decided, and each platform's record. */
 export interface PresenceExplanation extends AggregateResult {
   userId: string;
+  /** The aggregation policy this answer used: the person's own (preferences) or the service default. */
+  policy: AggregationPolicyName;
   available: boolean;
   platforms: Partial<Record<Platform, PresenceData & { stale: boolean }>>;
   /** Linked and monitored platforms with no reading yet: "linked, no data" (status unknown, never seen). */

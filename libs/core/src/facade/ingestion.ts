@@ -130,13 +130,14 @@ export class Ingestion {
     const userId = table.userIdOf[handle];
     if (userId === undefined || (previous === 0 && this.engine.aggregateListeners.size === 0)) return;
     const prefs = options.preferences?.(userId);
-    evaluator.evaluate(handle, (prefs?.policy ?? settings.policy) === 'busy-wins', now);
+    const policy = prefs?.policy ?? settings.policy;
+    evaluator.evaluate(handle, policy === 'busy-wins', now);
     const status = PRESENCE_STATUSES[evaluator.statusIndex];
     const available = isAvailable(status, prefs, now, options.consentDefault);
     const code = announcedCode(evaluator.statusIndex, available);
     if (code === previous) return;
     table.announce(handle, code);
     const decidedBy = evaluator.winner < 0 ? null : PLATFORMS[evaluator.winner];
-    this.engine.aggregateListeners.emit(userId, { status, previousStatus: announcedStatus(previous), available, decidedBy });
+    this.engine.aggregateListeners.emit(userId, { status, previousStatus: announcedStatus(previous), available, decidedBy, policy });
   }
 }

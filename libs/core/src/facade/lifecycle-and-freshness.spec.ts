@@ -160,13 +160,17 @@ describe('issue 12: freshness, lifecycles and listeners in the facade', () => {
     const aggregator = new PresenceAggregator({ scheduler: new TimerScheduler() });
     aggregator.directory.link('alice', 'slack', 'U1');
     const heard: unknown[] = [];
-    aggregator.addAggregateListener((userId, change) => heard.push([userId, change.previousStatus, change.status]));
+    aggregator.addAggregateListener((userId, change) => heard.push([userId, change.previousStatus, change.status, change.policy]));
     const at = Date.now();
     aggregator.ingest('slack', [{ platform: 'slack', accountId: 'U1', status: 'online', observedAt: new Date(at) }]);
     aggregator.ingest('slack', [{ platform: 'slack', accountId: 'U1', status: 'away', observedAt: new Date(at + 1) }]);
     expect(heard).toEqual([
-      ['alice', null, 'online'],
-      ['alice', 'online', 'away'],
+      ['alice', null, 'online', 'highest-priority'],
+      ['alice', 'online', 'away', 'highest-priority'],
     ]);
+    // The answer names the policy that decided it: the service default, or the person's own.
+    expect(aggregator.explain('alice').policy).toBe('highest-priority');
+    const own = new PresenceAggregator({ scheduler: new TimerScheduler(), preferences: () => ({ policy: 'busy-wins' }) });
+    expect(own.explain('bob').policy).toBe('busy-wins');
   });
 });

@@ -53,7 +53,7 @@ export class Reads {
   /** Everything about one person's presence now: aggregate, decider, stale platforms, per-platform records. */
   explain(userId: string): PresenceExplanation {
     validateId(userId, 'userId');
-    const { table, evaluator, options, clock, directory, rules } = this.engine;
+    const { table, evaluator, options, clock, directory, rules, settings } = this.engine;
     rules.refresh();
     const now = clock.now();
     const prefs = options.preferences?.(userId);
@@ -85,6 +85,7 @@ export class Reads {
       status,
       decidedBy,
       stale,
+      policy: prefs?.policy ?? settings.policy,
       available: isAvailable(status, prefs, now, options.consentDefault),
       platforms,
       awaiting,
