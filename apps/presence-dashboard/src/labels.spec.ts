@@ -46,7 +46,7 @@ describe('words for ids', () => {
 describe('what an opened person shows', () => {
   it('the policy as far as the API tells: their own, the unreported default, or not readable with this key', () => {
     expect(policyText({ state: 'done', value: 'busy-wins' })).toBe('busy-wins (their own preference)');
-    expect(policyText({ state: 'done', value: null })).toBe("the service's default: PRESENCE_DEFAULT_POLICY, highest-priority unless set (the API does not report it)");
+    expect(policyText({ state: 'done', value: null })).toBe("the service's default, PRESENCE_DEFAULT_POLICY (the row names the policy that decided)");
     expect(policyText({ state: 'error', message: 'Forbidden', status: 403 })).toBe('not readable with this key (preferences need the write scope)');
     expect(policyText({ state: 'error', message: 'boom' })).toBe('could not read: boom');
     expect(policyText({ state: 'loading' })).toBe('asking…');
