@@ -91,8 +91,9 @@ describe('adapters built from the sandbox (the real adapter code, pointed at the
     await eventually(() => discord.health?.().connection !== 'up');
     await sandbox.setStatus('frank', 'discord', 'idle');
     sandbox.outage('discord', false);
-    await eventually(() => discord.health?.().connection === 'up');
+    // The gateway reconnects with full-jitter backoff, whose ceiling grew while the outage refused it.
+    await eventually(() => discord.health?.().connection === 'up', 30_000);
     const frank = await eventually(async () => (await discord.fetchPresence([accountOf('frank', 'discord')])).records.find((r) => r.rawStatus === 'idle'));
     expect(frank.status).toBe('idle');
-  });
+  }, 60_000);
 });
