@@ -3,19 +3,14 @@ import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
 import { HOURS_PER_WEEK, localHourAt } from '@amo/presence-core';
 import type { PresenceStore } from '@amo/presence-store';
 import { PRESENCE_STORE } from '../store/store.providers';
-import { bootService, eventually, type RunningService, tempDir } from './harness.spec-helper';
+import { bootService, emulatorEnv, eventually, type RunningService, tempDir } from './harness.spec-helper';
 
 const DAVE_TEAMS = '11111111-2222-4333-8444-555555555555';
 const HOUR_MS = 3_600_000;
 
 function zoomEnv(zoom: ZoomEmulator): Record<string, string> {
   return {
-    ZOOM_ACCOUNT_ID: zoom.accountId,
-    ZOOM_CLIENT_ID: zoom.clientId,
-    ZOOM_CLIENT_SECRET: zoom.clientSecret,
-    ZOOM_WEBHOOK_SECRET_TOKEN: zoom.webhookSecretToken,
-    ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-    ZOOM_OAUTH_BASE_URL: zoom.oauthBaseUrl,
+    ...emulatorEnv.zoom(zoom),
     PRESENCE_POLL_INTERVAL: '1',
     PRESENCE_MAX_RETRIES: '0',
   };
@@ -31,15 +26,10 @@ describe('AMO endpoints through the HTTP API: best channel, meet now, suggestion
     graph = await GraphEmulator.start();
     graph.addUsers([DAVE_TEAMS]);
     zoom = await ZoomEmulator.start({ users: [{ id: 'zoom-dave', status: 'In_A_Zoom_Meeting' }] });
-    const teams = graph.credentials();
     service = await bootService({
       dataDir: dir.path,
       env: {
-        TEAMS_TENANT_ID: teams.tenant_id,
-        TEAMS_CLIENT_ID: teams.client_id,
-        TEAMS_CLIENT_SECRET: teams.client_secret,
-        GRAPH_API_BASE_URL: graph.url,
-        MICROSOFT_LOGIN_BASE_URL: graph.url,
+        ...emulatorEnv.teams(graph),
         ...zoomEnv(zoom),
       },
     });

@@ -1,6 +1,6 @@
 import { DiscordGatewayEmulator } from '@amo/presence-adapter-discord/testing';
 import { SlackEmulator } from '@amo/presence-adapter-slack/testing';
-import { bootService, eventually, type RunningService, StreamClient, tempDir } from './harness.spec-helper';
+import { bootService, emulatorEnv, eventually, type RunningService, StreamClient, tempDir } from './harness.spec-helper';
 
 const GUILD = '41771983444115456';
 const ERIN_DISCORD = '80351110224678912';
@@ -20,12 +20,8 @@ describe('Discord (gateway push) and Slack (polled sweep, signed events) through
     service = await bootService({
       dataDir: dir.path,
       env: {
-        DISCORD_BOT_TOKEN: discord.token,
-        DISCORD_GUILD_ID: GUILD,
-        DISCORD_API_BASE_URL: discord.apiBaseUrl,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: slack.signingSecret,
-        SLACK_API_BASE_URL: slack.baseUrl,
+        ...emulatorEnv.discord(discord, GUILD),
+        ...emulatorEnv.slack(slack),
         PRESENCE_POLL_INTERVAL: '1',
       },
     });

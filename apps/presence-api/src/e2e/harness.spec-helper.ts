@@ -196,3 +196,38 @@ export function captureOutput(): { text(): string; restore(): void } {
 }
 
 export { freePort };
+
+/**
+ * The environment variables that connect the service to a platform's emulator, as an operator would set them
+ * for the real platform: one place for the e2e specs instead of a copy per spec.
+ */
+export const emulatorEnv = {
+  discord: (discord: { token: string; apiBaseUrl: string }, guildId: string): Record<string, string> => ({
+    DISCORD_BOT_TOKEN: discord.token,
+    DISCORD_GUILD_ID: guildId,
+    DISCORD_API_BASE_URL: discord.apiBaseUrl,
+  }),
+  slack: (slack: { botToken: string; signingSecret: string; baseUrl: string }): Record<string, string> => ({
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_API_BASE_URL: slack.baseUrl,
+  }),
+  teams: (graph: { url: string; credentials(): Record<string, string> }): Record<string, string> => {
+    const teams = graph.credentials();
+    return {
+      TEAMS_TENANT_ID: teams.tenant_id,
+      TEAMS_CLIENT_ID: teams.client_id,
+      TEAMS_CLIENT_SECRET: teams.client_secret,
+      GRAPH_API_BASE_URL: graph.url,
+      MICROSOFT_LOGIN_BASE_URL: graph.url,
+    };
+  },
+  zoom: (zoom: { accountId: string; clientId: string; clientSecret: string; webhookSecretToken: string; apiBaseUrl: string; oauthBaseUrl: string }): Record<string, string> => ({
+    ZOOM_ACCOUNT_ID: zoom.accountId,
+    ZOOM_CLIENT_ID: zoom.clientId,
+    ZOOM_CLIENT_SECRET: zoom.clientSecret,
+    ZOOM_WEBHOOK_SECRET_TOKEN: zoom.webhookSecretToken,
+    ZOOM_API_BASE_URL: zoom.apiBaseUrl,
+    ZOOM_OAUTH_BASE_URL: zoom.oauthBaseUrl,
+  }),
+};

@@ -1,7 +1,7 @@
 import { DiscordGatewayEmulator } from '@amo/presence-adapter-discord/testing';
 import { SlackEmulator } from '@amo/presence-adapter-slack/testing';
 import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
-import { bootService, eventually, platformStatus, type RunningService, StreamClient, tempDir } from './harness.spec-helper';
+import { bootService, emulatorEnv, eventually, platformStatus, type RunningService, StreamClient, tempDir } from './harness.spec-helper';
 
 const GUILD = '41771983444115456';
 const ERIN_DISCORD = '80351110224678912';
@@ -29,18 +29,9 @@ describe('monitoring stop and start through the service: stop means stop, start 
     service = await bootService({
       dataDir: dir.path,
       env: {
-        DISCORD_BOT_TOKEN: discord.token,
-        DISCORD_GUILD_ID: GUILD,
-        DISCORD_API_BASE_URL: discord.apiBaseUrl,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: slack.signingSecret,
-        SLACK_API_BASE_URL: slack.baseUrl,
-        ZOOM_ACCOUNT_ID: zoom.accountId,
-        ZOOM_CLIENT_ID: zoom.clientId,
-        ZOOM_CLIENT_SECRET: zoom.clientSecret,
-        ZOOM_WEBHOOK_SECRET_TOKEN: zoom.webhookSecretToken,
-        ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-        ZOOM_OAUTH_BASE_URL: zoom.oauthBaseUrl,
+        ...emulatorEnv.discord(discord, GUILD),
+        ...emulatorEnv.slack(slack),
+        ...emulatorEnv.zoom(zoom),
         PRESENCE_POLL_INTERVAL: '1',
       },
     });

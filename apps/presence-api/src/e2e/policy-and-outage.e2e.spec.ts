@@ -1,6 +1,6 @@
 import { GraphEmulator } from '@amo/presence-adapter-teams/testing';
 import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
-import { bootService, eventually, type RunningService, StreamClient, tempDir } from './harness.spec-helper';
+import { bootService, emulatorEnv, eventually, type RunningService, StreamClient, tempDir } from './harness.spec-helper';
 
 const DAVE_TEAMS = '11111111-2222-4333-8444-555555555555';
 
@@ -15,21 +15,11 @@ describe('Teams and Zoom together: the aggregate follows the policy, and one pla
     graph = await GraphEmulator.start();
     graph.addUsers([DAVE_TEAMS]);
     zoom = await ZoomEmulator.start({ users: [{ id: 'zoom-dave', status: 'In_A_Zoom_Meeting' }] });
-    const teams = graph.credentials();
     service = await bootService({
       dataDir: dir.path,
       env: {
-        TEAMS_TENANT_ID: teams.tenant_id,
-        TEAMS_CLIENT_ID: teams.client_id,
-        TEAMS_CLIENT_SECRET: teams.client_secret,
-        GRAPH_API_BASE_URL: graph.url,
-        MICROSOFT_LOGIN_BASE_URL: graph.url,
-        ZOOM_ACCOUNT_ID: zoom.accountId,
-        ZOOM_CLIENT_ID: zoom.clientId,
-        ZOOM_CLIENT_SECRET: zoom.clientSecret,
-        ZOOM_WEBHOOK_SECRET_TOKEN: zoom.webhookSecretToken,
-        ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-        ZOOM_OAUTH_BASE_URL: zoom.oauthBaseUrl,
+        ...emulatorEnv.teams(graph),
+        ...emulatorEnv.zoom(zoom),
         PRESENCE_POLL_INTERVAL: '1',
         PRESENCE_MAX_RETRIES: '0',
       },

@@ -3,7 +3,7 @@ import type { EmulatorServer } from '@amo/presence-adapter-kit/testing';
 import { SlackEmulator } from '@amo/presence-adapter-slack/testing';
 import { GraphEmulator } from '@amo/presence-adapter-teams/testing';
 import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
-import { bootService, eventually, platformStatus, type RunningService, tempDir } from '../harness.spec-helper';
+import { bootService, emulatorEnv, eventually, platformStatus, type RunningService, tempDir } from '../harness.spec-helper';
 
 const GUILD = '41771983444115456';
 const IDS = { discord: '80351110224678912', slack: 'U0FAULT001', teams: '33333333-2222-4333-8444-555555555555', zoom: 'zoom-fault' };
@@ -66,27 +66,13 @@ describe('platform faults, fault x platform: the others keep working, the API ke
     graph = await GraphEmulator.start();
     graph.addUsers([IDS.teams]);
     zoom = await ZoomEmulator.start({ users: [{ id: IDS.zoom, status: 'Available' }] });
-    const teams = graph.credentials();
     service = await bootService({
       dataDir: dir.path,
       env: {
-        DISCORD_BOT_TOKEN: discord.token,
-        DISCORD_GUILD_ID: GUILD,
-        DISCORD_API_BASE_URL: discord.apiBaseUrl,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: slack.signingSecret,
-        SLACK_API_BASE_URL: slack.baseUrl,
-        TEAMS_TENANT_ID: teams.tenant_id,
-        TEAMS_CLIENT_ID: teams.client_id,
-        TEAMS_CLIENT_SECRET: teams.client_secret,
-        GRAPH_API_BASE_URL: graph.url,
-        MICROSOFT_LOGIN_BASE_URL: graph.url,
-        ZOOM_ACCOUNT_ID: zoom.accountId,
-        ZOOM_CLIENT_ID: zoom.clientId,
-        ZOOM_CLIENT_SECRET: zoom.clientSecret,
-        ZOOM_WEBHOOK_SECRET_TOKEN: zoom.webhookSecretToken,
-        ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-        ZOOM_OAUTH_BASE_URL: zoom.oauthBaseUrl,
+        ...emulatorEnv.discord(discord, GUILD),
+        ...emulatorEnv.slack(slack),
+        ...emulatorEnv.teams(graph),
+        ...emulatorEnv.zoom(zoom),
         PRESENCE_POLL_INTERVAL: '1',
         PRESENCE_MAX_RETRIES: '1',
         PRESENCE_RATE_LIMIT: '1000000',
