@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'cluster',
+  preset: '../../jest.preset.js',
+  coverageThreshold: { global: { lines: 85 } },
+};

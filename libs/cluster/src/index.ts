@@ -1,0 +1,1 @@
+export { type RedisHealth, RedisLink, type RedisLinkOptions } from './redis-link';
