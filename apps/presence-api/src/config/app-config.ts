@@ -1,9 +1,27 @@
-import type { AggregationPolicyName, EndpointValues, Platform } from '@amo/presence-core';
+import type { AdapterHttpTuning, AggregationPolicyName, EndpointValues, Platform } from '@amo/presence-core';
 
 /** Seed-style credentials for one platform (`bot_token`, `guild_id`, ...), as `initialize_platform` takes them. */
 export type CredentialRecord = Record<string, string>;
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; schema?: string };
+
+/** What this instance does in a cluster: `api` serves HTTP and the stream, `worker` polls and owns push connections. */
+export type InstanceRole = 'api' | 'worker' | 'all';
+
+/** This process's name (logs, metrics, health, the change bus's origin) and role (`all` outside cluster mode). */
+export interface InstanceConfig {
+  id: string;
+  role: InstanceRole;
+}
+
+/** Set only in cluster mode: DATABASE_URL is postgres:// and REDIS_URL is set. */
+export interface ClusterConfig {
+  redisUrl: string;
+  /** Every Redis key starts with it (PRESENCE_REDIS_PREFIX): one cluster, or one test, per prefix. */
+  redisPrefix: string;
+  /** How long a push connection's owner holds it without renewing (PRESENCE_LEASE_SECONDS). */
+  leaseMs: number;
+}
 
 /** Knobs with sensible defaults that are not environment variables; tests shorten them. */
 export interface Tuning {
@@ -40,6 +58,8 @@ export interface Tuning {
   connectionsCheckingIntervalMs: number;
   /** Failed API-key attempts (unknown or revoked keys) per source address per minute, bursts included; 429 after. */
   authFailuresPerMinute: number;
+  /** Platform HTTP clients' timeout and breaker cool-down (unset: the adapter kit's 10 s and 30 s); fault tests shorten them. */
+  platformHttp?: AdapterHttpTuning;
 }
 
 /** Where aggregate and platform changes are POSTed, signed (`PRESENCE_EVENTS_WEBHOOK_*`). */
@@ -57,6 +77,9 @@ export interface AppConfig {
   publicUrl: string;
   database: DatabaseConfig;
   redisUrl?: string;
+  instance: InstanceConfig;
+  /** Cluster mode's settings; undefined in the embedded default (one process, SQLite or PostgreSQL, in-memory cache). */
+  cluster?: ClusterConfig;
   dataDir: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** `text` for people (Nest's console format), `json` for machines (one object per line). */

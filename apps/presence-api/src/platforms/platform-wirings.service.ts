@@ -61,6 +61,7 @@ export class PlatformWirings {
       endpoints: this.endpoints.baseUrls,
       publicUrl: this.config.publicUrl,
       maxRetries: this.config.maxRetries,
+      http: this.config.tuning.platformHttp,
       pollIntervalMs: this.config.pollIntervalsMs[platform] ?? this.config.pollIntervalMs,
       recencyWindowMs: this.config.recencyWindowMs,
       clock: this.clock,

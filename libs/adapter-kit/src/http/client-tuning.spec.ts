@@ -1,4 +1,4 @@
-import { httpClientTuning } from './client-tuning';
+import { contextRetryPolicy, httpClientTuning } from './client-tuning';
 import { RateBudgetRegistry } from './rate-budget';
 
 describe('httpClientTuning', () => {
@@ -20,5 +20,15 @@ describe('httpClientTuning', () => {
       budgets,
       random,
     });
+  });
+});
+
+describe('contextRetryPolicy', () => {
+  it("passes the service's retries, timeout and breaker cool-down to an adapter's config", () => {
+    expect(contextRetryPolicy({ maxRetries: 2, http: { timeoutMs: 300, breakerCooldownMs: 500 } })).toEqual({ maxRetries: 2, timeoutMs: 300, breaker: { cooldownMs: 500 } });
+  });
+
+  it("leaves the kit's defaults in place when the service sets no HTTP tuning", () => {
+    expect(contextRetryPolicy({ maxRetries: 3 })).toEqual({ maxRetries: 3, timeoutMs: undefined, breaker: undefined });
   });
 });

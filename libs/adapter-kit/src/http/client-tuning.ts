@@ -1,3 +1,4 @@
+import type { AdapterContext } from '@amo/presence-core';
 import type { PlatformHttpClientOptions } from './platform-http-client';
 
 /** The retry policy an adapter's config may set for its platform client; the kit's defaults where absent. */
@@ -25,5 +26,19 @@ export function httpClientTuning(policy: HttpRetryPolicy, deps: HttpClientDeps):
     fetch: deps.fetch,
     budgets: deps.budgets,
     random: deps.random,
+  };
+}
+
+/**
+ * The retry policy a descriptor's factory takes from the service's adapter context: its retries, and the timeout
+ * and breaker cool-down when the service sets them (the kit's defaults otherwise). Spread it into the adapter's
+ * config: `createXAdapter({ ...credentials, ...contextRetryPolicy(context) }, deps)`.
+ */
+export function contextRetryPolicy(context: Pick<AdapterContext, 'maxRetries' | 'http'>): Pick<HttpRetryPolicy, 'maxRetries' | 'timeoutMs' | 'breaker'> {
+  const cooldownMs = context.http?.breakerCooldownMs;
+  return {
+    maxRetries: context.maxRetries,
+    timeoutMs: context.http?.timeoutMs,
+    breaker: cooldownMs === undefined ? undefined : { cooldownMs },
   };
 }

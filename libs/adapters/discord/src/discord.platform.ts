@@ -1,4 +1,4 @@
-import type { RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { contextRetryPolicy, type RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import { endpointValue, normalizeDiscord, type PlatformDescriptor } from '@amo/presence-core';
 import { createDiscordAdapter } from './discord.adapter';
 import { parseDiscordCredentials } from './discord.credentials';
@@ -58,7 +58,7 @@ export const discordPlatform: PlatformDescriptor<RateBudgetRegistry> = {
       {
         credentials: record,
         apiBaseUrl: context.endpoints.discordApi,
-        maxRetries: context.maxRetries,
+        ...contextRetryPolicy(context),
         // Per shard since sharding; a single session saved by an earlier version is read as shard 0's.
         session: context.state.get<DiscordSessions | DiscordSessionState>(SESSION) ?? null,
         onSession: (session) => context.state.set(SESSION, session),

@@ -1,4 +1,4 @@
-import { type RateBudgetRegistry, storeRefreshedTokens } from '@amo/presence-adapter-kit';
+import { contextRetryPolicy, type RateBudgetRegistry, storeRefreshedTokens } from '@amo/presence-adapter-kit';
 import { endpointValue, type PlatformDescriptor } from '@amo/presence-core';
 import { createLinkedInAdapter } from './linkedin.adapter';
 import { parseLinkedInCredentials } from './linkedin.credentials';
@@ -44,7 +44,7 @@ export const linkedinPlatform: PlatformDescriptor<RateBudgetRegistry> = {
         oauthBaseUrl: context.endpoints.linkedinOAuth,
         apiBaseUrl: context.endpoints.linkedinApi,
         recencyWindowMs: context.recencyWindowMs,
-        maxRetries: context.maxRetries,
+        ...contextRetryPolicy(context),
         onTokenRefresh: storeRefreshedTokens((saved, expiresAt) => context.saveCredentials(saved, expiresAt), credentials),
       },
       { fetch: context.fetch, budgets: context.budgets },

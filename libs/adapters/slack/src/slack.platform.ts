@@ -1,4 +1,4 @@
-import type { RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { contextRetryPolicy, type RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import { endpointValue, normalizeSlack, type PlatformDescriptor } from '@amo/presence-core';
 import { createSlackAdapter } from './slack.adapter';
 import { parseSlackCredentials } from './slack.credentials';
@@ -27,7 +27,7 @@ export const slackPlatform: PlatformDescriptor<RateBudgetRegistry> = {
   },
   createAdapter: (record, context) =>
     createSlackAdapter(
-      { ...parseSlackCredentials(record), baseUrl: context.endpoints.slackApi, pollIntervalMs: context.pollIntervalMs, maxRetries: context.maxRetries },
+      { ...parseSlackCredentials(record), baseUrl: context.endpoints.slackApi, pollIntervalMs: context.pollIntervalMs, ...contextRetryPolicy(context) },
       { fetch: context.fetch, budgets: context.budgets },
     ),
   oauth: {

@@ -1,4 +1,4 @@
-import { RefreshingTokenProvider, type RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { contextRetryPolicy, RefreshingTokenProvider, type RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import { type AdapterContext, endpointValue, normalizeTeams, type PlatformDescriptor } from '@amo/presence-core';
 import { createTeamsAdapter } from './teams.adapter';
 import { parseTeamsCredentials } from './teams.credentials';
@@ -84,7 +84,7 @@ export const teamsPlatform: PlatformDescriptor<RateBudgetRegistry> = {
         credentials: record,
         graphBaseUrl: context.endpoints.graphApi,
         loginBaseUrl: context.endpoints.microsoftLogin,
-        maxRetries: context.maxRetries,
+        ...contextRetryPolicy(context),
         push: pushConfig(record, context),
       },
       { fetch: context.fetch, budgets: context.budgets },

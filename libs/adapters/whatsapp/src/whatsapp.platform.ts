@@ -1,4 +1,4 @@
-import type { RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import { contextRetryPolicy, type RateBudgetRegistry } from '@amo/presence-adapter-kit';
 import type { PlatformDescriptor } from '@amo/presence-core';
 import { createWhatsAppAdapter } from './whatsapp.adapter';
 import { parseWhatsAppCredentials } from './whatsapp.credentials';
@@ -40,7 +40,7 @@ export const whatsappPlatform: PlatformDescriptor<RateBudgetRegistry> = {
         graphBaseUrl: context.endpoints.whatsappGraph,
         apiVersion: context.endpoints.whatsappApiVersion,
         recencyWindowMs: context.recencyWindowMs,
-        maxRetries: context.maxRetries,
+        ...contextRetryPolicy(context),
       },
       { fetch: context.fetch, budgets: context.budgets },
     ),

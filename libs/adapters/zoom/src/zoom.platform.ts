@@ -1,4 +1,4 @@
-import { type RateBudgetRegistry, storeRefreshedTokens } from '@amo/presence-adapter-kit';
+import { contextRetryPolicy, type RateBudgetRegistry, storeRefreshedTokens } from '@amo/presence-adapter-kit';
 import { endpointValue, normalizeZoom, type PlatformDescriptor } from '@amo/presence-core';
 import { createZoomAdapter } from './zoom.adapter';
 import { parseZoomCredentials } from './zoom.credentials';
@@ -53,7 +53,7 @@ export const zoomPlatform: PlatformDescriptor<RateBudgetRegistry> = {
         credentials,
         apiBaseUrl: context.endpoints.zoomApi,
         oauthBaseUrl: context.endpoints.zoomOAuth,
-        maxRetries: context.maxRetries,
+        ...contextRetryPolicy(context),
         onTokenRefresh: storeRefreshedTokens((saved, expiresAt) => context.saveCredentials(saved, expiresAt), credentials),
       },
       { fetch: context.fetch, budgets: context.budgets },

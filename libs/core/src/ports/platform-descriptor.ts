@@ -99,6 +99,17 @@ export interface WebhookRouteSpec {
   summary: string;
 }
 
+/**
+ * How a platform's HTTP client waits: absent fields keep the adapter kit's defaults (10 s per call, a 30 s
+ * breaker cool-down). Tests and soak runs shorten them so a hung platform is seen in milliseconds.
+ */
+export interface AdapterHttpTuning {
+  /** Per-call timeout, headers and body. */
+  timeoutMs?: number;
+  /** How long an open circuit waits before one trial call. */
+  breakerCooldownMs?: number;
+}
+
 /** Everything the service hands a descriptor's factory besides the credentials. */
 export interface AdapterContext<Budgets = unknown> {
   /** The configured endpoints, or the sandbox emulators' in sandbox mode (defaults applied). */
@@ -118,6 +129,8 @@ export interface AdapterContext<Budgets = unknown> {
   /** Where the service is reachable (webhook and subscription URLs are below it). */
   publicUrl: string;
   maxRetries: number;
+  /** The platform client's timeout and breaker cool-down; the kit's defaults where absent. */
+  http?: AdapterHttpTuning;
   /** This platform's polling interval. */
   pollIntervalMs: number;
   /** How long a recency signal reads as online. */
