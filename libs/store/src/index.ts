@@ -1,5 +1,6 @@
 export { openStore, type PresenceStore, type StoreOptions } from './open-store';
 export { countStoredConnections } from './stored-connections';
+export { checkIntegrity, type IntegrityReport } from './integrity';
 export { createDataSource, initializeDataSource, applySqlitePragmas, type DatabaseConfig, DEFAULT_BUSY_TIMEOUT_MS, MIGRATIONS_TABLE } from './data-source';
 export { STORE_ENTITIES } from './entities';
 export { STORE_MIGRATIONS } from './migrations';
