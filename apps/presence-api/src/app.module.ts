@@ -6,6 +6,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysService } from './auth/api-keys.service';
+import { ClusterModule } from './cluster/cluster.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { PresenceEvents } from './events/presence-events';
@@ -123,6 +124,7 @@ export class AppModule {
       imports: [
         ScheduleModule.forRoot(),
         EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: true }),
+        ClusterModule.forRoot(config),
         CoreModule.forRoot(config, options),
         MonitoringModule,
         HttpApiModule,

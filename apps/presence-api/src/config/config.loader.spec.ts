@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from './config.loader';
 
 describe('loadConfig', () => {
@@ -93,5 +94,52 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ type: 'postgres', url: 'postgres://postgres@127.0.0.1/presence' });
     expect(config.encryptionKey?.length).toBe(32);
     expect(() => loadConfig({ PRESENCE_SANDBOX: 'maybe' })).toThrow(/PRESENCE_SANDBOX must be true or false/);
+  });
+
+  it('is in cluster mode only with a postgres:// DATABASE_URL and REDIS_URL both set', () => {
+    const pg = { DATABASE_URL: 'postgres://postgres@127.0.0.1/presence' };
+    expect(loadConfig({}).cluster).toBeUndefined();
+    expect(loadConfig(pg).cluster).toBeUndefined();
+    const redisOnly = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(redisOnly.cluster).toBeUndefined();
+    expect(redisOnly.notes.join(' ')).toMatch(/REDIS_URL is used only with a postgres:\/\/ DATABASE_URL/);
+    const both = loadConfig({ ...pg, REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(both.cluster).toEqual({ redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'presence:', leaseMs: 15_000 });
+    expect(both.instance).toEqual({ id: `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_.:-]/g, '-'), role: 'all' });
+  });
+
+  it('reads the cluster variables: role, instance id, lease, Redis prefix and PostgreSQL schema', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1/presence',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PRESENCE_ROLE: 'worker',
+      PRESENCE_INSTANCE_ID: 'worker-7',
+      PRESENCE_LEASE_SECONDS: '2',
+      PRESENCE_REDIS_PREFIX: 'test:abc:',
+      PRESENCE_DATABASE_SCHEMA: 'cluster_abc',
+    });
+    expect(config.instance).toEqual({ id: 'worker-7', role: 'worker' });
+    expect(config.cluster).toEqual({ redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'test:abc:', leaseMs: 2000 });
+    expect(config.database).toEqual({ type: 'postgres', url: 'postgres://postgres@127.0.0.1/presence', schema: 'cluster_abc' });
+  });
+
+  it('runs a role other than all only in cluster mode, and says so', () => {
+    const alone = loadConfig({ PRESENCE_ROLE: 'api' });
+    expect(alone.instance.role).toBe('all');
+    expect(alone.notes.join(' ')).toMatch(/PRESENCE_ROLE=api applies in cluster mode only/);
+  });
+
+  it('rejects a bad role, lease, instance id, prefix or schema by name', () => {
+    let message = '';
+    try {
+      loadConfig({ PRESENCE_ROLE: 'boss', PRESENCE_LEASE_SECONDS: '1', PRESENCE_INSTANCE_ID: 'a b', PRESENCE_REDIS_PREFIX: 'x y', PRESENCE_DATABASE_SCHEMA: 'Drop;' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/PRESENCE_ROLE must be api, worker or all/);
+    expect(message).toMatch(/PRESENCE_LEASE_SECONDS must be at least 2 seconds/);
+    expect(message).toMatch(/PRESENCE_INSTANCE_ID must be 1 to 64 letters/);
+    expect(message).toMatch(/PRESENCE_REDIS_PREFIX must be 1 to 64 letters/);
+    expect(message).toMatch(/PRESENCE_DATABASE_SCHEMA must be a PostgreSQL schema name/);
   });
 });

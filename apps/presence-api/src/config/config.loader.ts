@@ -1,6 +1,7 @@
 import type { AggregationPolicyName, CredentialFieldSpec, EndpointValues, Platform } from '@amo/presence-core';
 import { PLATFORM_REGISTRY, type PlatformRegistry, type ServicePlatform } from '../platforms/platform-registry';
-import { type AppConfig, type CredentialRecord, DEFAULT_TUNING, type Tuning } from './app-config';
+import { hostname } from 'node:os';
+import { type AppConfig, type ClusterConfig, type CredentialRecord, DEFAULT_TUNING, type Tuning } from './app-config';
 import { buildEnvSchema, type Env, pollIntervalEnv } from './config.schema';
 
 /** A configuration problem; the message names every bad variable and says what it must be. */
@@ -63,6 +64,17 @@ function endpointsOf(registry: PlatformRegistry, env: Values): EndpointValues {
   return out;
 }
 
+/** `host-pid`: unique per process on a machine, readable in logs. */
+export function defaultInstanceId(): string {
+  return `${hostname().replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, 48)}-${process.pid}`;
+}
+
+/** Cluster mode iff the store is PostgreSQL and REDIS_URL is set; the embedded default otherwise. */
+function clusterOf(env: Env, database: AppConfig['database']): ClusterConfig | undefined {
+  if (database.type !== 'postgres' || !env.REDIS_URL) return undefined;
+  return { redisUrl: env.REDIS_URL, redisPrefix: env.PRESENCE_REDIS_PREFIX, leaseMs: env.PRESENCE_LEASE_SECONDS * 1000 };
+}
+
 /**
  * Reads the environment once: validates every CONTRACT variable (the service's own and each registered
  * platform's), groups platform credentials into the seed's credential records, and throws one
@@ -106,7 +118,12 @@ export function loadConfig(
   if (env.PRESENCE_EVENTS_WEBHOOK_SECRET && !env.PRESENCE_EVENTS_WEBHOOK_URL) {
     notes.push('PRESENCE_EVENTS_WEBHOOK_SECRET is set without PRESENCE_EVENTS_WEBHOOK_URL: no events are sent.');
   }
-  if (env.REDIS_URL) notes.push('REDIS_URL is reserved for the scale-out step; this version keeps its cache in memory.');
+  const database: AppConfig['database'] = env.DATABASE_URL
+    ? { type: 'postgres', url: env.DATABASE_URL, ...(env.PRESENCE_DATABASE_SCHEMA ? { schema: env.PRESENCE_DATABASE_SCHEMA } : {}) }
+    : { type: 'sqlite', path: env.PRESENCE_DB_PATH };
+  const cluster = clusterOf(env, database);
+  if (env.REDIS_URL && !cluster) notes.push('REDIS_URL is used only with a postgres:// DATABASE_URL (cluster mode): this instance runs alone, its cache in memory.');
+  if (env.PRESENCE_ROLE !== 'all' && !cluster) notes.push(`PRESENCE_ROLE=${env.PRESENCE_ROLE} applies in cluster mode only: this instance runs everything.`);
   const anyCredentials = Object.keys(credentials).length > 0;
   const sandbox = env.PRESENCE_SANDBOX ?? !anyCredentials;
   const consentFromEnv = env.PRESENCE_CONSENT_DEFAULT === undefined ? undefined : env.PRESENCE_CONSENT_DEFAULT === 'granted';
@@ -115,8 +132,10 @@ export function loadConfig(
   return {
     port: env.PORT,
     publicUrl: env.PRESENCE_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
-    database: env.DATABASE_URL ? { type: 'postgres', url: env.DATABASE_URL } : { type: 'sqlite', path: env.PRESENCE_DB_PATH },
+    database,
     redisUrl: env.REDIS_URL,
+    instance: { id: env.PRESENCE_INSTANCE_ID ?? defaultInstanceId(), role: cluster ? env.PRESENCE_ROLE : 'all' },
+    cluster,
     dataDir: env.PRESENCE_DATA_DIR,
     logLevel: env.PRESENCE_LOG_LEVEL,
     logFormat: env.PRESENCE_LOG_FORMAT,

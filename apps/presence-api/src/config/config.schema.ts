@@ -80,6 +80,24 @@ const serviceEnv = {
     .trim()
     .refine((value) => /^rediss?:\/\//i.test(value), { error: 'must be a redis:// URL' })
     .optional(),
+  // Cluster mode (DATABASE_URL postgres:// and REDIS_URL both set): what isolates one cluster, and this instance's part.
+  PRESENCE_DATABASE_SCHEMA: z
+    .string()
+    .trim()
+    .regex(/^[a-z_][a-z0-9_]{0,54}$/, { error: 'must be a PostgreSQL schema name of at most 55 characters: lower-case letters, digits and _, starting with a letter or _' })
+    .optional(),
+  PRESENCE_REDIS_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, { error: 'must be 1 to 64 letters, digits or _ . : { } -' })
+    .default('presence:'),
+  PRESENCE_ROLE: z.enum(['api', 'worker', 'all'], { error: 'must be api, worker or all' }).default('all'),
+  PRESENCE_INSTANCE_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: 'must be 1 to 64 letters, digits or _ . : -' })
+    .optional(),
+  PRESENCE_LEASE_SECONDS: seconds(15, 2),
   PRESENCE_DATA_DIR: z.string().trim().min(1).default('./data'),
   PRESENCE_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be error, warn, log, debug or verbose' }).default('log'),
   PRESENCE_LOG_FORMAT: z.enum(['text', 'json'], { error: 'must be text or json' }).default('text'),

@@ -38,4 +38,17 @@ describe('resolveStartMode: sandbox, database and consent from the environment a
   it('an explicit PRESENCE_CONSENT_DEFAULT=denied holds in sandbox mode too (sample people get their own consent)', async () => {
     expect(await resolveStartMode(loadConfig({ ...base, PRESENCE_CONSENT_DEFAULT: 'denied' }), async () => 0)).toMatchObject({ sandbox: true, consentDefault: false });
   });
+
+  it('in cluster mode, sandbox keeps the shared PostgreSQL in its own schema and its own Redis prefix', async () => {
+    const cluster = { DATABASE_URL: 'postgres://postgres@127.0.0.1/presence', REDIS_URL: 'redis://127.0.0.1:6379' };
+    const plain = await resolveStartMode(loadConfig({ ...base, ...cluster }), async () => 0);
+    expect(plain).toMatchObject({ sandbox: true, database: { type: 'postgres', url: cluster.DATABASE_URL, schema: 'sandbox' } });
+    expect(plain.cluster?.redisPrefix).toBe('presence:sandbox:');
+    const named = await resolveStartMode(loadConfig({ ...base, ...cluster, PRESENCE_DATABASE_SCHEMA: 'team_a', PRESENCE_REDIS_PREFIX: 'a:' }), async () => 0);
+    expect(named.database).toEqual({ type: 'postgres', url: cluster.DATABASE_URL, schema: 'team_a_sandbox' });
+    expect(named.cluster?.redisPrefix).toBe('a:sandbox:');
+    const real = await resolveStartMode(loadConfig({ ...base, ...cluster, ...slackEnv, PRESENCE_DATABASE_SCHEMA: 'team_a' }));
+    expect(real.database).toEqual({ type: 'postgres', url: cluster.DATABASE_URL, schema: 'team_a' });
+    expect(real.cluster?.redisPrefix).toBe('presence:');
+  });
 });
