@@ -47,6 +47,11 @@ export interface PresenceAggregatorOptions {
   clock?: Clock;
   scheduler?: Scheduler;
   cache?: PresenceCache;
+  /**
+   * A cache port written through on every accepted reading, restore and deletion, and never read (a cluster's
+   * shared Redis cache), beside the embedded cache passed as `cache`.
+   */
+  mirror?: PresenceCache;
   directory?: IdentityDirectory;
   /** Builds adapters for `initializePlatform`; an app passes the factories of the adapter libs it uses. */
   adapterFactories?: Partial<Record<Platform, AdapterFactory>>;
@@ -66,6 +71,21 @@ export interface PresenceAggregatorOptions {
   maxBatch?: number;
   /** Where the facade reports what it contains (a listener that threw or rejected, a push that failed to stop). */
   logger?: { warn(message: string): void };
+  /**
+   * Who polls: `loop` (default), one loop per polled platform in this process; `external`, no loop: a driver
+   * (a cluster's queue workers) runs each batch through `pollBatch`, the same poll path. Push is unaffected.
+   */
+  polling?: 'loop' | 'external';
+}
+
+/** What one `pollBatch` did: the ids read (records ingested), the ids the platform does not know, what was left out. */
+export interface PollOutcome {
+  read: string[];
+  notFound: string[];
+  /** Ids not polled because they are not monitored here (unlinked, erased, opted out, consent withdrawn). */
+  skipped: string[];
+  /** Why the poll read nothing: the adapter's error (counted in statistics, like the loop's), or the platform not monitored. */
+  error?: { code: string; message: string };
 }
 
 export const AGGREGATOR_DEFAULTS = {

@@ -1,16 +1,17 @@
 import { InvalidInputError, isPresenceError, PresenceError } from '../model/errors';
 import { type Platform, parsePlatform, PLATFORMS } from '../model/platform';
 import type { PlatformPresence } from '../model/presence';
-import type { AdapterCapabilities, ConnectionState, PresenceAdapter } from '../ports/adapter';
+import type { AdapterCapabilities, ConnectionState, FetchResult, PresenceAdapter } from '../ports/adapter';
 import type { Clock } from '../ports/clock';
 import type { Scheduler } from '../ports/scheduler';
-import type { AGGREGATOR_DEFAULTS, PlatformListener, PlatformStateChange, PresenceAggregatorOptions } from './facade-types';
+import type { AGGREGATOR_DEFAULTS, PlatformListener, PlatformStateChange, PollOutcome, PresenceAggregatorOptions } from './facade-types';
 import type { ListenerSet } from './listener-set';
 import { PlatformMonitor } from './platform-monitor';
 import type { RuleSource } from './platform-rules';
 import type { StatisticsCounters } from './statistics';
 
 const HOUSEKEEPING = 'presence:housekeeping';
+const NOTHING: FetchResult = Object.freeze({ records: [], notFound: [] }) as FetchResult;
 
 export function asPresenceError(error: unknown, platform: Platform): PresenceError {
   return isPresenceError(error) ? error : new PresenceError('TRANSIENT', String(error), { platform, cause: error });
@@ -103,7 +104,8 @@ export class Monitoring implements RuleSource {
       if (!adapter) throw new PresenceError('UNSUPPORTED', `${platform} is not initialized`, { platform });
       if (this.monitors.has(platform)) continue;
       adapter.setTrackedIds?.(this.deps.monitoredAccounts(platform));
-      const interval = adapter.capabilities.poll ? this.intervalOf(platform) : 0;
+      // An external driver polls instead of the loop: the monitor then only gates push, like a push-only platform's.
+      const interval = adapter.capabilities.poll && this.deps.options.polling !== 'external' ? this.intervalOf(platform) : 0;
       const monitor = new PlatformMonitor(
         platform,
         this.deps.scheduler,
@@ -186,21 +188,46 @@ export class Monitoring implements RuleSource {
     if (this.connection.has(platform)) this.setConnection({ platform, state: 'down' });
   }
 
+  /**
+   * One batch through the loop's own poll (same error counting, statistics and re-evaluation), for an external
+   * driver. Only ids monitored here now are read; nothing is polled for a platform not being monitored.
+   */
+  async pollBatch(platform: Platform, accountIds: readonly string[]): Promise<PollOutcome> {
+    if (!this.monitors.has(platform) || !this.adapters.get(platform)?.capabilities.poll) {
+      return { read: [], notFound: [], skipped: [...accountIds], error: { code: 'UNSUPPORTED', message: `${platform} is not polled here` } };
+    }
+    const monitored = new Set(this.deps.monitoredAccounts(platform));
+    const ids = accountIds.filter((id) => monitored.has(id));
+    const skipped = accountIds.filter((id) => !monitored.has(id));
+    const result = await this.poll(platform, ids);
+    if (!('records' in result)) return { read: [], notFound: [], skipped, error: { code: result.code, message: result.message } };
+    return { read: result.records.map((record) => record.accountId), notFound: result.notFound, skipped };
+  }
+
   private async pollOnce(platform: Platform): Promise<void> {
+    await this.poll(platform, this.deps.monitoredAccounts(platform));
+  }
+
+  private async poll(platform: Platform, ids: readonly string[]): Promise<FetchResult | PresenceError> {
     const adapter = this.adapters.get(platform);
-    if (!adapter) return;
+    if (!adapter) return NOTHING;
     const { counters, clock } = this.deps;
     const stats = counters.platform(platform);
-    const ids = this.deps.monitoredAccounts(platform);
+    let outcome: FetchResult | PresenceError = NOTHING;
     try {
-      if (ids.length > 0) this.deps.ingest(platform, (await adapter.fetchPresence(ids)).records);
+      if (ids.length > 0) {
+        outcome = await adapter.fetchPresence(ids);
+        this.deps.ingest(platform, outcome.records);
+      }
       stats.polls++;
       stats.lastPollAt = new Date(clock.now());
     } catch (error) {
       const presenceError = asPresenceError(error, platform);
       counters.recordError(platform, presenceError.code, presenceError.message, new Date(clock.now()));
+      outcome = presenceError;
     }
     this.deps.reevaluate(platform);
+    return outcome;
   }
 
   /** Time alone changes answers (TTLs pass, inferred statuses decay): re-aggregate now and then. */

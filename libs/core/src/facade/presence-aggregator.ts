@@ -16,6 +16,7 @@ import {
   AGGREGATOR_DEFAULTS,
   type AggregateListener,
   type PlatformListener,
+  type PollOutcome,
   type PresenceAggregatorOptions,
   type PresenceExplanation,
   type PresenceListener,
@@ -76,7 +77,7 @@ export class PresenceAggregator {
     const rules = new PlatformRules(directory, this.monitoring, settings.cacheTtlMs, settings.recencyWindowMs);
     this.engine = {
       table: store.table,
-      mirror: options.cache !== undefined && options.cache !== store ? options.cache : undefined,
+      mirror: options.mirror ?? (options.cache !== undefined && options.cache !== store ? options.cache : undefined),
       directory,
       links: directory instanceof InMemoryIdentityDirectory ? directory : undefined,
       rules,
@@ -145,6 +146,14 @@ export class PresenceAggregator {
   /** Brings a platform's next poll forward (after linking people): one batched sweep, within the budget. */
   pollSoon(platform: Platform, withinMs = 1_000): void {
     this.monitoring.pollSoon(platform, withinMs);
+  }
+
+  /**
+   * With `polling: 'external'`: runs one batch of a platform's accounts through the loop's own poll path (errors
+   * counted, records ingested, answers re-evaluated) and says what it read. Only accounts monitored here are read.
+   */
+  pollBatch(platform: Platform, accountIds: readonly string[]): Promise<PollOutcome> {
+    return this.monitoring.pollBatch(platform, accountIds);
   }
 
   isMonitoring(platform?: Platform): boolean {
