@@ -27,6 +27,7 @@ export class RedisLink {
   readonly commands: Redis;
   private readonly subscribers: Redis[] = [];
   private health: RedisHealth = { up: false, reason: 'connecting' };
+  private closing = false;
 
   constructor(private readonly options: RedisLinkOptions) {
     this.prefix = options.keyPrefix ?? 'presence:';
@@ -54,33 +55,62 @@ export class RedisLink {
     await this.commands.ping();
   }
 
+  /** Quits every connection; one that is down stops retrying. Once it resolves nothing of the link keeps the process alive. */
   async close(): Promise<void> {
-    // QUIT needs a live server; a link that is down (or never came up) just drops its socket and stops retrying.
-    await Promise.all(
-      [this.commands, ...this.subscribers].map((c) => (c.status === 'ready' ? c.quit().then(() => undefined, () => c.disconnect()) : c.disconnect())),
-    );
+    this.closing = true;
+    await Promise.all([this.commands, ...this.subscribers].map(closeConnection));
+    this.health = { up: false, downSince: this.health.downSince ?? Date.now(), reason: 'closed' };
   }
 
   private open(): Redis {
     const options: RedisOptions = {
-      // Fail fast while down (no offline queue): callers decide what to serve; reconnect forever, backoff capped at 2 s.
+      // Commands wait for the first connection (start-up), then fail fast while down (see 'ready' below); reconnect
+      // forever, backoff capped at 2 s.
       enableOfflineQueue: true,
       maxRetriesPerRequest: 1,
       commandTimeout: this.options.commandTimeoutMs ?? 2000,
       retryStrategy: (attempt) => Math.min(2000, 50 * 2 ** Math.min(attempt, 6)),
       lazyConnect: false,
+      // A socket we drop is destroyed at once: ioredis otherwise waits up to 2 s for a 'close' that a socket which
+      // already failed never emits again, and that timer kept the process alive (see closeConnection).
+      disconnectTimeout: 0,
     };
     const connection = new Redis(this.options.url, options);
     connection.on('ready', () => {
-      if (connection === this.commands) this.health = { up: true };
+      if (connection !== this.commands || this.closing) return;
+      this.health = { up: true };
+      // From now on a command sent while the server is away fails at once instead of queueing for up to the
+      // command timeout: callers serve what they have (and say so) rather than hold a request. Subscriber
+      // connections keep their queue: a SUBSCRIBE waits for the server and ioredis re-subscribes on reconnect.
+      connection.options.enableOfflineQueue = false;
     });
     connection.on('error', (error: Error) => {
-      if (connection === this.commands && this.health.up) this.health = { up: false, downSince: Date.now(), reason: error.message };
-      else if (connection === this.commands) this.health = { ...this.health, reason: error.message };
+      if (connection !== this.commands || this.closing) return;
+      this.health = { up: false, downSince: this.health.up ? Date.now() : this.health.downSince, reason: error.message };
     });
-    connection.on('end', () => {
-      if (connection === this.commands) this.health = { up: false, downSince: this.health.downSince ?? Date.now(), reason: 'connection closed' };
+    connection.on('close', () => {
+      // The server went away (closed the socket without an error: a shutdown, a restart): down from now.
+      if (connection === this.commands && !this.closing && this.health.up) this.health = { up: false, downSince: Date.now(), reason: 'connection closed' };
     });
     return connection;
   }
+}
+
+/**
+ * QUIT when the connection is up; otherwise drop it. ioredis' `disconnect()` ends the socket and arms a
+ * `disconnectTimeout` timer that only the socket's 'close' clears: a socket that already failed never closes
+ * again, so the timer (0 ms here) is waited out, which leaves nothing behind.
+ */
+async function closeConnection(connection: Redis): Promise<void> {
+  if (connection.status === 'ready') {
+    try {
+      await connection.quit();
+      return;
+    } catch {
+      // The server went away mid-QUIT: drop the socket below.
+    }
+  }
+  connection.disconnect();
+  // Node runs timers of one duration in the order they were set, so this fires after ioredis' 0 ms (1 ms) one.
+  await new Promise((resolve) => setTimeout(resolve, 1));
 }
