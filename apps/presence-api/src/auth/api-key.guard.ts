@@ -1,12 +1,12 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { rateLimitHeaders } from './rate-limiter';
 import { PUBLIC_KEY, SCOPE_KEY, type ApiPrincipal, type Scope, bearerToken } from './scopes';
 
-export type AuthenticatedRequest = Request & { principal?: ApiPrincipal };
+export type AuthenticatedRequest = FastifyRequest & { principal?: ApiPrincipal };
 
 /** What a route declares: public, a scope, or neither (refused). Read once per handler, not per request. */
 type RouteAccess = { public: true } | { public: false; scope: Scope | undefined };
@@ -36,7 +36,7 @@ export class ApiKeyGuard implements CanActivate {
     const request = http.getRequest<AuthenticatedRequest>();
     const { principal, rate } = await this.authenticator.authenticate(bearerToken(request.headers.authorization), access.scope, request.socket.remoteAddress);
     request.principal = principal;
-    http.getResponse<Response>().set(rateLimitHeaders(rate));
+    http.getResponse<FastifyReply>().headers(rateLimitHeaders(rate));
     return true;
   }
 

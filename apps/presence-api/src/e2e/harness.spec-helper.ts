@@ -1,6 +1,6 @@
 import { eventually as kitEventually, freePort } from '@amo/presence-adapter-kit/testing';
 import { PresenceClient, PresenceStream, type PresenceStreamOptions } from '@amo/presence-client';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ export function tempDir(prefix = 'presence-e2e-'): { path: string; remove(): voi
 
 
 export interface RunningService {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   config: AppConfig;
   url: string;
   wsUrl: string;

@@ -1,24 +1,13 @@
-import type { Request } from 'express';
+import type { FastifyInstance } from 'fastify';
 
-interface RouterLayer {
-  route?: { methods: Record<string, boolean> };
-  match(path: string): unknown;
-}
+/** The methods a route of this service can be declared with (Nest's decorators), HEAD coming with GET. */
+const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
 /**
- * The methods the app's routes answer at this path (HEAD with GET), upper case and sorted; empty when no
- * route matches it. Read from Express's own router, so it can never disagree with the routing.
+ * The methods the app's routes answer at this URL, upper case and sorted; empty when no route matches it. Asked
+ * of Fastify's own router, so it can never disagree with the routing. Only for requests no route took (a 404
+ * on its way out), never on the hot path.
  */
-export function allowedMethods(request: Request): string[] {
-  const stack = (request.app as unknown as { router?: { stack?: RouterLayer[] } }).router?.stack ?? [];
-  const methods = new Set<string>();
-  for (const layer of stack) {
-    if (!layer.route || !layer.match(request.path)) continue;
-    for (const [method, on] of Object.entries(layer.route.methods)) {
-      if (!on || method === '_all') continue;
-      methods.add(method.toUpperCase());
-      if (method === 'get') methods.add('HEAD');
-    }
-  }
-  return [...methods].sort();
+export function allowedMethods(fastify: Pick<FastifyInstance, 'findRoute'>, url: string): string[] {
+  return METHODS.filter((method) => fastify.findRoute({ method: method as 'GET', url }) !== null);
 }

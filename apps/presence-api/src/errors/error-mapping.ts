@@ -25,10 +25,12 @@ const PRESENCE_STATUS: Record<PresenceErrorCode, number> = {
   PROTOCOL: 503,
 };
 
-/** What body-parser (and http-errors, and zlib under it) throws. */
+/** What reading a body throws (http/body-parsers.ts, in body-parser's terms; zlib under it), or Fastify itself. */
 interface BodyReadError {
   type?: string;
   status?: number;
+  /** Fastify's own errors (FST_ERR_*: a malformed URL, an invalid Content-Type) carry their status here. */
+  statusCode?: number;
   expose?: boolean;
   code?: string;
   message?: string;
@@ -56,9 +58,13 @@ function bodyReadAnswer(error: BodyReadError): ErrorAnswer | undefined {
   if (typeof error.code === 'string' && (error.code.startsWith('Z_') || error.code.startsWith('ERR__') || error.code.startsWith('ERR_BROTLI'))) {
     return answer(400, 'MALFORMED_BODY', 'the request body could not be decoded as its Content-Encoding says (send it uncompressed or encoded as declared)');
   }
-  // Any other client error http-errors marks as safe to show.
+  // Any other client error marked as safe to show.
   if (error.expose === true && typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
     return answer(error.status, codeForStatus(error.status), error.message ?? 'the request could not be read');
+  }
+  // Fastify's own refusals of a request (its errors are written for the caller).
+  if (typeof error.code === 'string' && error.code.startsWith('FST_') && typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return answer(error.statusCode, codeForStatus(error.statusCode), error.message ?? 'the request could not be handled');
   }
   return undefined;
 }

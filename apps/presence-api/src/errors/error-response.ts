@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-id.middleware';
@@ -23,12 +23,23 @@ export function logServerError(answer: ErrorAnswer, requestId: string, where: st
   else logger.warn(`${line}: ${answer.message}`);
 }
 
-/** Answers an Express request with the error shape (unless something was already sent). */
-export function sendError(request: Request, response: Response, answer: ErrorAnswer, cause?: unknown): void {
-  const requestId = requestIdOf(response);
-  logServerError(answer, requestId, `${request.method} ${request.path}`, cause);
-  if (response.headersSent) return;
-  response.status(answer.status).set(answer.headers).json(errorBody(answer, requestId));
+/** The path of a request URL, without its query (what log lines name). */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/** Answers a request with the error shape (unless something was already sent). */
+export function sendError(request: FastifyRequest, reply: FastifyReply, answer: ErrorAnswer, cause?: unknown): void {
+  const requestId = requestIdOf(request, reply);
+  logServerError(answer, requestId, `${request.method} ${pathOf(request.url)}`, cause);
+  if (reply.sent) return;
+  // Whatever the route had set (an HTML page's type, a length), the error is JSON.
+  reply
+    .code(answer.status)
+    .headers(answer.headers)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(JSON.stringify(errorBody(answer, requestId)));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { PresenceStore } from '@amo/presence-store';
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/scopes';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -24,7 +24,7 @@ export class HealthController {
 
   @Get('health')
   @Public('load balancers and humans check it without a key; it names no person')
-  async health(@Res({ passthrough: true }) response: Response) {
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const database = await this.database();
     const platforms = Object.fromEntries(
       this.statuses
@@ -34,7 +34,7 @@ export class HealthController {
     );
     const degraded = Object.values(platforms).some((platform) => platform.state !== 'up');
     const status = database.status !== 'up' ? 'error' : degraded ? 'degraded' : 'ok';
-    if (status === 'error') response.status(503);
+    if (status === 'error') reply.code(503);
     return {
       status,
       sandbox: this.config.sandbox,
@@ -49,8 +49,8 @@ export class HealthController {
   @Get('metrics')
   @Public('Prometheus scrapes it; labels carry platforms and codes, never person ids')
   @Header('Cache-Control', 'no-store')
-  async prometheus(@Res() response: Response): Promise<void> {
-    response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+  async prometheus(@Res() reply: FastifyReply): Promise<void> {
+    reply.header('Content-Type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 
   private async database(): Promise<{ status: 'up' | 'down'; type: string; error?: string }> {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { FastifyHttpOptions } from 'fastify';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
@@ -24,27 +25,36 @@ export function clientErrorAnswer(error: NodeJS.ErrnoException): ErrorAnswer {
   }
 }
 
+/** Node's own 400/408/431 (the server's 'clientError') answered as JSON error bodies instead of empty ones. */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // As Node's default handler: a reset, or an answer already under way, only closes.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const answer = clientErrorAnswer(error);
+  logger.debug(`client error ${error.code ?? error.message}: answered ${answer.status}`);
+  writeRawError(socket, answer, randomUUID());
+}
+
 /**
- * The HTTP server's limits, set explicitly (Node's defaults hold a slow client for 60 s of headers and 300 s
- * of body), and Node's own 400/408/431 answered as JSON error bodies instead of empty ones. Call before listen:
- * the timeout check interval starts then.
+ * The HTTP server's limits, set explicitly when Fastify creates the server (Node's defaults hold a slow client
+ * for 60 s of headers and 300 s of body), and Node's parse errors answered by `answerClientError`.
  */
-export function hardenHttpServer(server: Server, tuning: ServerTuning): void {
-  server.headersTimeout = tuning.headersTimeoutMs;
-  server.requestTimeout = tuning.requestTimeoutMs;
-  server.keepAliveTimeout = tuning.keepAliveTimeoutMs;
-  server.maxRequestsPerSocket = tuning.maxRequestsPerSocket;
-  // Node reads it when listening starts; its typings leave it out.
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = tuning.connectionsCheckingIntervalMs;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // As Node's default handler: a reset, or an answer already under way, only closes.
-    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
-      socket.destroy();
-      return;
-    }
-    const answer = clientErrorAnswer(error);
-    logger.debug(`client error ${error.code ?? error.message}: answered ${answer.status}`);
-    writeRawError(socket, answer, randomUUID());
-  });
+export function httpServerOptions(tuning: ServerTuning): Pick<FastifyHttpOptions<Server>, 'http' | 'keepAliveTimeout' | 'requestTimeout' | 'maxRequestsPerSocket' | 'clientErrorHandler'> {
+  return {
+    // Node's own options (read when the server is created and when it starts listening).
+    http: {
+      headersTimeout: tuning.headersTimeoutMs,
+      requestTimeout: tuning.requestTimeoutMs,
+      keepAliveTimeout: tuning.keepAliveTimeoutMs,
+      connectionsCheckingInterval: tuning.connectionsCheckingIntervalMs,
+    },
+    // Fastify sets these three on the server after creating it: the same values, or its defaults would win.
+    keepAliveTimeout: tuning.keepAliveTimeoutMs,
+    requestTimeout: tuning.requestTimeoutMs,
+    maxRequestsPerSocket: tuning.maxRequestsPerSocket,
+    clientErrorHandler: answerClientError,
+  };
 }

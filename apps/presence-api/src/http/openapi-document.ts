@@ -1,5 +1,5 @@
 import { buildOpenApiDocument, type WebhookRoute } from '@amo/presence-contract';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { PlatformRegistry } from '../platforms/platform-registry';
 import { PLATFORM_WIRING_LIST } from '../platforms/platform-wirings.service';
@@ -10,7 +10,7 @@ export function webhookRoutes(registry: PlatformRegistry): WebhookRoute[] {
 }
 
 /** The served OpenAPI document: the contract's, with this service's webhook routes. */
-export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   return buildOpenApiDocument({ webhooks: webhookRoutes(app.get<PlatformRegistry>(PLATFORM_WIRING_LIST)) }) as unknown as OpenAPIObject;
 }
 
@@ -23,6 +23,6 @@ export function committedDocumentText(registry: PlatformRegistry): string {
 }
 
 /** `/docs` (UI), `/docs-json` and `/docs-yaml`, from the contract (`apps/presence-api/openapi.json` is this, committed). */
-export function serveOpenApi(app: NestExpressApplication): void {
+export function serveOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

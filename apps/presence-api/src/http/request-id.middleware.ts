@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -25,20 +25,27 @@ export function currentRequestId(): string | undefined {
   return context.getStore();
 }
 
-/** The id this response carries (set by `requestIds`), or a new one for a response that bypassed it. */
-export function requestIdOf(response: Pick<Response, 'getHeader'>): string {
-  const id = response.getHeader(REQUEST_ID_HEADER);
-  return typeof id === 'string' ? id : randomUUID();
+/**
+ * The id this answer carries: the one `requestIds` set, else (a request refused before that hook ran, such as a
+ * malformed URL) the caller's or a new one, set on the answer now so the header and the body agree.
+ */
+export function requestIdOf(request: Pick<FastifyRequest, 'headers'>, reply: Pick<FastifyReply, 'getHeader' | 'header'>): string {
+  const id = reply.getHeader(REQUEST_ID_HEADER);
+  if (typeof id === 'string') return id;
+  const fresh = requestIdFrom(request.headers);
+  reply.header(REQUEST_ID_HEADER, fresh);
+  return fresh;
 }
 
 /**
- * First middleware: every response carries X-Request-Id (the caller's, when sane, else a UUID), error bodies
- * repeat it as `requestId`, and the rest of the request runs in its context (`currentRequestId`).
+ * The first request hook: every answer carries X-Request-Id (the caller's, when sane, else a UUID), error bodies
+ * repeat it as `requestId`, and the rest of the request runs in its context (`currentRequestId`; Fastify carries
+ * the context across reading the body).
  */
 export function requestIds() {
-  return (request: Request, response: Response, next: NextFunction): void => {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const id = requestIdFrom(request.headers);
-    response.setHeader(REQUEST_ID_HEADER, id);
-    context.run(id, next);
+    reply.header(REQUEST_ID_HEADER, id);
+    context.run(id, done);
   };
 }

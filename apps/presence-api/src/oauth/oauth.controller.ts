@@ -1,7 +1,7 @@
 import { oauthStartRequest } from '@amo/presence-contract';
 import { parsePlatform } from '@amo/presence-core';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Public, RequireScope } from '../auth/scopes';
 import { ZodPipe } from '../errors/zod.pipe';
@@ -26,14 +26,14 @@ export class OAuthController {
 
   @Get(':platform/callback')
   @Public('the platform redirects the browser here; the single-use state authenticates it')
-  async callback(@Param('platform') name: string, @Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+  async callback(@Param('platform') name: string, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const strings: Record<string, string> = {};
     for (const [key, value] of Object.entries(query)) if (typeof value === 'string') strings[key] = value.slice(0, 2048);
     const outcome = await this.oauth.callback(parsePlatform(name), strings);
-    response
-      .status(outcome.status)
-      .type('text/html')
-      .set('Cache-Control', 'no-store')
+    reply
+      .code(outcome.status)
+      .header('Content-Type', 'text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
       .send(
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(outcome.title)}</title></head>` +
           `<body><h1>${escapeHtml(outcome.title)}</h1><p>${escapeHtml(outcome.detail)}</p></body></html>`,

@@ -1,6 +1,6 @@
 import type { Platform, WebhookDelivery } from '@amo/presence-core';
 import { Controller, Get, Post, Req, Res, type Type } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/scopes';
 import { sendError } from '../errors/error-response';
 import type { PlatformRegistry } from '../platforms/platform-registry';
@@ -9,11 +9,16 @@ import { WebhooksService } from './webhooks.service';
 
 const SIGNED = 'platforms sign their deliveries; the handler checks the signature on the raw body instead of an API key';
 
-function delivery(request: Request, method: 'GET' | 'POST'): WebhookDelivery {
+/** Express's rule for a Content-Type it was given: text and JSON answers say their charset (UTF-8). */
+function contentType(type: string): string {
+  return /;\s*charset=/i.test(type) || !(type.startsWith('text/') || type.includes('json')) ? type : `${type}; charset=utf-8`;
+}
+
+function delivery(request: FastifyRequest, method: 'GET' | 'POST'): WebhookDelivery {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const query: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.query)) if (typeof value === 'string') query[name] = value;
+  for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) if (typeof value === 'string') query[name] = value;
   const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   return { method, headers, query, rawBody };
 }
@@ -25,20 +30,20 @@ function delivery(request: Request, method: 'GET' | 'POST'): WebhookDelivery {
 class WebhookReceiver {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  deliver(platform: Platform, method: 'GET' | 'POST', request: Request, response: Response): void {
-    const reply = this.webhooks.handle(platform, delivery(request, method));
-    if (reply.status >= 400) {
+  deliver(platform: Platform, method: 'GET' | 'POST', request: FastifyRequest, reply: FastifyReply): void {
+    const answer = this.webhooks.handle(platform, delivery(request, method));
+    if (answer.status >= 400) {
       // The other methods this platform's receiver takes (Graph's GET refusal: POST).
-      sendError(request, response, webhookErrorAnswer(reply, this.webhooks.methods(platform).filter((m) => m !== method)));
+      sendError(request, reply, webhookErrorAnswer(answer, this.webhooks.methods(platform).filter((m) => m !== method)));
       return;
     }
-    response.status(reply.status);
-    if (typeof reply.body === 'string' || Buffer.isBuffer(reply.body)) {
-      response.type(reply.contentType ?? 'text/plain').send(reply.body);
-    } else if (reply.body === undefined || reply.body === null) {
-      response.end();
+    reply.code(answer.status);
+    if (typeof answer.body === 'string' || Buffer.isBuffer(answer.body)) {
+      reply.header('Content-Type', contentType(answer.contentType ?? 'text/plain')).send(answer.body);
+    } else if (answer.body === undefined || answer.body === null) {
+      reply.send();
     } else {
-      response.type(reply.contentType ?? 'application/json').send(JSON.stringify(reply.body));
+      reply.header('Content-Type', contentType(answer.contentType ?? 'application/json')).send(JSON.stringify(answer.body));
     }
   }
 }
@@ -58,8 +63,8 @@ export function webhooksController(registry: PlatformRegistry): Type<unknown> {
   for (const descriptor of registry) {
     for (const route of descriptor.webhooks) {
       const name = `${route.method.toLowerCase()}_${descriptor.platform}`;
-      const handler = function (this: WebhooksController, request: Request, response: Response): void {
-        this.deliver(descriptor.platform, route.method, request, response);
+      const handler = function (this: WebhooksController, request: FastifyRequest, reply: FastifyReply): void {
+        this.deliver(descriptor.platform, route.method, request, reply);
       };
       Object.defineProperty(WebhooksController.prototype, name, { value: handler, writable: true, configurable: true });
       const property = Object.getOwnPropertyDescriptor(WebhooksController.prototype, name) as PropertyDescriptor;
