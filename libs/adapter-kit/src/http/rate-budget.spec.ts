@@ -107,4 +107,20 @@ describe('RateBudgetRegistry', () => {
     expect(done).toBe(true);
     expect(registry.use()).toEqual([{ bucket: 'b', used: 1, limit: 1, windowMs: 500 }]);
   });
+
+  it('builds buckets through `create` when given one (a store several processes share), first definition still winning', () => {
+    const made: string[] = [];
+    const inner = new RateBudgetRegistry();
+    const registry = new RateBudgetRegistry(undefined, {
+      create: (spec) => {
+        made.push(`${spec.bucket} ${spec.limit}/${spec.windowMs}`);
+        return inner.define(spec);
+      },
+    });
+    const tight = registry.define({ bucket: 'slack:dnd.teamInfo', limit: 2, windowMs: 1_000 });
+    expect(registry.define({ bucket: 'slack:dnd.teamInfo', limit: 20, windowMs: 60_000 })).toBe(tight);
+    expect(made).toEqual(['slack:dnd.teamInfo 2/1000']);
+    expect(tight).toBe(inner.get('slack:dnd.teamInfo'));
+    expect(registry.get('slack:dnd.teamInfo')).toBe(tight);
+  });
 });

@@ -84,6 +84,14 @@ class SlidingWindowBudget implements RateBudget {
   }
 }
 
+export interface RateBudgetRegistryOptions {
+  /**
+   * Builds each bucket's budget instead of the in-process sliding window: several processes that spend one
+   * platform limit (a cluster's instances) pass budgets kept in a store they share. Same semantics either way.
+   */
+  create?: (spec: RateBudgetSpec) => RateBudget;
+}
+
 /**
  * The buckets of one process (or one platform connection), shared by every client that should count against
  * the same platform limit. Bucket names should be platform-scoped, e.g. `slack:users.getPresence`.
@@ -92,7 +100,10 @@ export class RateBudgetRegistry {
   private readonly budgets = new Map<string, RateBudget>();
   private readonly timers: Timers;
 
-  constructor(clock?: TimerClock) {
+  constructor(
+    clock?: TimerClock,
+    private readonly options: RateBudgetRegistryOptions = {},
+  ) {
     this.timers = timersOf(clock);
   }
 
@@ -106,7 +117,7 @@ export class RateBudgetRegistry {
     if (!(spec.limit > 0) || !(spec.windowMs > 0)) {
       throw new RangeError(`rate budget ${spec.bucket} needs a positive limit and window`);
     }
-    const budget = new SlidingWindowBudget({ ...spec }, this.timers);
+    const budget = this.options.create ? this.options.create({ ...spec }) : new SlidingWindowBudget({ ...spec }, this.timers);
     this.budgets.set(spec.bucket, budget);
     return budget;
   }
