@@ -9,6 +9,7 @@ export * from './aggregate/preferences';
 export * from './identity/id-rule';
 export * from './identity/identity-directory';
 export * from './cache/memory-presence-cache';
+export * from './cache/stored-records';
 export * from './ports/adapter';
 export * from './ports/platform-descriptor';
 export * from './ports/cache';

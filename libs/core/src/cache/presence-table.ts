@@ -2,6 +2,7 @@ import { PersonIndex, resized } from '../identity/person-index';
 import { PLATFORMS, type Platform } from '../model/platform';
 import { type ChangeFields, type DeviceStatuses, isPresenceChange, type PresenceData } from '../model/presence';
 import { PRESENCE_STATUSES, type PresenceStatus } from '../model/status';
+import type { StoredRecords } from './stored-records';
 
 /** Slots per person: one per platform, in {@link PLATFORMS} order. */
 export const SLOTS = PLATFORMS.length;
@@ -109,12 +110,7 @@ export class PresenceTable {
   put(handle: number, slot: number, fields: SlotFields, updatedAtMs: number, confirmedAt: number): void {
     const index = handle * SLOTS + slot;
     const bit = 1 << slot;
-    this.decisions[handle * DECISION + 1] = 0;
-    if ((this.present[handle] & bit) === 0) {
-      this.present[handle] |= bit;
-      this.entries++;
-      if (this.index.tabled[handle] === 0) this.index.tabled[handle] = 1;
-    }
+    this.occupy(handle, bit);
     if (fields.expiresAt === undefined) {
       this.expiring[handle] &= ~bit;
       this.expiresAt[index] = NaN;
@@ -128,15 +124,34 @@ export class PresenceTable {
     this.status[index] = STATUS_INDEX[fields.status];
     this.rawStatus[index] = fields.rawStatus;
     this.activity[index] = fields.activity;
-    const rare = this.rare[index];
-    if (rare !== undefined) {
-      rare.customMessage = fields.customMessage;
-      rare.devices = fields.devices;
-      rare.sequence = fields.sequence;
-      rare.sequenceScope = fields.sequenceScope;
-    } else if (fields.customMessage !== undefined || fields.devices !== undefined || fields.sequence !== undefined || fields.sequenceScope !== undefined) {
-      this.rare[index] = { customMessage: fields.customMessage, devices: fields.devices, sequence: fields.sequence, sequenceScope: fields.sequenceScope };
+    this.setRare(index, fields.customMessage, fields.devices, fields.sequence, fields.sequenceScope);
+  }
+
+  /**
+   * Writes one slot from record `i` of a store's columns (restore at start): times stay numbers, no record
+   * or `Date` is made. The caller checked the platform (`slot`) and the status (`statusIndex`); a stored
+   * record has no sequence scope, so against a live reading its time decides ({@link isOlder}).
+   */
+  putStored(handle: number, slot: number, statusIndex: number, records: StoredRecords, i: number): void {
+    const index = handle * SLOTS + slot;
+    const bit = 1 << slot;
+    this.occupy(handle, bit);
+    const expiresAt = records.expiresAt[i];
+    if (expiresAt === null || expiresAt === undefined) {
+      this.expiring[handle] &= ~bit;
+      this.expiresAt[index] = NaN;
+    } else {
+      this.expiring[handle] |= bit;
+      this.expiresAt[index] = expiresAt;
     }
+    const lastSeen = records.lastSeen[i];
+    this.lastSeen[index] = lastSeen === null || lastSeen === undefined ? NaN : lastSeen;
+    this.confirmedAt[index] = records.confirmedAt[i];
+    this.updatedAt[index] = records.lastUpdated[i];
+    this.status[index] = statusIndex;
+    this.rawStatus[index] = records.rawStatus?.[i] ?? undefined;
+    this.activity[index] = records.activity?.[i] ?? undefined;
+    this.setRare(index, records.customMessage?.[i] ?? undefined, records.devices?.[i] ?? undefined, records.sequence[i] ?? undefined, undefined);
   }
 
   /**
@@ -222,6 +237,29 @@ export class PresenceTable {
   /** Handles of people holding at least one record. */
   *heldHandles(): IterableIterator<number> {
     for (let handle = 0; handle < this.index.end; handle++) if (this.present[handle] !== 0) yield handle;
+  }
+
+  /** Marks the slot filled (and the person kept by the table) and voids the person's kept decision. */
+  private occupy(handle: number, bit: number): void {
+    this.decisions[handle * DECISION + 1] = 0;
+    if ((this.present[handle] & bit) === 0) {
+      this.present[handle] |= bit;
+      this.entries++;
+      if (this.index.tabled[handle] === 0) this.index.tabled[handle] = 1;
+    }
+  }
+
+  /** Overwrites the slot's rare fields in place; makes their object only the first time one is set. */
+  private setRare(index: number, customMessage: string | undefined, devices: DeviceStatuses | undefined, sequence: string | undefined, sequenceScope: string | undefined): void {
+    const rare = this.rare[index];
+    if (rare !== undefined) {
+      rare.customMessage = customMessage;
+      rare.devices = devices;
+      rare.sequence = sequence;
+      rare.sequenceScope = sequenceScope;
+    } else if (customMessage !== undefined || devices !== undefined || sequence !== undefined || sequenceScope !== undefined) {
+      this.rare[index] = { customMessage, devices, sequence, sequenceScope };
+    }
   }
 
   private grow(capacity: number): void {

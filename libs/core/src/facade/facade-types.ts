@@ -10,8 +10,12 @@ import type { PresenceCache } from '../ports/cache';
 import type { Clock } from '../ports/clock';
 import type { Scheduler } from '../ports/scheduler';
 
-/** Listeners may be async: a rejected promise is contained like a throw (logged and counted). */
-export type PresenceListener = (userId: string, platform: Platform, presence: PresenceData) => unknown;
+/**
+ * Listeners may be async: a rejected promise is contained like a throw (logged and counted).
+ * `previousStatus` is the status the person's record on that platform held before (a restored one
+ * included); null when there was none.
+ */
+export type PresenceListener = (userId: string, platform: Platform, presence: PresenceData, previousStatus: PresenceStatus | null) => unknown;
 
 export interface AggregateChange {
   status: PresenceStatus;

@@ -1,13 +1,15 @@
 import { isAvailable, isMonitored } from '../aggregate/preferences';
 import { announcedCode, announcedStatus, SLOTS } from '../cache/presence-table';
+import type { StoredRecords } from '../cache/stored-records';
 import { isValidId, validateId } from '../identity/id-rule';
 import { PLATFORMS, type Platform } from '../model/platform';
 import type { PlatformPresence, PresenceData } from '../model/presence';
-import { PRESENCE_STATUSES } from '../model/status';
+import { PRESENCE_STATUSES, type PresenceStatus } from '../model/status';
 import type { Engine } from './engine';
 import { toPresenceData } from './records';
 
 const SLOT = new Map<Platform, number>(PLATFORMS.map((platform, index) => [platform, index]));
+const STATUS = new Map<PresenceStatus, number>(PRESENCE_STATUSES.map((status, index) => [status, index]));
 
 /**
  * Readings in: an account resolves to its table row in one lookup, and each accepted reading overwrites one
@@ -64,6 +66,7 @@ export class Ingestion {
         const held = (table.present[handle] & (1 << slot)) !== 0;
         if (held && table.isOlder(index, record.sequence, record.sequenceScope, at)) continue;
         const changed = !held || table.differs(index, record);
+        const previous = held ? table.status[index] : -1;
         table.put(handle, slot, record, at, now);
         if (tracking) touched[count++] = handle;
         if (!changed && mirror === undefined) continue;
@@ -74,7 +77,7 @@ export class Ingestion {
         if (!changed) continue;
         changes++;
         counters.changesEmitted++;
-        if (data !== undefined) presenceListeners.emit(userId, platform, data);
+        if (data !== undefined) presenceListeners.emit(userId, platform, data, previous < 0 ? null : PRESENCE_STATUSES[previous]);
       }
       // A person read twice in one call is re-aggregated twice; the second finds nothing new to announce.
       for (let i = 0; i < count; i++) this.updateAggregate(touched[i], now);
@@ -91,6 +94,35 @@ export class Ingestion {
     if (slot === undefined) return;
     this.engine.table.put(this.engine.table.intern(userId), slot, record, record.lastUpdated.getTime(), confirmedAt);
     this.engine.mirror?.set(userId, record.platform, { record, confirmedAt });
+  }
+
+  /**
+   * Loads a page of stored records (columns, as a store reads them) with their real confirmation times, like
+   * {@link restore} without a record per row: rows of one person come together, so a person's id is looked up
+   * once for their rows. No listener hears a restored record; the first live reading is compared with it.
+   * Rows whose person id breaks the id rule, or whose platform or status core does not know, are left out.
+   */
+  restoreRecords(records: StoredRecords): number {
+    const { table, mirror } = this.engine;
+    const { userId: userIds, platform: platforms, status: statuses, lastUpdated } = records;
+    let count = 0;
+    let lastUserId: string | undefined;
+    let handle = -1;
+    for (let i = 0; i < userIds.length; i++) {
+      const slot = SLOT.get(platforms[i] as Platform);
+      const status = STATUS.get(statuses[i] as PresenceStatus);
+      if (slot === undefined || status === undefined || typeof lastUpdated[i] !== 'number') continue;
+      const userId = userIds[i];
+      if (userId !== lastUserId) {
+        if (!isValidId(userId)) continue;
+        handle = table.intern(userId);
+        lastUserId = userId;
+      }
+      table.putStored(handle, slot, status, records, i);
+      if (mirror !== undefined) mirror.set(userId, PLATFORMS[slot], { record: table.record(handle, slot) as PresenceData, confirmedAt: records.confirmedAt[i] });
+      count++;
+    }
+    return count;
   }
 
   /** Drops everything held about a person (opt-out, erasure), or one platform's record. */

@@ -19,12 +19,12 @@ export class ListenerSet<A extends unknown[]> {
     return this.listeners.length;
   }
 
-  /** Calls every listener with up to three arguments (no rest array on the hot path). */
-  emit(a?: A[0], b?: A[1], c?: A[2]): void {
+  /** Calls every listener with up to four arguments (no rest array on the hot path). */
+  emit(a?: A[0], b?: A[1], c?: A[2], d?: A[3]): void {
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) {
       try {
-        const result = (listeners[i] as unknown as (a: unknown, b: unknown, c: unknown) => unknown)(a, b, c);
+        const result = (listeners[i] as unknown as (a: unknown, b: unknown, c: unknown, d: unknown) => unknown)(a, b, c, d);
         if (result instanceof Promise) result.catch(this.onFailure);
       } catch (error) {
         this.onFailure(error);

@@ -2,6 +2,7 @@ import type { AggregationPolicyName } from '../aggregate/policies';
 import { isMonitored } from '../aggregate/preferences';
 import { MemoryPresenceCache } from '../cache/memory-presence-cache';
 import { SLOTS } from '../cache/presence-table';
+import type { StoredRecords } from '../cache/stored-records';
 import { type IdentityDirectory, InMemoryIdentityDirectory } from '../identity/identity-directory';
 import { InvalidInputError } from '../model/errors';
 import { PLATFORMS, type Platform } from '../model/platform';
@@ -199,6 +200,15 @@ export class PresenceAggregator {
   /** Loads a record restored from storage with its real confirmation time, so its age still counts. Throws InvalidInputError for an id that breaks the id rule (`ID_RULE`). */
   restore(userId: string, record: PresenceData, confirmedAt: number): void {
     this.ingestion.restore(userId, record, confirmedAt);
+  }
+
+  /**
+   * Loads a page of stored records (a store's columns) with their real confirmation times, as {@link restore}
+   * does one record, without a record object per row. Rows whose person id breaks the id rule (`ID_RULE`), or
+   * whose platform or status core does not know, are left out; returns how many were loaded.
+   */
+  restoreRecords(records: StoredRecords): number {
+    return this.ingestion.restoreRecords(records);
   }
 
   // ---- reads -----------------------------------------------------------------------------------------
