@@ -1,4 +1,4 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { STORE_ENTITIES } from './entities';
 import { STORE_MIGRATIONS } from './migrations';
 
@@ -25,14 +25,16 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 export const MIGRATIONS_TABLE = 'store_migrations';
 
 /**
- * Builds (does not connect) a TypeORM DataSource with the store's entities and migrations.
- * Migrations run on `initialize()`; the schema is never synchronized from the entities.
+ * Builds (does not connect) a TypeORM DataSource with the store's entities and migrations; the schema is never
+ * synchronized from the entities. Migrations run in {@link initializeDataSource} (SQLite: on `initialize()`;
+ * PostgreSQL: after it, under a lock shared by every instance).
  */
 export function createDataSource(config: DatabaseConfig): DataSource {
   const common = {
     entities: STORE_ENTITIES,
     migrations: STORE_MIGRATIONS,
-    migrationsRun: true,
+    // PostgreSQL's run waits for the migration lock first (see migrateUnderLock), so initialize() must not run them.
+    migrationsRun: config.type === 'sqlite',
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'all' as const,
     synchronize: false,
@@ -61,22 +63,49 @@ export function createDataSource(config: DatabaseConfig): DataSource {
 /**
  * Connects and migrates. For SQLite it also confirms the journal is WAL and sets the busy timeout
  * and `synchronous = NORMAL` (safe against a killed process in WAL mode). For PostgreSQL it creates the
- * schema first, since migrations cannot create the schema they live in.
+ * schema and runs the migrations under the migration lock (see {@link migrateUnderLock}).
  */
 export async function initializeDataSource(dataSource: DataSource, config: DatabaseConfig): Promise<DataSource> {
-  if (config.type === 'postgres' && config.schema) {
-    // Connect without running migrations, create the schema, then migrate.
-    const bootstrap = new DataSource({ type: 'postgres', url: config.url, poolSize: 1, logging: false });
-    await bootstrap.initialize();
-    try {
-      await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema.replace(/"/g, '""')}"`);
-    } finally {
-      await bootstrap.destroy();
-    }
-  }
   await dataSource.initialize();
-  if (config.type === 'sqlite') await applySqlitePragmas(dataSource, config.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+  if (config.type === 'sqlite') {
+    await applySqlitePragmas(dataSource, config.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+    return dataSource;
+  }
+  try {
+    await migrateUnderLock(dataSource, config.schema);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
   return dataSource;
+}
+
+/** The advisory lock's first key (ASCII "PRES"); the second is a hash of the schema, so clusters on other schemas never wait. */
+const MIGRATION_LOCK_CLASS = 0x50524553;
+
+/**
+ * Runs pending PostgreSQL migrations on one session that holds `pg_advisory_lock` for the whole run, schema
+ * creation included (`CREATE SCHEMA IF NOT EXISTS` and the migrations table are not safe to race either).
+ * Instances that start at the same moment queue on the lock, then find every migration applied and run none.
+ * The lock is released after the run (or with the session, if the process dies holding it).
+ */
+async function migrateUnderLock(dataSource: DataSource, schema: string | undefined): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  const lockArgs = [MIGRATION_LOCK_CLASS, schema ?? null];
+  try {
+    await runner.query('SELECT pg_advisory_lock($1, hashtext(coalesce($2::text, current_schema())))', lockArgs);
+    try {
+      if (schema) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'all';
+      await executor.executePendingMigrations();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1, hashtext(coalesce($2::text, current_schema())))', lockArgs);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /**
