@@ -63,7 +63,6 @@ export class DiscordGatewayEmulator {
   /** Every frame the adapter sent, in order. */
   readonly frames: ClientFrame[] = [];
   readonly sessions = new Map<string, EmulatedSession>();
-  readonly token: string;
   /** Adding the bot to a server: `/oauth2/authorize?scope=bot` and the code grant at `/api/oauth2/token`. */
   readonly oauth: DiscordOAuthApp;
   private readonly connections = new Set<EmulatorConnection>();
@@ -75,12 +74,13 @@ export class DiscordGatewayEmulator {
   private swallowResumes = 0;
   private nextConnectionId = 0;
   private readonly ctx: EmulatorContext;
+  private currentToken: string;
 
   private constructor(
     readonly server: EmulatorServer,
     private readonly options: DiscordEmulatorOptions,
   ) {
-    this.token = options.token ?? 'emulator-bot-token';
+    this.currentToken = options.token ?? 'emulator-bot-token';
     this.limits = new GatewayLimits(options.maxConcurrency ?? 1, options.sessionStartRemaining ?? 1000);
     const now = (): number => (options.clock ?? { now: () => Date.now() }).now();
     this.ctx = {
@@ -117,6 +117,24 @@ export class DiscordGatewayEmulator {
     const emulator = new DiscordGatewayEmulator(server, options);
     emulator.install();
     return emulator;
+  }
+
+  /** The bot token Identify, Resume and GET /gateway/bot take now. */
+  get token(): string {
+    return this.currentToken;
+  }
+
+  /**
+   * The bot token is reset in the Developer Portal: every session ends (open connections close with 4004
+   * Authentication failed, nothing is resumable) and Identify, Resume and GET /gateway/bot take only the new
+   * token, which is returned.
+   */
+  resetToken(newToken = `emulator-bot-token-${randomBytes(6).toString('hex')}`): string {
+    this.currentToken = newToken;
+    (this.ctx as { token: string }).token = newToken;
+    this.sessions.clear();
+    this.closeWith(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+    return newToken;
   }
 
   /** What the adapter's `apiBaseUrl` should be: `http://127.0.0.1:PORT/api`. */

@@ -71,6 +71,12 @@ export class GraphTokens {
     return issued && issued.expiresAt > this.clock.now() ? issued : undefined;
   }
 
+  /** Every token issued so far expires now, as its lifetime passing would (refresh tokens still redeem). */
+  expireAll(): void {
+    const now = this.clock.now();
+    for (const token of this.tokens.values()) token.expiresAt = Math.min(token.expiresAt, now);
+  }
+
   /** Invalidates every token issued so far (the next call answers 401 and the client must fetch a new one). */
   revokeAll(): void {
     this.tokens.clear();

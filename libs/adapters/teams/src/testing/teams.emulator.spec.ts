@@ -33,6 +33,24 @@ describe('GraphEmulator', () => {
     expect(await (await appToken(emulator, { scope: 'Presence.Read.All' })).json()).toMatchObject({ error: 'invalid_scope' });
   });
 
+  it('expires issued tokens on demand (401 InvalidAuthenticationToken, a new token works) and revokes the app (invalid_client until restored)', async () => {
+    const [alice] = emulator.addUsers(1);
+    const first = ((await (await appToken(emulator)).json()) as { access_token: string }).access_token;
+    emulator.expireTokens();
+    const expired = await graph(emulator, first, 'GET', `/users/${alice}/presence`);
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } });
+    const second = ((await (await appToken(emulator)).json()) as { access_token: string }).access_token;
+    expect((await graph(emulator, second, 'GET', `/users/${alice}/presence`)).status).toBe(200);
+    emulator.revokeApp();
+    expect((await graph(emulator, second, 'GET', `/users/${alice}/presence`)).status).toBe(401);
+    const refused = await appToken(emulator);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_client', error_codes: [7000215] });
+    emulator.restoreApp();
+    expect((await appToken(emulator)).status).toBe(200);
+  });
+
   it('serves getPresencesByUserId with the 650-id cap, unknown ids omitted, 401 without a token', async () => {
     const [alice, bob] = emulator.addUsers(2);
     emulator.setPresence(bob, { availability: 'Busy', activity: 'InAMeeting', statusMessage: '<b>Demo</b>', statusMessageType: 'html' });

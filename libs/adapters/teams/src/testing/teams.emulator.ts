@@ -46,6 +46,8 @@ export class GraphEmulator {
   private readonly tokens: GraphTokens;
   private readonly store: GraphSubscriptionStore;
   private readonly clock: Clock;
+  /** Tenants whose app secret was revoked ({@link revokeApp}). */
+  private readonly revokedSecrets = new Set<string>();
 
   private constructor(
     readonly server: EmulatorServer,
@@ -111,6 +113,27 @@ export class GraphEmulator {
   /** Invalidates every token issued so far: the next Graph call answers 401. */
   revokeTokens(): void {
     this.tokens.revokeAll();
+  }
+
+  /**
+   * Every access token issued so far expires now: Graph answers 401 InvalidAuthenticationToken ("Access token has
+   * expired or is not yet valid.") and the token endpoint issues a new one as usual.
+   */
+  expireTokens(): void {
+    this.tokens.expireAll();
+  }
+
+  /**
+   * The app's client secret is deleted in Entra ID: issued tokens are revoked and the token endpoint answers 401
+   * `invalid_client` (AADSTS7000215) to the old secret until {@link restoreApp}.
+   */
+  revokeApp(tenantId = this.tenant.tenantId): void {
+    this.revokedSecrets.add(tenantId.toLowerCase());
+    this.tokens.revokeAll();
+  }
+
+  restoreApp(tenantId = this.tenant.tenantId): void {
+    this.revokedSecrets.delete(tenantId.toLowerCase());
   }
 
   /** Grants or withdraws the application permission Presence.Read.All (403 Authorization_RequestDenied). */
@@ -181,7 +204,7 @@ export class GraphEmulator {
     if (!tenant) return oauthError(400, 'invalid_request', 90002, `Tenant '${req.params['tenant']}' not found.`);
     const form = (req.body ?? {}) as Record<string, string>;
     if (form['client_id'] !== tenant.clientId) return oauthError(400, 'unauthorized_client', 700016, `Application with identifier '${form['client_id']}' was not found in the directory.`);
-    if (form['client_secret'] !== tenant.clientSecret) return oauthError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
+    if (form['client_secret'] !== tenant.clientSecret || this.revokedSecrets.has(tenant.tenantId.toLowerCase())) return oauthError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
     if (form['grant_type'] === 'refresh_token') {
       const set = this.tokens.redeem(form['refresh_token'] ?? '', tenant);
       if (!set) return oauthError(400, 'invalid_grant', 70000, 'The provided grant is invalid or malformed.');

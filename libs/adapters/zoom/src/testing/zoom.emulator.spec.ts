@@ -40,6 +40,20 @@ describe('ZoomEmulator', () => {
     expect(body.refresh_token).toBeUndefined();
   });
 
+  it("expires issued tokens on demand (401 code 124, a new token works) and deactivates the app (invalid_client until reactivated)", async () => {
+    const first = (await token()).body.access_token as string;
+    zoom.expireTokens();
+    expect(await presence('u1', first)).toMatchObject({ status: 401, body: { code: 124, message: 'Access token is expired.' } });
+    const second = (await token()).body.access_token as string;
+    expect((await presence('u1', second)).status).toBe(200);
+    zoom.deactivateApp();
+    now += 1000; // past the spec's 2-reads-a-second budget
+    expect((await presence('u1', second)).status).toBe(401);
+    expect(await token()).toEqual({ status: 401, body: { reason: 'Invalid client_id or client_secret', error: 'invalid_client' } });
+    zoom.reactivateApp();
+    expect((await token()).status).toBe(200);
+  });
+
   it('accepts the parameters as a form body too', async () => {
     const response = await fetch(`${zoom.oauthBaseUrl}/oauth/token`, {
       method: 'POST',

@@ -57,6 +57,7 @@ export class ZoomEmulator {
   private readonly tokens = new Map<string, { expiresAt: number; scope: string; userId?: string }>();
   private readonly script: Array<Pick<ZoomEmulatorUser, 'id' | 'status' | 'endTime' | 'remainingTime'>> = [];
   private readonly clock: Clock;
+  private deactivated = false;
 
   private constructor(
     readonly server: EmulatorServer,
@@ -157,6 +158,28 @@ export class ZoomEmulator {
     this.tokens.clear();
   }
 
+  /**
+   * Every token issued so far expires now, as an hour passing would: the next read gets 401 code 124 "Access token
+   * is expired." and a new token is issued as usual.
+   */
+  expireTokens(): void {
+    const now = this.clock.now();
+    for (const token of this.tokens.values()) token.expiresAt = Math.min(token.expiresAt, now);
+  }
+
+  /**
+   * The app is deactivated (or its secret regenerated): issued tokens stop working and the token endpoint answers
+   * 401 `invalid_client` to the old credentials until {@link reactivateApp}.
+   */
+  deactivateApp(): void {
+    this.deactivated = true;
+    this.tokens.clear();
+  }
+
+  reactivateApp(): void {
+    this.deactivated = false;
+  }
+
   /** The next `n` presence reads get Zoom's 429 with `Retry-After: retryAfterSec`. */
   rateLimitStorm(n: number, retryAfterSec = 1): void {
     this.server.faults.rateLimitNext(n, retryAfterSec, isPresenceRead);
@@ -193,7 +216,7 @@ export class ZoomEmulator {
     const param = (name: string): unknown => req.query[name] ?? form[name];
     const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
     const [id, secret] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':') : [];
-    if (id !== this.clientId || secret !== this.clientSecret) {
+    if (id !== this.clientId || secret !== this.clientSecret || this.deactivated) {
       return { status: 401, json: { reason: 'Invalid client_id or client_secret', error: 'invalid_client' } };
     }
     if (param('grant_type') === 'authorization_code' || param('grant_type') === 'refresh_token') return this.userOAuth.token(param);
