@@ -16,3 +16,4 @@ export * from './oauth/token-endpoint';
 export * from './oauth/client-credentials';
 export * from './oauth/refreshing-token';
 export * from './oauth/authorization-code';
+export * from './webhooks/delivery-dedupe';

@@ -72,7 +72,8 @@ export const teamsPlatform: PlatformDescriptor<RateBudgetRegistry> = {
   normalize: (native) => normalizeTeams(native),
   webhooks: [
     { method: 'GET', summary: 'Graph subscription validation (validationToken)' },
-    { method: 'POST', summary: 'Graph change notifications (validationToken, clientState)' },
+    // Basic notifications of two changes of one person are the same bytes: a body cannot tell a retry from a new one.
+    { method: 'POST', summary: 'Graph change notifications (validationToken, clientState)', bodyIdentifiesDelivery: false },
   ],
   parseCredentials: (record) => {
     parseTeamsCredentials(record);

@@ -97,6 +97,12 @@ export interface WebhookRouteSpec {
   method: 'GET' | 'POST';
   /** One line for the API documentation. */
   summary: string;
+  /**
+   * Whether a delivery's body tells it apart from every other delivery (default true: a retry repeats the body,
+   * different deliveries carry an event id or time). False when two deliveries may read alike, as Graph's basic
+   * notifications for two changes of one person: a cluster's delivery dedupe leaves such a route alone.
+   */
+  bodyIdentifiesDelivery?: boolean;
 }
 
 /**
