@@ -6,9 +6,13 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysService } from './auth/api-keys.service';
+import { clusterCacheProviders } from './cluster/cluster-cache.providers';
+import { ClusterFanout } from './cluster/cluster-fanout.service';
+import { ClusterPreferencesCache } from './cluster/cluster-preferences';
 import { ClusterModule } from './cluster/cluster.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { ChangeOrigin } from './events/change-origin';
 import { PresenceEvents } from './events/presence-events';
 import { HealthController } from './health/health.controller';
 import { AdminController } from './http/admin.controller';
@@ -65,8 +69,9 @@ class CoreModule {
       storeProvider,
       MetricsService,
       PresenceEvents,
+      ChangeOrigin,
       NestScheduler,
-      PreferencesCache,
+      config.cluster ? { provide: PreferencesCache, useClass: ClusterPreferencesCache } : PreferencesCache,
       RuntimeEndpoints,
       { provide: PLATFORM_WIRING_LIST, useValue: options.wirings ?? PLATFORM_REGISTRY },
       PlatformWirings,
@@ -77,6 +82,8 @@ class CoreModule {
       PlatformConnector,
       PlatformStatusService,
       options.sandbox ? { provide: SANDBOX_STARTER, useValue: options.sandbox } : sandboxProvider,
+      // Cluster mode: the Redis mirror and the change fan-out (nothing of it in the embedded default).
+      ...(config.cluster ? [...clusterCacheProviders, ClusterFanout] : []),
     ];
     return { module: CoreModule, providers, exports: providers };
   }

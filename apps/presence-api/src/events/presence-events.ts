@@ -20,6 +20,12 @@ export interface PresenceEventMap {
     breaker: BreakerState | null;
     lastError: { code: string; message: string; at: string } | null;
   };
+  /**
+   * Cluster mode: another instance's change, applied here from the bus. Only this instance's stream clients hear
+   * it (the instance that made it stored it and sent its outbound events); `origin` names that instance.
+   */
+  'cluster.presence.changed': { userId: string; platform: Platform; presence: PresenceData; origin: string };
+  'cluster.aggregate.changed': PresenceEventMap['aggregate.changed'] & { origin: string };
   /** Everything about a person was erased, or they opted out: listeners drop what they hold. */
   'person.forgotten': { userId: string; platform?: Platform };
 }

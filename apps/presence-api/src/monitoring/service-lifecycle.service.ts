@@ -10,6 +10,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { ClusterFanout } from '../cluster/cluster-fanout.service';
 import { APP_CONFIG, type AppConfig, type CredentialRecord } from '../config/app-config';
 import { PresencePersistence } from '../persistence/presence-persistence.service';
 import { type ConnectionSource } from '../platforms/connection-registry';
@@ -56,6 +57,7 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(SANDBOX_STARTER) private readonly startSandbox?: SandboxStarter,
+    @Optional() private readonly fanout?: ClusterFanout,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,6 +73,8 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
       },
     });
     this.logger.log(`restored ${links} identity links, ${this.preferences.size} preferences and ${snapshots} snapshot records`);
+    // Cluster mode: newer presence from Redis over the snapshot, then this instance's changes go out on the bus.
+    await this.fanout?.warm();
   }
 
   /** Connects every configured platform and starts monitoring; call once the HTTP server listens. */

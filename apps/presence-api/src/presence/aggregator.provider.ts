@@ -1,5 +1,8 @@
+import type { RedisPresenceCache } from '@amo/presence-cluster';
 import { type Clock, InMemoryIdentityDirectory, type MemoryPresenceCache, PresenceAggregator } from '@amo/presence-core';
 import { Logger, type Provider } from '@nestjs/common';
+import { PRESENCE_MIRROR } from '../cluster/cluster-cache.providers';
+import { ClusterIdentityDirectory } from '../cluster/cluster-directory';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PlatformWirings } from '../platforms/platform-wirings.service';
 import { PRESENCE_CACHE } from './cache.provider';
@@ -10,10 +13,14 @@ import { PreferencesCache } from './preferences-cache';
 /** Most people one availability call may ask about (CONTRACT: 1..1000). */
 export const MAX_AVAILABILITY_BATCH = 1000;
 
-/** The core facade, configured from the validated config and wired to Nest's scheduler and the stored preferences. */
+/**
+ * The core facade, configured from the validated config and wired to Nest's scheduler and the stored preferences.
+ * In cluster mode it also writes through to the Redis mirror, its directory announces link changes, and an `api`
+ * instance runs no poll loop.
+ */
 export const aggregatorProvider: Provider<PresenceAggregator> = {
   provide: PresenceAggregator,
-  inject: [APP_CONFIG, CLOCK, NestScheduler, PreferencesCache, PlatformWirings, PRESENCE_CACHE],
+  inject: [APP_CONFIG, CLOCK, NestScheduler, PreferencesCache, PlatformWirings, PRESENCE_CACHE, { token: PRESENCE_MIRROR, optional: true }],
   useFactory: (
     config: AppConfig,
     clock: Clock,
@@ -21,13 +28,16 @@ export const aggregatorProvider: Provider<PresenceAggregator> = {
     preferences: PreferencesCache,
     wirings: PlatformWirings,
     cache: MemoryPresenceCache,
+    mirror: RedisPresenceCache | undefined,
   ) => {
     const logger = new Logger('Aggregator');
     return new PresenceAggregator({
       clock,
       scheduler,
       cache,
-      directory: new InMemoryIdentityDirectory(),
+      mirror,
+      directory: config.cluster ? new ClusterIdentityDirectory() : new InMemoryIdentityDirectory(),
+      polling: config.instance.role === 'api' ? 'external' : 'loop',
       adapterFactories: wirings.factories(),
       pollIntervalMs: config.pollIntervalMs,
       pollIntervalsMs: config.pollIntervalsMs,

@@ -4,7 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PresenceEvents } from '../events/presence-events';
+import { PresenceEvents, type PresenceEventMap } from '../events/presence-events';
 import { AWAITING_VIEW, personView, presenceView } from '../http/presence-view';
 import { MetricsService } from '../metrics/metrics.service';
 import { CLOCK } from '../presence/clock.provider';
@@ -55,16 +55,19 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
   ) {}
 
   onModuleInit(): void {
+    const presence = ({ userId, platform, presence }: PresenceEventMap['presence.changed']): void =>
+      this.toSubscribers(userId, { type: 'presence', userId, platform, presence: presenceView(presence) });
+    const aggregate = ({ userId, status, previousStatus, available, decidedBy, policy }: PresenceEventMap['aggregate.changed']): void =>
+      this.toSubscribers(userId, { type: 'aggregate', userId, status, previousStatus, available, decidedBy, policy });
     this.unsubscribe.push(
-      this.events.on('presence.changed', ({ userId, platform, presence }) =>
-        this.toSubscribers(userId, { type: 'presence', userId, platform, presence: presenceView(presence) }),
-      ),
+      // In a cluster a change reaches this instance's clients once, whichever instance received it.
+      this.events.on('presence.changed', presence),
+      this.events.on('cluster.presence.changed', presence),
       this.events.on('presence.awaiting', ({ userId, platforms }) => {
         for (const platform of platforms) this.toSubscribers(userId, { type: 'presence', userId, platform, presence: AWAITING_VIEW });
       }),
-      this.events.on('aggregate.changed', ({ userId, status, previousStatus, available, decidedBy, policy }) =>
-        this.toSubscribers(userId, { type: 'aggregate', userId, status, previousStatus, available, decidedBy, policy }),
-      ),
+      this.events.on('aggregate.changed', aggregate),
+      this.events.on('cluster.aggregate.changed', aggregate),
       this.events.on('platform.changed', (change) => this.toEveryone({ type: 'platform', ...change })),
     );
     const heartbeat = setInterval(() => this.heartbeat(), this.config.tuning.streamHeartbeatMs);
