@@ -8,7 +8,7 @@ import {
 } from '@amo/presence-core';
 import { IdentityLinkEntity, type IdentityLinkRow } from '../entities/identity-link.entity';
 import { SnapshotEntity } from '../entities/snapshot.entity';
-import { qualifiedTable, runSql } from '../sql';
+import { columnPages } from '../column-pages';
 import type { StoreContext } from '../store-context';
 import { type IdentityBatchEntry, type IdentityBatchResult, replaceIdentities } from './identity-batch';
 
@@ -31,13 +31,7 @@ export interface IdentityReplacement {
 }
 
 const LOAD_PAGE = 10_000;
-
-interface RawLinkRow {
-  user_id: string;
-  platform: string;
-  account_id: string;
-  linked_at: string | number;
-}
+const LINK_COLUMNS = ['user_id', 'platform', 'account_id', 'linked_at'];
 
 function toLink(row: IdentityLinkRow): IdentityLink {
   return { userId: row.userId, platform: row.platform as Platform, accountId: row.accountId, linkedAt: new Date(row.linkedAt) };
@@ -173,24 +167,12 @@ export class IdentityRepository {
     return links;
   }
 
-  /**
-   * Keyset pages of raw rows in (user_id, platform) order: no entity hydration, and a page at a time, so a
-   * start with 600,000 links neither builds TypeORM entities nor holds every row twice.
-   */
+  /** Keyset pages in (user_id, platform) order, a page of columns at a time (see {@link columnPages}). */
   async *pages(pageSize = LOAD_PAGE): AsyncGenerator<IdentityLinkRow[]> {
-    let after: { userId: string; platform: string } | undefined;
-    for (;;) {
-      const cursor = after;
-      const rows = await this.context.db.read((manager) => {
-        // A row-value comparison walks the primary key (SQLite and PostgreSQL); the equivalent OR scanned the table.
-        const where = cursor ? 'WHERE (user_id, platform) > (:userId, :platform) ' : '';
-        const sql = `SELECT user_id, platform, account_id, linked_at FROM ${qualifiedTable(manager, IdentityLinkEntity)} ${where}ORDER BY user_id, platform LIMIT ${pageSize}`;
-        return runSql<RawLinkRow[]>(manager, sql, cursor ?? {});
-      });
-      if (rows.length === 0) return;
-      yield rows.map((raw) => ({ userId: raw.user_id, platform: raw.platform, accountId: raw.account_id, linkedAt: Number(raw.linked_at) }));
-      if (rows.length < pageSize) return;
-      after = { userId: rows[rows.length - 1].user_id, platform: rows[rows.length - 1].platform };
+    for await (const [userId, platform, accountId, linkedAt] of columnPages(this.context.db, IdentityLinkEntity, LINK_COLUMNS, pageSize)) {
+      const page: IdentityLinkRow[] = [];
+      for (let i = 0; i < userId.length; i++) page.push({ userId: userId[i] as string, platform: platform[i] as string, accountId: accountId[i] as string, linkedAt: Number(linkedAt[i]) });
+      yield page;
     }
   }
 
@@ -200,11 +182,14 @@ export class IdentityRepository {
    */
   async loadInto(directory: IdentityDirectory): Promise<number> {
     let count = 0;
-    for await (const page of this.pages()) {
-      for (const row of page) {
+    // Columns as read, with no object per link: 600,000 links for 100,000 people on six platforms at start.
+    for await (const [userIds, platforms, accountIds] of columnPages(this.context.db, IdentityLinkEntity, LINK_COLUMNS.slice(0, 3), LOAD_PAGE)) {
+      for (let i = 0; i < userIds.length; i++) {
+        const userId = userIds[i] as string;
+        const accountId = accountIds[i] as string;
         // Links an older version stored before ids were checked for control characters are left out, not fatal.
-        if (!isValidId(row.userId) || !isValidId(row.accountId)) continue;
-        directory.link(row.userId, row.platform as Platform, row.accountId);
+        if (!isValidId(userId) || !isValidId(accountId)) continue;
+        directory.link(userId, platforms[i] as Platform, accountId);
         count++;
       }
     }

@@ -90,6 +90,36 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('SnapshotReposit
     expect(keys.size).toBe(1501);
   });
 
+  it('restores every stored field and the real confirmedAt through the page columns, pages splitting people anywhere', async () => {
+    const detailed = await openTestStore(backend, { storeDetails: true });
+    try {
+      const platforms = ['discord', 'slack', 'teams', 'zoom', 'whatsapp', 'linkedin'] as const;
+      const entries = ['p1', 'p2', 'p3'].flatMap((userId, person) =>
+        platforms.map((platform, slot) => ({
+          userId,
+          record: { ...full, userId, platform, status: (['online', 'away', 'busy'] as const)[(person + slot) % 3], lastUpdated: new Date(1000 + slot) },
+          confirmedAt: 5000 + person * 10 + slot,
+        })),
+      );
+      await detailed.store.snapshots.saveBatch(entries);
+      const cache = new MemoryPresenceCache();
+      const aggregator = new PresenceAggregator({ cache, clock: { now: () => 6000 } });
+      let restored = 0;
+      // Pages of 4 records: people of 6 records each are split across pages.
+      for await (const page of detailed.store.snapshots.recordPages(4)) restored += aggregator.restoreRecords(page);
+      expect(restored).toBe(18);
+      for (const entry of entries) {
+        expect(cache.get(entry.userId, entry.record.platform)).toEqual({ record: entry.record, confirmedAt: entry.confirmedAt });
+      }
+      expect(await detailed.store.snapshots.restoreInto(new PresenceAggregator())).toBe(18);
+      const sizes: number[] = [];
+      for await (const page of detailed.store.snapshots.pages(4)) sizes.push(page.length);
+      expect(sizes).toEqual([4, 4, 4, 4, 2]);
+    } finally {
+      await detailed.close();
+    }
+  });
+
   it('keeps details (clipped to column size) when told to', async () => {
     const detailed = await openTestStore(backend, { storeDetails: true });
     try {

@@ -1,7 +1,7 @@
-import { type DeviceStatuses, isValidId, type Platform, type PresenceData, type PresenceStatus } from '@amo/presence-core';
+import type { DeviceStatuses, Platform, PresenceData, PresenceStatus, StoredRecords } from '@amo/presence-core';
 import type { EntityManager } from 'typeorm';
 import { SnapshotEntity, type SnapshotRow } from '../entities/snapshot.entity';
-import { qualifiedTable, runSql } from '../sql';
+import { type ColumnPage, columnPages } from '../column-pages';
 import { type StoreContext, toDate, toMs } from '../store-context';
 
 /** The last record for one person and platform, with when a platform last confirmed it. */
@@ -12,9 +12,9 @@ export interface SnapshotEntry {
   confirmedAt: number;
 }
 
-/** Anything with core's `PresenceAggregator.restore` signature. */
+/** Anything with core's `PresenceAggregator.restoreRecords` signature. */
 export interface SnapshotRestoreTarget {
-  restore(userId: string, record: PresenceData, confirmedAt: number): void;
+  restoreRecords(records: StoredRecords): number;
 }
 
 // Rows per INSERT: 12 columns x 200 stays far below SQLite's and PostgreSQL's parameter limits.
@@ -44,40 +44,31 @@ export function toSnapshotRow(entry: SnapshotEntry, storeDetails: boolean): Snap
 }
 
 const LOAD_PAGE = 10_000;
-const RAW_COLUMNS =
-  'user_id, platform, status, last_seen, last_updated, confirmed_at, expires_at, sequence, raw_status, activity, custom_message, devices';
+/** The columns restore reads, in {@link StoredRecords} order. */
+const RECORD_COLUMNS = ['user_id', 'platform', 'status', 'last_updated', 'confirmed_at', 'last_seen', 'expires_at', 'sequence', 'raw_status', 'activity', 'custom_message', 'devices'];
 
-interface RawSnapshotRow {
-  user_id: string;
-  platform: string;
-  status: string;
-  last_seen: string | number | null;
-  last_updated: string | number;
-  confirmed_at: string | number;
-  expires_at: string | number | null;
-  sequence: string | null;
-  raw_status: string | null;
-  activity: string | null;
-  custom_message: string | null;
-  devices: string | null;
+/** A page of columns as core's StoredRecords; devices (stored as JSON text) parsed in place, where there are any. */
+function toStoredRecords(page: ColumnPage): StoredRecords {
+  const [userId, platform, status, lastUpdated, confirmedAt, lastSeen, expiresAt, sequence, rawStatus, activity, customMessage, devices] = page;
+  for (let i = 0; i < devices.length; i++) if (typeof devices[i] === 'string') devices[i] = JSON.parse(devices[i] as string);
+  return { userId, platform, status, lastUpdated, confirmedAt, lastSeen, expiresAt, sequence, rawStatus, activity, customMessage, devices } as StoredRecords;
 }
 
-/** Builds the entry straight from the raw row: 600,000 of these at start, so no intermediate objects. */
-function fromRaw(raw: RawSnapshotRow): SnapshotEntry {
-  const record: PresenceData = {
-    userId: raw.user_id,
-    platform: raw.platform as Platform,
-    status: raw.status as PresenceStatus,
-    lastUpdated: new Date(Number(raw.last_updated)),
+/** Record i of a page as a snapshot entry (for `load` and `pages`; restore takes the columns as they are). */
+function entryAt(records: StoredRecords, i: number): SnapshotEntry {
+  const userId = records.userId[i];
+  const record: PresenceData = { userId, platform: records.platform[i] as Platform, status: records.status[i] as PresenceStatus, lastUpdated: new Date(records.lastUpdated[i]) };
+  const optional: Partial<PresenceData> = {
+    lastSeen: toDate(records.lastSeen[i]),
+    expiresAt: toDate(records.expiresAt[i]),
+    sequence: records.sequence[i] ?? undefined,
+    rawStatus: records.rawStatus?.[i] ?? undefined,
+    activity: records.activity?.[i] ?? undefined,
+    customMessage: records.customMessage?.[i] ?? undefined,
+    devices: records.devices?.[i] ?? undefined,
   };
-  if (raw.last_seen !== null) record.lastSeen = new Date(Number(raw.last_seen));
-  if (raw.expires_at !== null) record.expiresAt = new Date(Number(raw.expires_at));
-  if (raw.sequence !== null) record.sequence = raw.sequence;
-  if (raw.raw_status !== null) record.rawStatus = raw.raw_status;
-  if (raw.activity !== null) record.activity = raw.activity;
-  if (raw.custom_message !== null) record.customMessage = raw.custom_message;
-  if (raw.devices !== null) record.devices = JSON.parse(raw.devices) as DeviceStatuses;
-  return { userId: raw.user_id, record, confirmedAt: Number(raw.confirmed_at) };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(record, { [key]: value });
+  return { userId, record, confirmedAt: records.confirmedAt[i] };
 }
 
 function toEntry(row: SnapshotRow): SnapshotEntry {
@@ -131,42 +122,28 @@ export class SnapshotRepository {
   }
 
   /**
-   * Loads every record into the aggregator (`aggregator.restore`), a page at a time. Returns how many; rows whose
-   * user id breaks core's id rule (stored by an older version) are skipped.
+   * Loads every record into the aggregator (`aggregator.restoreRecords`), a page of columns at a time: no
+   * entry, record or `Date` per row. Returns how many were loaded; rows whose user id breaks core's id rule
+   * (stored by an older version) are left out by core.
    */
   async restoreInto(target: SnapshotRestoreTarget): Promise<number> {
     let count = 0;
-    for await (const page of this.pages()) {
-      for (const entry of page) {
-        // Rows an older version stored before ids were checked for control characters stay out of memory.
-        if (!isValidId(entry.userId)) continue;
-        target.restore(entry.userId, entry.record, entry.confirmedAt);
-        count++;
-      }
-    }
+    for await (const page of this.recordPages()) count += target.restoreRecords(page);
     return count;
   }
 
-  /**
-   * Keyset pages in (user_id, platform) order, read as raw rows: TypeORM's entity hydration costs more than
-   * the query itself at start-up sizes (600,000 rows for 100,000 people on six platforms).
-   */
+  /** Keyset pages in (user_id, platform) order, as entries. */
   async *pages(pageSize = LOAD_PAGE): AsyncGenerator<SnapshotEntry[]> {
-    let after: { userId: string; platform: string } | undefined;
-    for (;;) {
-      const cursor = after;
-      const rows = await this.context.db.read((manager) => {
-        // A row-value comparison walks the primary key (SQLite and PostgreSQL); the equivalent OR scanned the table.
-        const where = cursor ? 'WHERE (user_id, platform) > (:userId, :platform) ' : '';
-        const sql = `SELECT ${RAW_COLUMNS} FROM ${qualifiedTable(manager, SnapshotEntity)} ${where}ORDER BY user_id, platform LIMIT ${pageSize}`;
-        return runSql<RawSnapshotRow[]>(manager, sql, cursor ?? {});
-      });
-      if (rows.length === 0) return;
-      const page = rows.map(fromRaw);
+    for await (const records of this.recordPages(pageSize)) {
+      const page: SnapshotEntry[] = [];
+      for (let i = 0; i < records.userId.length; i++) page.push(entryAt(records, i));
       yield page;
-      if (rows.length < pageSize) return;
-      after = { userId: rows[rows.length - 1].user_id, platform: rows[rows.length - 1].platform };
     }
+  }
+
+  /** Keyset pages of stored records as columns (core's StoredRecords), the form restore takes. */
+  async *recordPages(pageSize = LOAD_PAGE): AsyncGenerator<StoredRecords> {
+    for await (const page of columnPages(this.context.db, SnapshotEntity, RECORD_COLUMNS, pageSize)) yield toStoredRecords(page);
   }
 
   async forPerson(userId: string): Promise<SnapshotEntry[]> {
