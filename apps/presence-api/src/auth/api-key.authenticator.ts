@@ -1,11 +1,14 @@
+import type { RedisLink } from '@amo/presence-cluster';
 import type { Clock } from '@amo/presence-core';
 import { type ApiKeyScope, LAST_USED_RESOLUTION_MS, type PresenceStore, hasScope } from '@amo/presence-store';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { REDIS_LINK } from '../cluster/cluster.module';
+import { createRateLimiter } from '../cluster/shared-state';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiError } from '../errors/api-error';
 import { CLOCK } from '../presence/clock.provider';
 import { PRESENCE_STORE } from '../store/store.providers';
-import { KeyRateLimiter, type RateState, rateLimitHeaders } from './rate-limiter';
+import { type RateLimiter, type RateState, rateLimitHeaders } from './rate-limiter';
 import type { ApiPrincipal, Scope } from './scopes';
 
 interface VerifiedKey {
@@ -32,20 +35,24 @@ export interface Authenticated {
  * lookup, not a hash and a database read. It is verified again after LAST_USED_RESOLUTION_MS (which records
  * its last use and sees a revocation made by another instance); a revocation through this instance
  * (`forgetKey`) takes effect at once. Unknown keys are never cached.
+ *
+ * In cluster mode both limits are counted on Redis, so a key's budget (and an address's failures) are the same
+ * whichever instance a request reaches; in one process they are the in-memory buckets, answered at once.
  */
 @Injectable()
 export class ApiKeyAuthenticator {
-  private readonly limiter: KeyRateLimiter;
-  private readonly failures: KeyRateLimiter;
+  private readonly limiter: RateLimiter;
+  private readonly failures: RateLimiter;
   private readonly verified = new Map<string, VerifiedKey>();
 
   constructor(
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(REDIS_LINK) link?: RedisLink,
   ) {
-    this.limiter = new KeyRateLimiter(config.rateLimitPerMinute, clock);
-    this.failures = new KeyRateLimiter(config.tuning.authFailuresPerMinute, clock, 10_000);
+    this.limiter = createRateLimiter({ name: 'api-key', perMinute: config.rateLimitPerMinute, clock, link });
+    this.failures = createRateLimiter({ name: 'auth-failure', perMinute: config.tuning.authFailuresPerMinute, clock, link, maxKeys: 10_000 });
   }
 
   /**
@@ -57,19 +64,21 @@ export class ApiKeyAuthenticator {
     const now = this.clock.now();
     let key = this.verified.get(token);
     if (key === undefined && source !== undefined) {
-      const wait = this.failures.waitSeconds(source);
+      const wait = await this.failures.waitSeconds(source);
       if (wait > 0) throw ApiError.rateLimited(wait, {}, `too many failed API keys from this address; retry in ${wait} s`);
     }
     if (key === undefined || now - key.verifiedAt >= LAST_USED_RESOLUTION_MS) key = await this.verify(token, scope, now, source);
-    const rate = this.limiter.take(key.principal.keyId);
+    // The in-memory limiter answers at once: no await (and no extra turn) on the single-process path.
+    const taken = this.limiter.take(key.principal.keyId);
+    const rate = taken instanceof Promise ? await taken : taken;
     if (rate.retryAfterSeconds > 0) throw ApiError.rateLimited(rate.retryAfterSeconds, rateLimitHeaders(rate));
     if (!hasScope(key.scopes, scope)) throw ApiError.forbidden(`this API key lacks the ${scope} scope`, rateLimitHeaders(rate));
     return { principal: key.principal, rate };
   }
 
-  /** Drops a revoked or deleted key: its rate bucket and every verified copy of it. */
+  /** Drops a revoked or deleted key: its rate bucket (on every instance, in a cluster) and every verified copy of it. */
   forgetKey(keyId: string): void {
-    this.limiter.forget(keyId);
+    void this.limiter.forget(keyId);
     for (const [token, key] of this.verified) if (key.principal.keyId === keyId) this.verified.delete(token);
   }
 
@@ -77,7 +86,7 @@ export class ApiKeyAuthenticator {
     const verdict = await this.store.apiKeys.verify(token, scope);
     if (verdict.status === 'invalid') {
       this.verified.delete(token);
-      if (source !== undefined) this.failures.take(source);
+      if (source !== undefined) await this.failures.take(source);
       throw ApiError.unauthorized('the API key is not valid or was revoked');
     }
     const { id, name, scopes } = verdict.key;

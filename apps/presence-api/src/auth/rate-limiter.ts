@@ -18,10 +18,21 @@ export interface RateState {
 }
 
 /**
+ * What the authenticator takes from: a token bucket per key. In one process the answers come at once
+ * ({@link KeyRateLimiter}); in a cluster they come from Redis (the shared state in `cluster/shared-state.ts`),
+ * so a key's budget is the same whichever instance it reaches.
+ */
+export interface RateLimiter {
+  take(key: string): RateState | Promise<RateState>;
+  waitSeconds(key: string): number | Promise<number>;
+  forget(key: string): void | Promise<void>;
+}
+
+/**
  * A token bucket per key (an API key id, a source address): `perMinute` takes a minute, bursts up to the same
  * number. Holds at most `maxKeys` buckets: past it, full buckets (which mean nothing) are dropped first.
  */
-export class KeyRateLimiter {
+export class KeyRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly refillPerMs: number;
 

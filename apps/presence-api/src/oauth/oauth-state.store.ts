@@ -8,8 +8,20 @@ export interface PendingAuthorization {
   expiresAt: number;
 }
 
+/**
+ * Where pending authorizations wait for their callback. In one process: {@link OAuthStateStore}, in memory. In a
+ * cluster the browser may come back to another instance than the one that started the flow, so the states live
+ * in Redis (`cluster/shared-state.ts`), with the same rules: single use, expiring, bound to the platform.
+ */
+export interface OAuthStates {
+  /** Stores a pending authorization; returns when it expires (epoch ms). */
+  put(state: string, entry: Omit<PendingAuthorization, 'expiresAt'>): number | Promise<number>;
+  /** Returns the entry once: a second use, an expired state or another platform's state is undefined. */
+  take(state: string, platform: Platform): PendingAuthorization | undefined | Promise<PendingAuthorization | undefined>;
+}
+
 /** OAuth `state` values: single-use, expiring, bound to the platform they were issued for. */
-export class OAuthStateStore {
+export class OAuthStateStore implements OAuthStates {
   private readonly pending = new Map<string, PendingAuthorization>();
 
   constructor(

@@ -1,6 +1,10 @@
 import { buildAuthorizeUrl, createPkcePair, createState, exchangeAuthorizationCode } from '@amo/presence-adapter-kit';
+import type { RedisLink } from '@amo/presence-cluster';
 import { type Clock, type Platform, PresenceError } from '@amo/presence-core';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CredentialVault } from '@amo/presence-store';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { REDIS_LINK } from '../cluster/cluster.module';
+import { createOAuthStates } from '../cluster/shared-state';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ConnectionRegistry } from '../platforms/connection-registry';
@@ -8,7 +12,8 @@ import { PlatformConnector } from '../platforms/platform-connector.service';
 import { PlatformWirings } from '../platforms/platform-wirings.service';
 import { RuntimeEndpoints } from '../platforms/runtime-endpoints';
 import { CLOCK } from '../presence/clock.provider';
-import { OAuthStateStore } from './oauth-state.store';
+import { ENCRYPTION_KEY_FILE, generateEncryptionKeyText, readOrCreateSecretFile } from '../store/secret-files';
+import type { OAuthStates } from './oauth-state.store';
 
 export interface OAuthStartInput {
   clientId?: string;
@@ -25,12 +30,13 @@ export interface CallbackOutcome {
 
 /**
  * The OAuth connect flow: `start` issues a single-use state with PKCE (10 minutes) and the platform's
- * authorize URL; `callback` redeems the code, stores the connection encrypted and connects it.
+ * authorize URL; `callback` redeems the code, stores the connection encrypted and connects it. In cluster mode
+ * the states live on Redis (sealed with the store's key), so the callback may reach any instance.
  */
 @Injectable()
 export class OAuthService {
   private readonly logger = new Logger('OAuth');
-  private readonly states: OAuthStateStore;
+  private readonly states: OAuthStates;
 
   constructor(
     private readonly wirings: PlatformWirings,
@@ -40,11 +46,14 @@ export class OAuthService {
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(REDIS_LINK) link?: RedisLink,
   ) {
-    this.states = new OAuthStateStore(clock, config.tuning.oauthStateTtlMs);
+    // The store's own key (PRESENCE_ENCRYPTION_KEY, else the data folder's key file), which every instance shares.
+    const vault = link && new CredentialVault(config.encryptionKey ?? readOrCreateSecretFile(config.dataDir, ENCRYPTION_KEY_FILE, generateEncryptionKeyText).value);
+    this.states = createOAuthStates({ clock, ttlMs: config.tuning.oauthStateTtlMs, link, vault });
   }
 
-  start(platform: Platform, input: OAuthStartInput): { authorizeUrl: string; expiresAt: string } {
+  async start(platform: Platform, input: OAuthStartInput): Promise<{ authorizeUrl: string; expiresAt: string }> {
     const oauth = this.wirings.require(platform).oauth;
     if (!oauth) throw new PresenceError('UNSUPPORTED', `${platform} has no OAuth connect flow`, { platform });
     const blocked = oauth.precondition?.(this.connections.credentials(platform));
@@ -59,7 +68,7 @@ export class OAuthService {
     const state = createState();
     const pkce = createPkcePair();
     const redirectUri = `${this.config.publicUrl}/v1/oauth/${platform}/callback`;
-    const expiresAt = this.states.put(state, { platform, codeVerifier: pkce.verifier, redirectUri, client });
+    const expiresAt = await this.states.put(state, { platform, codeVerifier: pkce.verifier, redirectUri, client });
     const authorizeUrl = buildAuthorizeUrl({
       authorizeUrl: oauth.authorizeUrl(this.endpoints.baseUrls, client.tenantId),
       clientId: client.clientId,
@@ -74,7 +83,7 @@ export class OAuthService {
 
   async callback(platform: Platform, query: Record<string, string>): Promise<CallbackOutcome> {
     const oauth = this.wirings.get(platform)?.oauth;
-    const pending = query.state ? this.states.take(query.state, platform) : undefined;
+    const pending = query.state ? await this.states.take(query.state, platform) : undefined;
     if (!oauth || !pending) {
       return { ok: false, status: 400, title: 'This sign-in link is no longer valid', detail: 'The state is unknown, already used, or older than 10 minutes. Start again from the service.' };
     }

@@ -30,8 +30,9 @@ function delivery(request: FastifyRequest, method: 'GET' | 'POST'): WebhookDeliv
 class WebhookReceiver {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  deliver(platform: Platform, method: 'GET' | 'POST', request: FastifyRequest, reply: FastifyReply): void {
-    const answer = this.webhooks.handle(platform, delivery(request, method));
+  async deliver(platform: Platform, method: 'GET' | 'POST', request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // In cluster mode the answer waits for the delivery's claim on Redis (applied once across instances).
+    const answer = await this.webhooks.handle(platform, delivery(request, method));
     if (answer.status >= 400) {
       // The other methods this platform's receiver takes (Graph's GET refusal: POST).
       sendError(request, reply, webhookErrorAnswer(answer, this.webhooks.methods(platform).filter((m) => m !== method)));
@@ -63,8 +64,8 @@ export function webhooksController(registry: PlatformRegistry): Type<unknown> {
   for (const descriptor of registry) {
     for (const route of descriptor.webhooks) {
       const name = `${route.method.toLowerCase()}_${descriptor.platform}`;
-      const handler = function (this: WebhooksController, request: FastifyRequest, reply: FastifyReply): void {
-        this.deliver(descriptor.platform, route.method, request, reply);
+      const handler = function (this: WebhooksController, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+        return this.deliver(descriptor.platform, route.method, request, reply);
       };
       Object.defineProperty(WebhooksController.prototype, name, { value: handler, writable: true, configurable: true });
       const property = Object.getOwnPropertyDescriptor(WebhooksController.prototype, name) as PropertyDescriptor;
