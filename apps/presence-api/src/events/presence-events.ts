@@ -7,8 +7,12 @@ export type PlatformState = 'up' | 'degraded' | 'down' | 'connecting' | 'failed'
 
 /** The one event map: every event the service publishes, with its payload. */
 export interface PresenceEventMap {
-  /** A person's presence on one platform really changed (status, activity or message). */
-  'presence.changed': { userId: string; platform: Platform; presence: PresenceData };
+  /**
+   * A person's presence on one platform really changed (status, activity or message); `previousStatus` is what
+   * that platform's record held before (a restored one included), null when there was none (core's bridge always
+   * says; a handler shared with `cluster.presence.changed` gets none).
+   */
+  'presence.changed': { userId: string; platform: Platform; presence: PresenceData; previousStatus?: PresenceStatus | null };
   /** Accounts were linked (or consented) and have no reading yet: "linked, no data" until the first read. */
   'presence.awaiting': { userId: string; platforms: Platform[] };
   /** A person's aggregate (status or availability) changed. */

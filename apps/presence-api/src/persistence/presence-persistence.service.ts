@@ -37,7 +37,6 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   private audit: AuditEntry[] = [];
   private readonly patterns = new PatternAccountant();
   private lastPatternPurge = 0;
-  private readonly lastStatus = new Map<string, PresenceStatus>();
   private readonly stops: (() => void)[] = [];
   private flushing: Promise<void> = Promise.resolve();
 
@@ -54,7 +53,7 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.stops.push(
-      this.events.on('presence.changed', ({ userId, platform, presence }) => this.onPresence(userId, platform, presence)),
+      this.events.on('presence.changed', ({ userId, platform, presence, previousStatus }) => this.onPresence(userId, platform, presence, previousStatus ?? null)),
       this.events.on('aggregate.changed', ({ userId, status, available }) => {
         this.observePattern(userId, status, available, this.clock.now());
         this.armPatternHour();
@@ -70,10 +69,12 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  /** Remembers restored statuses, so the first change after a restart is audited from the right status. */
-  remember(userId: string, record: PresenceData): void {
-    this.lastStatus.set(key(userId, record.platform), record.status);
-    // Restored people report no change: the first pattern tick, soon after restore, opens their intervals.
+  /**
+   * Call once the snapshot is restored. Restored people report no change, so the first pattern tick, soon
+   * after, opens their intervals. (A change's audit row needs nothing from here: core hands each presence
+   * change the platform record's previous status, the restored one included.)
+   */
+  restored(): void {
     if (!this.scheduler.pending().includes(PATTERN_HOUR)) this.scheduler.schedule(PATTERN_HOUR, this.config.tuning.snapshotFlushMs, () => this.patternHour());
   }
 
@@ -100,14 +101,9 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     await this.flush().catch((error: unknown) => this.logger.error(`final snapshot flush failed: ${(error as Error).message}`));
   }
 
-  private onPresence(userId: string, platform: Platform, presence: PresenceData): void {
-    const id = key(userId, platform);
-    const before = this.lastStatus.get(id) ?? null;
-    if (before !== presence.status) {
-      this.audit.push({ userId, platform, from: before, to: presence.status, at: presence.lastUpdated });
-      this.lastStatus.set(id, presence.status);
-    }
-    this.snapshots.set(id, { userId, record: presence, confirmedAt: this.clock.now() });
+  private onPresence(userId: string, platform: Platform, presence: PresenceData, previousStatus: PresenceStatus | null): void {
+    if (previousStatus !== presence.status) this.audit.push({ userId, platform, from: previousStatus, to: presence.status, at: presence.lastUpdated });
+    this.snapshots.set(key(userId, platform), { userId, record: presence, confirmedAt: this.clock.now() });
     this.arm();
   }
 
@@ -165,9 +161,6 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     }
     this.audit = this.audit.filter((entry) => !(entry.userId === userId && (platform === undefined || entry.platform === platform)));
     if (platform === undefined) this.patterns.forget(userId);
-    for (const id of [...this.lastStatus.keys()]) {
-      if (id.startsWith(`${userId}\u0000`) && (platform === undefined || id === key(userId, platform))) this.lastStatus.delete(id);
-    }
   }
 
   private isKept(userId: string, platform: Platform): boolean {

@@ -22,11 +22,11 @@ export class AggregatorBridge implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.metrics.registerAggregator(this.aggregator);
     this.stops.push(
-      this.aggregator.addPresenceListener((userId, platform, presence) => {
+      this.aggregator.addPresenceListener((userId, platform, presence, previousStatus) => {
         const origin = this.origin.remote;
         if (origin !== undefined) return this.events.emit('cluster.presence.changed', { userId, platform, presence, origin });
         this.metrics.changes.inc({ platform });
-        this.events.emit('presence.changed', { userId, platform, presence });
+        this.events.emit('presence.changed', { userId, platform, presence, previousStatus });
       }),
       this.aggregator.addAggregateListener((userId, change) => {
         const origin = this.origin.remote;
