@@ -9,6 +9,7 @@ import { ApiKeysService } from './auth/api-keys.service';
 import { clusterCacheProviders } from './cluster/cluster-cache.providers';
 import { ClusterFanout } from './cluster/cluster-fanout.service';
 import { ClusterPreferencesCache } from './cluster/cluster-preferences';
+import { ClusterHealth } from './cluster/cluster-health';
 import { ClusterModule } from './cluster/cluster.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
@@ -115,7 +116,7 @@ class AuthModule {}
     ChannelsController,
     MeetingsController,
   ],
-  providers: [PeopleService, OAuthService, MeetingsService, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
+  providers: [PeopleService, OAuthService, MeetingsService, ClusterHealth, { provide: APP_FILTER, useClass: ApiExceptionFilter }],
 })
 class HttpApiModule {}
 

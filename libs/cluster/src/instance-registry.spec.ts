@@ -47,7 +47,7 @@ describe('InstanceRegistry', () => {
     expect(await link.commands.smembers(link.key('instances'))).toEqual(['alive']);
   });
 
-  it('heartbeats every intervalMs while started, each with a fresh report and TTL', async () => {
+  it('heartbeats every intervalMs while started, and at once when asked (refresh), each with a fresh report and TTL', async () => {
     jest.useFakeTimers({ now: 10_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     let platforms: Record<string, unknown> = { slack: { state: 'up' } };
     const registry = new InstanceRegistry({ link, report: () => ({ id: 'i', role: 'all', startedAt: 0, platforms }), ttlMs: 30_000 });
@@ -59,6 +59,10 @@ describe('InstanceRegistry', () => {
     jest.advanceTimersByTime(1);
     await eventually(async () => (await registry.list())[0]?.heartbeatAt === 20_000, 2_000, 'the second heartbeat');
     expect(await registry.list()).toMatchObject([{ platforms: { slack: { state: 'down' } } }]);
+    platforms = { slack: { state: 'up' } };
+    jest.setSystemTime(21_000);
+    await registry.refresh();
+    expect(await registry.list()).toMatchObject([{ heartbeatAt: 21_000, platforms: { slack: { state: 'up' } } }]);
     await registry.stop();
     jest.advanceTimersByTime(60_000);
     expect(await registry.list()).toEqual([]);

@@ -53,9 +53,9 @@ export class InstanceRegistry {
   /** Heartbeats now (resolves once the first one is stored, or failed), then every `intervalMs` until `stop()`. */
   async start(): Promise<void> {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.beatQuietly(), this.intervalMs);
+    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
     this.timer.unref();
-    await this.beatQuietly();
+    await this.refresh();
   }
 
   /** Stores this instance's report now; throws while Redis is down. */
@@ -98,7 +98,11 @@ export class InstanceRegistry {
       .catch(() => undefined);
   }
 
-  private beatQuietly(): Promise<void> {
+  /**
+   * A heartbeat now, out of turn (what the instance reports just changed); never throws. Heartbeats run one at a
+   * time: one asked for while another is under way is that one.
+   */
+  refresh(): Promise<void> {
     // One heartbeat at a time: a slow one is not overtaken (and then overwritten) by the next.
     this.beating ??= this.beat()
       .catch(() => undefined)

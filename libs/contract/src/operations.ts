@@ -184,8 +184,8 @@ export const OPERATIONS = {
     summary: 'Database, each connected platform, the scheduler, and whether this is the sandbox',
     description: 'Public: it names no person.',
     responses: {
-      200: json('`ok`, or `degraded` when a connected platform is not up', rs.healthResponse),
-      503: json('the database does not answer (`status: "error"`)', rs.healthResponse),
+      200: json('`ok`, or `degraded` when a connected platform is not up (in a cluster also when Redis or the database is down)', rs.healthResponse),
+      503: json('the database does not answer (`status: "error"`; outside a cluster)', rs.healthResponse),
     },
   }),
   getMetrics: operation({

@@ -158,7 +158,27 @@ export const platformStatus = z.object({
 });
 
 /** `GET /v1/platforms`. */
-export const platformsResponse = z.object({ platforms: z.array(platformStatus) });
+/** One live instance of a cluster, as its last heartbeat reported it. */
+const clusterInstance = z.object({
+  id: z.string(),
+  role: z.enum(['api', 'worker', 'all']),
+  startedAt: isoTime,
+  heartbeatAt: isoTime,
+  platforms: z.record(z.string(), z.object({ state: platformState, breaker: breaker.nullable() })),
+});
+
+/**
+ * In cluster mode only (`DATABASE_URL` postgres:// and `REDIS_URL`): this instance, Redis as it sees it, every live
+ * instance (a heartbeat within 15 s) and each platform's state for the cluster, the best any live instance reports.
+ */
+export const clusterView = z.object({
+  instance: z.object({ id: z.string(), role: z.enum(['api', 'worker', 'all']) }),
+  redis: z.object({ status: z.enum(['up', 'down']), error: z.string().optional(), downSince: isoTime.optional() }),
+  instances: z.array(clusterInstance),
+  platforms: z.record(z.string(), platformState),
+});
+
+export const platformsResponse = z.object({ platforms: z.array(platformStatus), cluster: clusterView.optional() });
 
 /** `POST /v1/monitoring/start` and `/stop`: the platforms monitored afterwards. */
 export const monitoringResponse = z.object({ monitoring: z.array(platform) });
@@ -214,6 +234,8 @@ export const healthResponse = z.object({
   database: z.object({ status: z.enum(['up', 'down']), type: z.string(), error: z.string().optional() }),
   platforms: z.record(z.string(), z.object({ state: platformState, breaker: breaker.nullable(), lastPollAt: isoTime.nullable(), lastError: lastError.nullable() })),
   scheduler: z.object({ status: z.enum(['running', 'stopped']), timers: z.number().int() }),
+  /** Cluster mode only; Redis or the database down makes the status `degraded` there (reads are still served). */
+  cluster: clusterView.optional(),
   time: isoTime,
 });
 
@@ -238,3 +260,4 @@ export type ApiKeysResponse = z.output<typeof apiKeysResponse>;
 export type AuditPage = z.output<typeof auditPage>;
 export type OAuthStartResponse = z.output<typeof oauthStartResponse>;
 export type HealthResponse = z.output<typeof healthResponse>;
+export type ClusterView = z.output<typeof clusterView>;

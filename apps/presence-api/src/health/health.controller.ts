@@ -2,6 +2,7 @@ import type { PresenceStore } from '@amo/presence-store';
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/scopes';
+import { ClusterHealth } from '../cluster/cluster-health';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { PlatformConnector } from '../platforms/platform-connector.service';
@@ -20,12 +21,13 @@ export class HealthController {
     private readonly metrics: MetricsService,
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cluster: ClusterHealth,
   ) {}
 
   @Get('health')
   @Public('load balancers and humans check it without a key; it names no person')
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const database = await this.database();
+    const [database, cluster] = await Promise.all([this.database(), this.cluster.view()]);
     const platforms = Object.fromEntries(
       this.statuses
         .all()
@@ -33,7 +35,9 @@ export class HealthController {
         .map((view) => [view.platform, { state: view.state, breaker: view.breaker, lastPollAt: view.lastPollAt, lastError: view.lastError }]),
     );
     const degraded = Object.values(platforms).some((platform) => platform.state !== 'up');
-    const status = database.status !== 'up' ? 'error' : degraded ? 'degraded' : 'ok';
+    // A cluster instance survives a database or Redis outage (it answers from what it holds): degraded, not error.
+    const outage = database.status !== 'up' || cluster?.redis.status === 'down';
+    const status = database.status !== 'up' && !cluster ? 'error' : degraded || outage ? 'degraded' : 'ok';
     if (status === 'error') reply.code(503);
     return {
       status,
@@ -42,6 +46,7 @@ export class HealthController {
       database,
       platforms,
       scheduler: { status: this.connector.monitoring ? 'running' : 'stopped', timers: this.scheduler.pending().length },
+      ...(cluster && { cluster }),
       time: new Date().toISOString(),
     };
   }

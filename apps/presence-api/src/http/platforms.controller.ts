@@ -3,6 +3,7 @@ import { PresenceAggregator } from '@amo/presence-core';
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import type { z } from 'zod';
 import { RequireScope } from '../auth/scopes';
+import { ClusterHealth } from '../cluster/cluster-health';
 import { ZodPipe } from '../errors/zod.pipe';
 import { PlatformConnector } from '../platforms/platform-connector.service';
 import { PlatformStatusService } from '../platforms/platform-status.service';
@@ -19,13 +20,16 @@ export class PlatformsController {
     private readonly aggregator: PresenceAggregator,
     private readonly connector: PlatformConnector,
     private readonly statuses: PlatformStatusService,
+    private readonly cluster: ClusterHealth,
   ) {}
 
   @Get('platforms')
   @RequireScope('admin')
-  list(): PlatformsResponse {
+  async list(): Promise<PlatformsResponse> {
+    // In cluster mode: every live instance's platforms too, and each platform's state for the cluster.
+    const cluster = await this.cluster.view();
     // The view's arrays are readonly; the document's are plain arrays of the same items.
-    return { platforms: this.statuses.all() as PlatformStatus[] };
+    return { platforms: this.statuses.all() as PlatformStatus[], ...(cluster && { cluster }) };
   }
 
   @Post('platforms/:platform/connect')
