@@ -1,5 +1,5 @@
 import { PLATFORMS, type Platform } from '../model/platform';
-import { validateId } from './id-rule';
+import { isValidId, validateId } from './id-rule';
 import { PersonIndex } from './person-index';
 
 const SLOTS = PLATFORMS.length;
@@ -34,6 +34,8 @@ export interface IdentityDirectory {
   linkedAccounts(userId: string): LinkedAccounts | undefined;
 }
 
+/** Slot by platform name, for names read from a store (a Map: no prototype keys). */
+const SLOT_OF = new Map<string, number>(PLATFORMS.map((platform, index) => [platform, index]));
 const SLOT: Readonly<Record<Platform, number>> = Object.freeze(Object.fromEntries(PLATFORMS.map((platform, index) => [platform, index])) as Record<Platform, number>);
 
 /**
@@ -104,6 +106,48 @@ export class InMemoryIdentityDirectory implements IdentityDirectory {
     index.linked[handle] |= 1 << slot;
   }
 
+  /** Makes room for `people` people at once before a restore (the person index and the table grow once). */
+  reserve(people: number): void {
+    this.ids.reserve(people);
+  }
+
+  /**
+   * Links a store's page of links (columns: link i is element i of each array) as {@link link} would one by one,
+   * for start-up: a person's links come together, so their id is looked up once, and each account costs one
+   * map write (the lookup that checks its owner happens only when the account was already linked). Links whose
+   * ids break the id rule, or whose platform core does not know, are left out; returns how many were linked.
+   * Throws IdentityConflictError, as `link` does, for an account another person holds.
+   */
+  restoreLinks(userIds: readonly string[], platforms: readonly string[], accountIds: readonly string[]): number {
+    const index = this.ids;
+    let count = 0;
+    let lastUserId: string | undefined;
+    let handle = -1;
+    let accounts: (string | undefined)[] = [];
+    for (let i = 0; i < userIds.length; i++) {
+      const slot = SLOT_OF.get(platforms[i]);
+      const accountId = accountIds[i];
+      if (slot === undefined || !isValidId(accountId)) continue;
+      const userId = userIds[i];
+      if (userId !== lastUserId) {
+        if (!isValidId(userId)) continue;
+        handle = index.intern(userId);
+        accounts = this.accounts[handle] ?? (this.accounts[handle] = [undefined, undefined, undefined, undefined, undefined, undefined]);
+        lastUserId = userId;
+      }
+      const owners = this.byAccount[slot];
+      const size = owners.size;
+      owners.set(accountId, handle);
+      if (owners.size === size && accounts[slot] !== accountId) this.undoTakenAccount(slot, accountId, handle);
+      const previous = accounts[slot];
+      if (previous !== undefined && previous !== accountId) owners.delete(previous);
+      accounts[slot] = accountId;
+      index.linked[handle] |= 1 << slot;
+      count++;
+    }
+    return count;
+  }
+
   unlink(userId: string, platform?: Platform): void {
     const handle = this.ids.handleOf(userId);
     const accounts = handle < 0 ? undefined : this.accounts[handle];
@@ -161,6 +205,19 @@ export class InMemoryIdentityDirectory implements IdentityDirectory {
   linkedAccounts(userId: string): LinkedAccounts | undefined {
     const handle = this.ids.handleOf(userId);
     return handle < 0 ? undefined : this.accounts[handle];
+  }
+
+  /**
+   * {@link restoreLinks} wrote `handle` over an account that was already linked to someone else: gives it back
+   * to its owner (found by a scan: this happens only when the store's links clash with links made before the
+   * restore) and refuses, as `link` does.
+   */
+  private undoTakenAccount(slot: number, accountId: string, handle: number): void {
+    const owner = this.accounts.findIndex((accounts, held) => held !== handle && accounts?.[slot] === accountId);
+    if (owner >= 0) this.byAccount[slot].set(accountId, owner);
+    else this.byAccount[slot].delete(accountId);
+    if (this.ids.linked[handle] === 0) this.drop(handle);
+    throw new IdentityConflictError(`${PLATFORMS[slot]} account ${accountId} is already linked to another person`);
   }
 
   private drop(handle: number): void {

@@ -1,4 +1,4 @@
-import { IdentityConflictError, InMemoryIdentityDirectory, InvalidInputError } from '@amo/presence-core';
+import { IdentityConflictError, type IdentityDirectory, InMemoryIdentityDirectory, InvalidInputError, type Platform } from '@amo/presence-core';
 import { backends, type OpenedTestStore, openTestStore } from '../test-support/store.test-helpers';
 
 describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('IdentityRepository on $name', (backend) => {
@@ -43,9 +43,17 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('IdentityReposit
 
     const directory = new InMemoryIdentityDirectory();
     const count = await identities.loadInto(directory);
-    expect(count).toBe((await identities.all()).length);
+    const all = await identities.all();
+    expect(count).toBe(all.length);
+    expect(await identities.peopleCount()).toBe(new Set(all.map((link) => link.userId)).size);
+    expect(directory.people().sort()).toEqual([...new Set(all.map((link) => link.userId))].sort());
     expect(directory.personOf('slack', 'U01')).toBe('alice');
     expect(directory.accountsOf('carol')).toEqual({ teams: 'entra-2' });
+    // Another directory implementation gets the same links one link() at a time.
+    const other = new InMemoryIdentityDirectory();
+    const plain = { link: (userId: string, platform: Platform, accountId: string) => other.link(userId, platform, accountId) } as unknown as IdentityDirectory;
+    expect(await identities.loadInto(plain)).toBe(count);
+    expect(other.people().sort()).toEqual(directory.people().sort());
   });
 
   it('validates ids and platforms', async () => {
