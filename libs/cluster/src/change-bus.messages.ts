@@ -10,7 +10,7 @@ export const BUS_TYPES = {
   readings: 'readings',
   /** A person (or one platform of theirs) was erased or opted out: every instance drops what it holds. */
   forget: 'forget',
-  /** A push connection's state on the instance that owns it (a Discord shard up or down). */
+  /** A lease-owned push connection's state, from the instance that owns it (a Discord shard up or down). */
   connection: 'connection',
 } as const;
 
@@ -71,13 +71,16 @@ export function parseForget(body: unknown): ForgetBody | undefined {
 
 export interface ConnectionBody {
   platform: Platform;
+  /** Which of the platform's leased connections (a Discord shard id, `subscriptions` for Graph). */
+  unit: string;
   state: ConnectionState;
 }
 
 const STATES = new Set<string>(['connecting', 'up', 'down', 'failed']);
 
 export function parseConnection(body: unknown): ConnectionBody | undefined {
-  const value = body as { platform?: unknown; state?: unknown } | null;
+  const value = body as { platform?: unknown; unit?: unknown; state?: unknown } | null;
   if (!isPlatform(value?.platform) || typeof value.state !== 'string' || !STATES.has(value.state)) return undefined;
-  return { platform: value.platform, state: value.state as ConnectionState };
+  if (typeof value.unit !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(value.unit)) return undefined;
+  return { platform: value.platform, unit: value.unit, state: value.state as ConnectionState };
 }

@@ -204,4 +204,31 @@ describe('LeaseKeeper', () => {
     await eventually(() => a.holding, 'acquired');
     expect(errors).toEqual(['listener broke']);
   });
+
+  it('takes a free lease only while shouldAcquire allows, and yields one to another instance on request', async () => {
+    const timersA = new FakeTimers();
+    const timersB = new FakeTimers();
+    let bMayTake = false;
+    const a = new LeaseKeeper(link, 'shard:1', { holder: 'a', ttlMs: 30_000, timers: timersA, shouldAcquire: () => false });
+    const b = new LeaseKeeper(link, 'shard:1', { holder: 'b', ttlMs: 30_000, timers: timersB, shouldAcquire: () => bMayTake });
+    keepers.push(a, b);
+    a.start();
+    b.start();
+    timersA.advance(0);
+    timersB.advance(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await a.lease.owner()).toBeNull();
+    bMayTake = true;
+    timersB.advance(10_000);
+    await eventually(() => b.holding, 'b took it once allowed');
+    const events: string[] = [];
+    b.on('lost', () => events.push('lost'));
+    await b.yield();
+    expect(events).toEqual(['lost']);
+    expect(await b.lease.owner()).toBeNull();
+    bMayTake = false;
+    timersB.advance(10_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(b.holding).toBe(false);
+  });
 });

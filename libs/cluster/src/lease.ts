@@ -78,6 +78,11 @@ export interface LeaseKeeperOptions extends LeaseOptions {
   retryMs?: number;
   /** Redis errors (an outage) are reported here; the keeper keeps trying. */
   onError?: (error: Error) => void;
+  /**
+   * Asked before each attempt to take the lease while it is not held: false skips the attempt (this instance
+   * already holds its fair share of a set of leases). A held lease is renewed whatever it says.
+   */
+  shouldAcquire?: () => boolean;
 }
 
 /**
@@ -120,6 +125,18 @@ export class LeaseKeeper {
     this.schedule(0);
   }
 
+  /**
+   * Hands the lease over: says `lost`, releases it (another instance can take it at once), and goes on trying as
+   * before (`shouldAcquire` decides whether this instance takes it back).
+   */
+  async yield(): Promise<void> {
+    if (!this.held || !this.running) return;
+    this.cancel();
+    this.setHeld(false);
+    await this.lease.release().catch((error: unknown) => this.report(error));
+    if (this.running) this.schedule(this.options.retryMs ?? this.renewEveryMs());
+  }
+
   /** Stops trying and releases the lease if held (another instance takes over at once); `lost` is said first. */
   async stop(): Promise<void> {
     this.running = false;
@@ -132,6 +149,10 @@ export class LeaseKeeper {
   private async attempt(): Promise<void> {
     this.timer = undefined;
     if (!this.running) return;
+    if (!this.held && this.options.shouldAcquire?.() === false) {
+      this.schedule(this.options.retryMs ?? this.renewEveryMs());
+      return;
+    }
     const sentAt = this.timers.now();
     try {
       const ok = this.held ? await this.lease.renew() : await this.lease.acquire();

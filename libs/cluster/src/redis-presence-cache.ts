@@ -26,7 +26,10 @@ export interface RedisPresenceCacheOptions {
    * it current (its own changes, the change bus, warm-up), so a read never waits for Redis.
    */
   local: PresenceCache;
-  /** After each flush is sent: the records it wrote, in order (confirmations included). */
+  /**
+   * After each flush is sent: every record set since the last one, in order, confirmations included (Redis gets
+   * only the newest per person and platform; listeners elsewhere need each change).
+   */
   onFlush?: (writes: readonly PresenceWrite[]) => void;
   /** A flush or delete that failed (Redis down): reported here; the writes are kept and retried. */
   onError?: (error: Error) => void;
@@ -60,6 +63,8 @@ export interface RedisPresenceCacheStats {
  */
 export class RedisPresenceCache implements PresenceCache {
   private pending = new Map<string, PendingPerson>();
+  /** Every set since the last flush, in order, for `onFlush`. */
+  private journal: PresenceWrite[] = [];
   private scheduled = false;
   private flushing: Promise<void> | undefined;
   private quiet = 0;
@@ -96,6 +101,7 @@ export class RedisPresenceCache implements PresenceCache {
     const person = this.person(userId);
     person.deletes.delete(platform);
     person.sets.set(platform, entry);
+    if (this.options.onFlush) this.journal.push({ userId, platform, entry });
     this.schedule();
   }
 
@@ -138,6 +144,7 @@ export class RedisPresenceCache implements PresenceCache {
    */
   async erase(userId: string): Promise<void> {
     this.pending.delete(userId);
+    if (this.journal.length > 0) this.journal = this.journal.filter((write) => write.userId !== userId);
     if (this.flushing) this.erasedInFlight.add(userId);
     const { link } = this.options;
     await link.commands.multi().del(link.key('p', userId)).srem(link.key('people'), userId).exec();
@@ -148,8 +155,10 @@ export class RedisPresenceCache implements PresenceCache {
     while (this.flushing) await this.flushing.catch(() => undefined);
     if (this.pending.size === 0) return;
     const batch = this.pending;
+    const journal = this.journal;
     this.pending = new Map();
-    this.flushing = this.write(batch).finally(() => {
+    this.journal = [];
+    this.flushing = this.write(batch, journal).finally(() => {
       this.flushing = undefined;
       this.erasedInFlight.clear();
     });
@@ -233,10 +242,9 @@ export class RedisPresenceCache implements PresenceCache {
     this.retry.unref();
   }
 
-  private async write(batch: Map<string, PendingPerson>): Promise<void> {
+  private async write(batch: Map<string, PendingPerson>, journal: readonly PresenceWrite[]): Promise<void> {
     const { link } = this.options;
     const pipeline = link.commands.pipeline();
-    const writes: PresenceWrite[] = [];
     const people: string[] = [];
     let count = 0;
     for (const [userId, person] of batch) {
@@ -245,7 +253,6 @@ export class RedisPresenceCache implements PresenceCache {
       const fields: string[] = [];
       for (const [platform, entry] of person.sets) {
         fields.push(platform, JSON.stringify({ c: entry.confirmedAt, r: toWire(entry.record) }));
-        writes.push({ userId, platform, entry });
       }
       if (person.aggregate) fields.push(AGGREGATE_FIELD, JSON.stringify(person.aggregate));
       if (fields.length > 0) {
@@ -258,7 +265,7 @@ export class RedisPresenceCache implements PresenceCache {
     const sent = pipeline.exec();
     // Handed on right after the pipeline is queued on the same connection: whatever `onFlush` sends (a change
     // message) reaches Redis after these writes, so an instance that hears it can read them.
-    if (writes.length > 0) this.options.onFlush?.(writes);
+    if (journal.length > 0) this.options.onFlush?.(journal);
     let results: [Error | null, unknown][] | null;
     try {
       results = await sent;

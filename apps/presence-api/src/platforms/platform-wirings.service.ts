@@ -1,12 +1,17 @@
 import { RateBudgetRegistry } from '@amo/presence-adapter-kit';
+import type { ChangeBus, RedisLink } from '@amo/presence-cluster';
 import { type AdapterContext, type AdapterFactory, type Clock, type Platform, PresenceError } from '@amo/presence-core';
 import type { PresenceStore } from '@amo/presence-store';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { CHANGE_BUS } from '../cluster/cluster-cache.providers';
+import { REDIS_LINK } from '../cluster/cluster.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { CLOCK } from '../presence/clock.provider';
 import { PRESENCE_STORE } from '../store/store.providers';
 import type { PlatformRegistry, ServicePlatform } from './platform-registry';
+import { LeasedPushAdapter } from './leased-push.adapter';
+import { LEASED_PUSH } from './leased-push.units';
 import { RuntimeEndpoints } from './runtime-endpoints';
 
 export const PLATFORM_WIRING_LIST = Symbol('PLATFORM_WIRING_LIST');
@@ -25,6 +30,8 @@ export class PlatformWirings {
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     private readonly endpoints: RuntimeEndpoints,
     private readonly metrics: MetricsService,
+    @Optional() @Inject(REDIS_LINK) private readonly link?: RedisLink,
+    @Optional() @Inject(CHANGE_BUS) private readonly bus?: ChangeBus,
   ) {
     this.byPlatform = new Map(wirings.map((wiring) => [wiring.platform, wiring]));
   }
@@ -34,6 +41,15 @@ export class PlatformWirings {
     for (const platform of this.byPlatform.keys()) {
       for (const entry of await this.store.platformState.list(platform)) this.state.set(`${platform}\u0000${entry.key}`, entry.value);
     }
+  }
+
+  /**
+   * Reads one platform's saved state again (cluster mode: the instance taking over a push connection reads
+   * what its last owner stored, not what this instance found at start).
+   */
+  async reloadState(platform: Platform): Promise<void> {
+    for (const key of [...this.state.keys()]) if (key.startsWith(`${platform}\u0000`)) this.state.delete(key);
+    for (const entry of await this.store.platformState.list(platform)) this.state.set(`${platform}\u0000${entry.key}`, entry.value);
   }
 
   get(platform: Platform): ServicePlatform | undefined {
@@ -91,12 +107,34 @@ export class PlatformWirings {
     };
   }
 
-  /** The aggregator's `initializePlatform` factories: credentials checked by the adapter's parser, then built. */
+  /**
+   * The aggregator's `initializePlatform` factories: credentials checked by the adapter's parser, then built. In
+   * cluster mode a push that must have one owner (Discord's gateway, Graph's subscriptions) is a
+   * {@link LeasedPushAdapter}: spread over the instances by Redis leases.
+   */
   factories(): Partial<Record<Platform, AdapterFactory>> {
     const out: Partial<Record<Platform, AdapterFactory>> = {};
     for (const [platform, wiring] of this.byPlatform) {
-      out[platform] = (credentials) =>
-        wiring.createAdapter(wiring.parseCredentials(credentials), this.context(platform));
+      out[platform] = (credentials) => {
+        const parsed = wiring.parseCredentials(credentials);
+        const leased = LEASED_PUSH[platform];
+        const { cluster, instance } = this.config;
+        if (!leased || !cluster || !this.link || !this.bus) return wiring.createAdapter(parsed, this.context(platform));
+        const units = leased(wiring, parsed, this.context(platform), () => this.reloadState(platform));
+        if (!('list' in units)) return units;
+        const logger = new Logger(`cluster:${platform}`);
+        return new LeasedPushAdapter({
+          platform,
+          capabilities: wiring.capabilities,
+          units,
+          link: this.link,
+          bus: this.bus,
+          instanceId: instance.id,
+          leaseMs: cluster.leaseMs,
+          mayOwn: instance.role !== 'api',
+          log: { log: (m) => logger.log(m), warn: (m) => logger.warn(m) },
+        });
+      };
     }
     return out;
   }
