@@ -3,7 +3,7 @@
 require('../http/ts-register.cjs');
 const { openStore } = require('@amo/presence-store');
 
-const STATUSES = ['online', 'away', 'busy', 'offline', 'dnd'];
+const STATUSES = ['online', 'idle', 'busy', 'away', 'offline'];
 const PLATFORMS = ['discord', 'slack', 'teams', 'zoom', 'whatsapp', 'linkedin'];
 
 async function main() {
