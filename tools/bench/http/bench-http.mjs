@@ -1,7 +1,8 @@
 // bench:http — the service's HTTP path against a bare node:http server in the same run, same client, same
 // connections (issue 13). Starts the real service (sandbox off, SQLite in a temp dir), links 1,000 people on
 // three platforms, ingests a reading for each, creates a read-scoped API key; the bare server answers the
-// same JSON views from a Map, and so does plain Express (the platform alone). Each route is driven at 16 and 64 connections (10 s each; --quick: 2 s).
+// same JSON views from a Map, and so do plain Fastify (the service's platform alone) and plain Express (the
+// platform it had before). Each route is driven at 16 and 64 connections (10 s each; --quick: 2 s).
 //
 //   npm run bench:http [-- --quick] [-- --profile]      (--profile: a V8 CPU profile of the service under load)
 //
@@ -13,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { root, startService, startBare, startExpress, inParallel } = require('./processes.cjs');
+const { root, startService, startBare, startExpress, startFastify, inParallel } = require('./processes.cjs');
 const { drive, requestBytes } = require('./load-client.cjs');
 const { summarizeProfile, printProfile } = require('./profile-summary.cjs');
 
@@ -32,6 +33,7 @@ console.log(`node ${process.version}, ${cpus().length} cores, load average ${loa
 const service = await startService();
 const bare = await startBare();
 const plainExpress = await startExpress();
+const plainFastify = await startFastify();
 try {
   // ---- set-up: people, readings, a read key; the same views copied to the bare server ----
   const ids = Array.from({ length: PEOPLE }, (_, i) => `person-${String(i).padStart(4, '0')}`);
@@ -48,6 +50,7 @@ try {
   await inParallel(ids, 8, async (id) => views.push(await service.call('GET', `/v1/presence/${id}`, undefined, key)));
   await bare.ask('load', { views });
   await plainExpress.ask('load', { views });
+  await plainFastify.ask('load', { views });
   console.log(`set-up: ${PEOPLE} people x ${PLATFORMS.length} platforms linked and ingested, read key created; a presence view is ${JSON.stringify(views[0]).length} bytes`);
 
   const gets = ids.map((id) => requestBytes({ path: `/v1/presence/${id}`, token: key }));
@@ -71,7 +74,7 @@ try {
   };
 
   // Warm-up: both servers optimized before anything is measured.
-  for (const server of [service, plainExpress, bare]) {
+  for (const server of [service, plainFastify, plainExpress, bare]) {
     await drive({ port: server.port, connections: 16, durationMs: quick ? 500 : 2000, requests: gets });
     await drive({ port: server.port, connections: 4, durationMs: quick ? 300 : 1000, requests: availability(1000) });
   }
@@ -83,11 +86,23 @@ try {
   const rows = [];
   for (const scenario of scenarios) {
     const project = await run(service, scenario);
+    const fastifyOnly = await run(plainFastify, scenario);
     const expressOnly = await run(plainExpress, scenario);
     const baseline = await run(bare, scenario);
     const server = await service.ask('timings');
     const serverSide = Object.entries(server.timings).find(([route]) => route.startsWith(scenario.name.startsWith('GET') ? 'GET /v1/presence' : 'POST /v1/availability'))?.[1] ?? [];
-    rows.push({ ...scenario, requests: undefined, project, express: expressOnly, bare: baseline, ratio: project.rps / baseline.rps, expressRatio: expressOnly.rps / baseline.rps, serverP50: serverSide.length ? median(serverSide) : NaN });
+    rows.push({
+      ...scenario,
+      requests: undefined,
+      project,
+      fastify: fastifyOnly,
+      express: expressOnly,
+      bare: baseline,
+      ratio: project.rps / baseline.rps,
+      fastifyRatio: fastifyOnly.rps / baseline.rps,
+      expressRatio: expressOnly.rps / baseline.rps,
+      serverP50: serverSide.length ? median(serverSide) : NaN,
+    });
   }
   // Server-side time of one 1,000-id availability alone (one connection, no queueing behind other requests).
   const single = await run(service, { name: 'POST /v1/availability, 1,000 ids, 1 conn', connections: 1, requests: availability(1000) }, { maxRequests: quick ? 200 : 1000 });
@@ -99,12 +114,12 @@ try {
   const pacedBare = await run(bare, paced, { rate: 1000 });
   await service.ask('timings');
 
-  console.log('\n| Route | project req/s | bare req/s | ratio | plain Express req/s (ratio) | project p50 / p99 | bare p50 / p99 | project server p50 | CPU/request: project / Express / bare |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('\n| Route | project req/s | bare req/s | ratio | plain Fastify req/s (ratio) | plain Express req/s (ratio) | project p50 / p99 | bare p50 / p99 | project server p50 | CPU/request: project / Fastify / Express / bare |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
-    console.log(`| ${row.name}, ${row.connections} conns | ${f0(row.project.rps)} | ${f0(row.bare.rps)} | ${f1(row.ratio * 100)}% | ${f0(row.express.rps)} (${f1(row.expressRatio * 100)}%) | ${f1(row.project.p50)} / ${f1(row.project.p99)} ms | ${f1(row.bare.p50)} / ${f1(row.bare.p99)} ms | ${row.serverP50.toFixed(2)} ms | ${f0(row.project.cpuUsPerRequest)} / ${f0(row.express.cpuUsPerRequest)} / ${f0(row.bare.cpuUsPerRequest)} µs |`);
+    console.log(`| ${row.name}, ${row.connections} conns | ${f0(row.project.rps)} | ${f0(row.bare.rps)} | ${f1(row.ratio * 100)}% | ${f0(row.fastify.rps)} (${f1(row.fastifyRatio * 100)}%) | ${f0(row.express.rps)} (${f1(row.expressRatio * 100)}%) | ${f1(row.project.p50)} / ${f1(row.project.p99)} ms | ${f1(row.bare.p50)} / ${f1(row.bare.p99)} ms | ${row.serverP50.toFixed(2)} ms | ${f0(row.project.cpuUsPerRequest)} / ${f0(row.fastify.cpuUsPerRequest)} / ${f0(row.express.cpuUsPerRequest)} / ${f0(row.bare.cpuUsPerRequest)} µs |`);
   }
-  console.log(`| ${paced.name}, 16 conns | ${f0(pacedProject.rps)} | ${f0(pacedBare.rps)} | | | ${f1(pacedProject.p50)} / ${f1(pacedProject.p99)} ms | ${f1(pacedBare.p50)} / ${f1(pacedBare.p99)} ms | | ${f0(pacedProject.cpuUsPerRequest)} / ${f0(pacedBare.cpuUsPerRequest)} µs |`);
+  console.log(`| ${paced.name}, 16 conns | ${f0(pacedProject.rps)} | ${f0(pacedBare.rps)} | | | | ${f1(pacedProject.p50)} / ${f1(pacedProject.p99)} ms | ${f1(pacedBare.p50)} / ${f1(pacedBare.p99)} ms | | ${f0(pacedProject.cpuUsPerRequest)} / - / - / ${f0(pacedBare.cpuUsPerRequest)} µs |`);
 
   const get16 = rows[0];
   const get64 = rows[1];
@@ -114,7 +129,7 @@ try {
       target: 'GET /v1/presence/{id} >= 40% of the bare server req/s (16 and 64 connections)',
       met: get16.ratio >= 0.4 && get64.ratio >= 0.4,
       measured: `${f1(get16.ratio * 100)}% and ${f1(get64.ratio * 100)}%`,
-      cause: `CPU per request: the service ${f0(get16.project.cpuUsPerRequest)} µs, plain Express ${f0(get16.express.cpuUsPerRequest)} µs, the bare server ${f0(get16.bare.cpuUsPerRequest)} µs; plain Express alone reaches ${f1(get16.expressRatio * 100)}% / ${f1(get64.expressRatio * 100)}% of the bare server${get16.expressRatio < 0.4 ? ', so on Express the target is out of reach whatever the service does (the platform is the bottleneck)' : ''}; --profile shows where the service's time goes`,
+      cause: `CPU per request: the service ${f0(get16.project.cpuUsPerRequest)} µs, plain Fastify ${f0(get16.fastify.cpuUsPerRequest)} µs, the bare server ${f0(get16.bare.cpuUsPerRequest)} µs; plain Fastify alone reaches ${f1(get16.fastifyRatio * 100)}% / ${f1(get64.fastifyRatio * 100)}% of the bare server${get16.fastifyRatio < 0.4 || get64.fastifyRatio < 0.4 ? ', so on this platform the target is out of reach whatever the service does' : ''}; --profile shows where the service's time goes`,
     },
     {
       target: 'GET /v1/presence/{id} p99 < 10 ms at 1,000 req/s',
@@ -145,4 +160,5 @@ try {
   await service.stop().catch(() => undefined);
   await bare.stop();
   await plainExpress.stop();
+  await plainFastify.stop();
 }

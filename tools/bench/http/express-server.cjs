@@ -1,6 +1,5 @@
-// A second baseline: plain Express (the HTTP platform the service runs on, without Nest or any of the
-// service's work) answering the same JSON from a Map as bare-server.cjs. The gap between it and the bare
-// server is what the platform itself costs; the gap between it and the service is Nest and the service.
+// A baseline: plain Express (the HTTP platform the service ran on until issue 13 moved it to Fastify) answering
+// the same JSON from a Map as bare-server.cjs: what the old platform alone costs, beside fastify-server.cjs.
 const express = require('express');
 
 const people = new Map();

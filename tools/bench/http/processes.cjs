@@ -74,6 +74,7 @@ async function startService({ env = {} } = {}) {
 
 const startBare = () => startChild(join(__dirname, 'bare-server.cjs'));
 const startExpress = () => startChild(join(__dirname, 'express-server.cjs'));
+const startFastify = () => startChild(join(__dirname, 'fastify-server.cjs'));
 
 /** Runs `task` over `items` with `width` at a time. */
 async function inParallel(items, width, task) {
@@ -83,4 +84,4 @@ async function inParallel(items, width, task) {
   }));
 }
 
-module.exports = { root, ADMIN_TOKEN, startChild, startService, startBare, startExpress, inParallel };
+module.exports = { root, ADMIN_TOKEN, startChild, startService, startBare, startExpress, startFastify, inParallel };

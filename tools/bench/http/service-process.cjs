@@ -17,7 +17,7 @@ async function main() {
   const app = await createApp(config);
   const server = app.getHttpServer();
   let timings = new Map();
-  // First listener on 'request': starts before Express sees the request.
+  // First listener on 'request': starts before Fastify sees the request.
   server.prependListener('request', (request, response) => {
     const started = performance.now();
     response.once('finish', () => {

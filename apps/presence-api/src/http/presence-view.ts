@@ -7,7 +7,12 @@ export type PlatformPresenceView = PlatformPresence;
 const iso = (date: Date | undefined | null): string | null => (date ? date.toISOString() : null);
 
 export function presenceView(record: PresenceData): PlatformPresenceView {
-  const view: PlatformPresenceView = {
+  return recordView(record);
+}
+
+/** One object per record (a read builds one per platform): the view's fields, then `stale` when it is given. */
+function recordView(record: PresenceData, stale?: boolean): PlatformPresenceView & { stale?: boolean } {
+  const view: PlatformPresenceView & { stale?: boolean } = {
     status: record.status,
     rawStatus: record.rawStatus ?? null,
     activity: record.activity ?? null,
@@ -17,6 +22,7 @@ export function presenceView(record: PresenceData): PlatformPresenceView {
   };
   if (record.devices) view.devices = { ...record.devices } as Record<string, string>;
   if (record.expiresAt) view.expiresAt = record.expiresAt.toISOString();
+  if (stale !== undefined) view.stale = stale;
   return view;
 }
 
@@ -37,8 +43,10 @@ export type PersonPresenceView = PresenceDocument;
 /** The CONTRACT shape of GET /v1/presence/{userId}. */
 export function personView(explanation: PresenceExplanation): PersonPresenceView {
   const platforms: PersonPresenceView['platforms'] = {};
-  for (const [platform, record] of Object.entries(explanation.platforms) as [Platform, PresenceData & { stale: boolean }][]) {
-    platforms[platform] = { ...presenceView(record), stale: record.stale };
+  const readings = explanation.platforms as Partial<Record<Platform, PresenceData & { stale: boolean }>>;
+  for (const platform in readings) {
+    const record = readings[platform as Platform] as PresenceData & { stale: boolean };
+    platforms[platform as Platform] = recordView(record, record.stale) as PersonPlatformPresence;
   }
   for (const platform of explanation.awaiting) platforms[platform] = { ...AWAITING_VIEW };
   return {
