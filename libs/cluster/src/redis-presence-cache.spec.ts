@@ -88,12 +88,16 @@ describe('RedisPresenceCache', () => {
     await eventually(async () => (await link.commands.keys(`${link.prefix}*`)).length === 0, 'bob gone');
   });
 
-  it('writes nothing for changes applied inside withoutWriting (they came from Redis)', async () => {
+  it('writes nothing for changes applied inside withoutWriting (they came from Redis) or whileNotWriting (a start-up restore)', async () => {
     const cache = new RedisPresenceCache({ link, local: new MemoryPresenceCache() });
     cache.withoutWriting(() => {
       cache.set('alice', 'slack', { record: record('alice', 'online'), confirmedAt: 1 });
       cache.setAggregate('alice', { status: 'online', available: true, decidedBy: 'slack', policy: 'highest-priority', at: 1 });
       cache.delete('alice');
+    });
+    await cache.whileNotWriting(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      cache.set('bob', 'slack', { record: record('bob', 'online'), confirmedAt: 1 });
     });
     await cache.flush();
     expect(cache.stats()).toMatchObject({ pending: 0, flushes: 0 });

@@ -138,6 +138,19 @@ export class RedisPresenceCache implements PresenceCache {
   }
 
   /**
+   * Runs async `work` writing nothing to Redis until it settles: for a start-up restore from the store, which is
+   * older than what the cluster holds in Redis and must not overwrite it. Only while nothing else changes presence.
+   */
+  async whileNotWriting<T>(work: () => Promise<T>): Promise<T> {
+    this.quiet++;
+    try {
+      return await work();
+    } finally {
+      this.quiet--;
+    }
+  }
+
+  /**
    * Deletes everything held about the person, now: writes still queued for them are dropped and the hash and
    * set entry are removed (sent before anything queued later, so a later write of theirs cannot be lost or
    * resurrect them). Resolves when Redis has done it.

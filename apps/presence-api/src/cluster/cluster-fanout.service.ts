@@ -57,6 +57,11 @@ export class ClusterFanout implements OnModuleDestroy, BeforeApplicationShutdown
     return this.aggregator.directory as ClusterIdentityDirectory;
   }
 
+  /** The start-up restore from the store: older than what Redis holds, so nothing of it is written there. */
+  restoring<T>(work: () => Promise<T>): Promise<T> {
+    return this.mirror.whileNotWriting(work);
+  }
+
   /**
    * After the instance restored its links, preferences and snapshot from the store: listens to the bus, warms the
    * table from Redis (newer than the snapshot: other instances kept writing while this one was down), and starts
@@ -74,8 +79,11 @@ export class ClusterFanout implements OnModuleDestroy, BeforeApplicationShutdown
     const totals = await this.mirror.load((person) => {
       for (const entry of person.entries) {
         const held = this.local.get(person.userId, entry.record.platform);
-        // The bus may already have brought something newer than what this page read.
-        if (held && held.record.lastUpdated.getTime() >= entry.record.lastUpdated.getTime() && held.confirmedAt >= entry.confirmedAt) continue;
+        // The bus may already have brought something newer than what this page read. At the same time Redis wins:
+        // the snapshot keeps status and times only (unless PRESENCE_STORE_DETAILS), Redis the whole record.
+        const heldAt = held?.record.lastUpdated.getTime() ?? -1;
+        const at = entry.record.lastUpdated.getTime();
+        if (held && (heldAt > at || (heldAt === at && held.confirmedAt > entry.confirmedAt))) continue;
         this.mirror.withoutWriting(() => this.aggregator.restore(person.userId, entry.record, entry.confirmedAt));
         restored++;
       }

@@ -66,7 +66,9 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
     this.preferences.replaceAll(await this.store.preferences.loadAll());
     const links = await this.store.identities.loadInto(this.aggregator.directory);
     // A page of columns at a time: 600,000 records (100,000 people on six platforms) make no object each.
-    const snapshots = await this.store.snapshots.restoreInto(this.aggregator);
+    const restore = () => this.store.snapshots.restoreInto(this.aggregator);
+    // Cluster mode: the snapshot is older than what the cluster holds in Redis; it must not overwrite it there.
+    const snapshots = await (this.fanout ? this.fanout.restoring(restore) : restore());
     this.persistence.restored();
     this.logger.log(`restored ${links} identity links, ${this.preferences.size} preferences and ${snapshots} snapshot records`);
     // Cluster mode: newer presence from Redis over the snapshot, then this instance's changes go out on the bus.
