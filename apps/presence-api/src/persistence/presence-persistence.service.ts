@@ -38,6 +38,8 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   private audit: AuditEntry[] = [];
   private readonly patterns = new PatternAccountant();
   private lastPatternPurge = 0;
+  /** When the snapshot was restored: older confirmations are in the store already (none restored: write all). */
+  private restoredAt = -Infinity;
   private readonly stops: (() => void)[] = [];
   private flushing: Promise<void> = Promise.resolve();
   /** The snapshot keys the flush under way is writing. */
@@ -78,6 +80,7 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
    * change the platform record's previous status, the restored one included.)
    */
   restored(): void {
+    this.restoredAt = this.clock.now();
     if (!this.scheduler.pending().includes(PATTERN_HOUR)) this.scheduler.schedule(PATTERN_HOUR, this.config.tuning.snapshotFlushMs, () => this.patternHour());
   }
 
@@ -89,17 +92,19 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     return run;
   }
 
-  /** Shutdown: stop listening, then write every cached record with its real confirmation time. */
+  /**
+   * Shutdown: stop listening, then write every record confirmed since the restore with its real confirmation
+   * time. A record restored and not read since is in the store as it is (100,000 people on six platforms took
+   * most of a minute to write again).
+   */
   async onModuleDestroy(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
     this.scheduler.cancel(PATTERN_HOUR);
     this.patterns.closeAll(this.clock.now(), false);
-    for (const userId of [...this.cache.userIds()]) {
-      for (const entry of this.cache.entries(userId)) {
-        const platform = entry.record.platform;
-        if (!this.isKept(userId, platform)) continue;
-        this.snapshots.set(key(userId, platform), { userId, record: entry.record, confirmedAt: entry.confirmedAt });
-      }
+    for (const { userId, entry } of this.cache.entriesConfirmedSince(this.restoredAt)) {
+      const platform = entry.record.platform;
+      if (!this.isKept(userId, platform)) continue;
+      this.snapshots.set(key(userId, platform), { userId, record: entry.record, confirmedAt: entry.confirmedAt });
     }
     await this.flush().catch((error: unknown) => this.logger.error(`final snapshot flush failed: ${(error as Error).message}`));
   }

@@ -33,4 +33,19 @@ describe('MemoryPresenceCache', () => {
     cache.delete('nobody');
     expect(cache.size()).toBe(0);
   });
+
+  it('lists the entries confirmed since a time, with their person, and none that was deleted', () => {
+    const cache = new MemoryPresenceCache();
+    const at = (userId: string, platform: 'slack' | 'zoom', confirmedAt: number): CacheEntry => ({ record: { userId, platform, status: 'online', lastUpdated: new Date(1) }, confirmedAt });
+    cache.set('alice', 'slack', at('alice', 'slack', 100));
+    cache.set('alice', 'zoom', at('alice', 'zoom', 200));
+    cache.set('bob', 'slack', at('bob', 'slack', 300));
+    cache.set('carol', 'zoom', at('carol', 'zoom', 400));
+    cache.delete('carol');
+    expect([...cache.entriesConfirmedSince(200)]).toEqual([
+      { userId: 'alice', entry: at('alice', 'zoom', 200) },
+      { userId: 'bob', entry: at('bob', 'slack', 300) },
+    ]);
+    expect([...cache.entriesConfirmedSince(-Infinity)]).toHaveLength(3);
+  });
 });

@@ -54,6 +54,21 @@ export class MemoryPresenceCache implements PresenceCache {
     return this.table.size();
   }
 
+  /**
+   * The entries confirmed at or after `sinceMs` (a read or push since then), with their person: what a
+   * shutdown must write when everything older is already stored as it is (restored and not read since).
+   */
+  *entriesConfirmedSince(sinceMs: number): IterableIterator<{ userId: string; entry: CacheEntry }> {
+    const { table } = this;
+    for (const handle of table.heldHandles()) {
+      for (let slot = 0; slot < SLOTS; slot++) {
+        if (table.confirmedAt[handle * SLOTS + slot] < sinceMs) continue;
+        const entry = this.entryAt(handle, slot);
+        if (entry) yield { userId: table.userIdOf[handle] as string, entry };
+      }
+    }
+  }
+
   private entryAt(handle: number, slot: number): CacheEntry | undefined {
     const record = this.table.record(handle, slot);
     return record === undefined ? undefined : { record, confirmedAt: this.table.confirmedAt[handle * SLOTS + slot] };
