@@ -7,3 +7,4 @@ export { fromWire, isPlatform, isStatus, toWire, type WireAggregate, type WireRe
 export { type RateState, SharedRateLimiter, type SharedRateLimiterOptions } from './shared-rate-limiter';
 export { OneTimeStore } from './one-time-store';
 export { DEFAULT_INSTANCE_TTL_MS, InstanceRegistry, type InstanceRegistryOptions, type InstanceReport, type LiveInstance } from './instance-registry';
+export * from './polling';
