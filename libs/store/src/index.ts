@@ -35,7 +35,7 @@ export {
   type OutboundEvent,
   type OutboundEventInput,
 } from './repositories/outbound-event.repository';
-export { PresenceBatchWriter, type BatchFlushResult } from './presence-batch';
+export { PresenceBatchWriter, type BatchFlushResult, type BatchOptions } from './presence-batch';
 export { PersonDataService, type ErasureReport, type PersonExport, type PersonSummary } from './person-data.service';
 export {
   CredentialVault,

@@ -2,7 +2,7 @@ import { type Clock, systemClock } from '@amo/presence-core';
 import type { DataSource } from 'typeorm';
 import { createDataSource, type DatabaseConfig, initializeDataSource, openSqliteReader } from './data-source';
 import { PersonDataService } from './person-data.service';
-import { PresenceBatchWriter } from './presence-batch';
+import { type BatchOptions, PresenceBatchWriter } from './presence-batch';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { ConnectionRepository } from './repositories/connection.repository';
@@ -50,7 +50,7 @@ export interface PresenceStore {
   /** The key's fingerprint (safe to log), or undefined when no key is configured. */
   readonly keyFingerprint?: string;
   /** A new writer that collects one poll's snapshots, audit entries and pattern time for one transaction. */
-  createBatch(): PresenceBatchWriter;
+  createBatch(options?: BatchOptions): PresenceBatchWriter;
   close(): Promise<void>;
 }
 
@@ -90,7 +90,7 @@ export async function openStore(options: StoreOptions): Promise<PresenceStore> {
     personData: new PersonDataService(context),
     outbound: new OutboundEventRepository(context),
     keyFingerprint: vault?.fingerprint,
-    createBatch: () => new PresenceBatchWriter(context),
+    createBatch: (batchOptions) => new PresenceBatchWriter(context, batchOptions),
     close: () => db.close(),
   };
 }
