@@ -186,7 +186,7 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   }
 
   private async writePending(): Promise<void> {
-    const batch = this.store.createBatch();
+    const batch = this.store.createBatch({ linkedOnly: true });
     for (const [id, entry] of this.snapshots) {
       if (!this.isKept(entry.userId, entry.record.platform)) continue;
       batch.snapshot(entry.userId, entry.record, entry.confirmedAt);
