@@ -59,8 +59,8 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('a link remove
     const gate = new Promise<void>((done) => (release = done));
     let written!: Promise<unknown>;
     const createBatch = store.createBatch;
-    const spy = jest.spyOn(store, 'createBatch').mockImplementation(() => {
-      const batch: PresenceBatchWriter = createBatch();
+    const spy = jest.spyOn(store, 'createBatch').mockImplementation((options) => {
+      const batch: PresenceBatchWriter = createBatch(options);
       const flush = batch.flush.bind(batch);
       batch.flush = () => {
         if (batch.pending === 0) return flush();

@@ -158,15 +158,17 @@ export class ServiceProcess {
 /**
  * The audit log per person and platform must be one unbroken chain (each change starts where the last one ended,
  * across restarts too), and the snapshot must be where the chain ends: the two are written in one transaction,
- * so a torn flush shows as a break or a mismatch. Returns the problems found.
+ * so a torn flush shows as a break or a mismatch. `restartable` people may start a new chain (from null): their
+ * links were removed and made again, and a forgotten record has no previous status. Returns the problems found.
  */
-export function chainProblems(audit: readonly AuditRow[], snapshots: readonly SnapshotRow[]): string[] {
+export function chainProblems(audit: readonly AuditRow[], snapshots: readonly SnapshotRow[], restartable: (userId: string) => boolean = () => false): string[] {
   const problems: string[] = [];
   const last = new Map<string, string>();
   for (const row of audit) {
     const key = `${row.userId}/${row.platform}`;
     const previous = last.get(key);
-    if (previous !== undefined && row.from !== previous) problems.push(`audit ${row.id} ${key}: from ${row.from}, but the last change ended at ${previous}`);
+    const restarted = row.from === null && restartable(row.userId);
+    if (previous !== undefined && row.from !== previous && !restarted) problems.push(`audit ${row.id} ${key}: from ${row.from}, but the last change ended at ${previous}`);
     if (previous === undefined && row.from !== null) problems.push(`audit ${row.id} ${key}: the first change starts from ${row.from}`);
     last.set(key, row.to);
   }
