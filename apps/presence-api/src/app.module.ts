@@ -9,6 +9,7 @@ import { ApiKeysService } from './auth/api-keys.service';
 import { clusterCacheProviders } from './cluster/cluster-cache.providers';
 import { ClusterFanout } from './cluster/cluster-fanout.service';
 import { ClusterPreferencesCache } from './cluster/cluster-preferences';
+import { ClusterSandbox } from './cluster/cluster-sandbox';
 import { ClusterHealth } from './cluster/cluster-health';
 import { ClusterModule } from './cluster/cluster.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
@@ -84,7 +85,7 @@ class CoreModule {
       PlatformStatusService,
       options.sandbox ? { provide: SANDBOX_STARTER, useValue: options.sandbox } : sandboxProvider,
       // Cluster mode: the Redis mirror and the change fan-out (nothing of it in the embedded default).
-      ...(config.cluster ? [...clusterCacheProviders, ClusterFanout] : []),
+      ...(config.cluster ? [...clusterCacheProviders, ClusterFanout, ClusterSandbox] : []),
     ];
     return { module: CoreModule, providers, exports: providers };
   }

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { ClusterFanout } from '../cluster/cluster-fanout.service';
+import { ClusterSandbox } from '../cluster/cluster-sandbox';
 import { APP_CONFIG, type AppConfig, type CredentialRecord } from '../config/app-config';
 import { PresencePersistence } from '../persistence/presence-persistence.service';
 import { type ConnectionSource } from '../platforms/connection-registry';
@@ -58,6 +59,7 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(SANDBOX_STARTER) private readonly startSandbox?: SandboxStarter,
     @Optional() private readonly fanout?: ClusterFanout,
+    @Optional() private readonly clusterSandbox?: ClusterSandbox,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -141,7 +143,10 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
 
   private async planSandbox(): Promise<Planned[]> {
     if (!this.startSandbox) return [];
-    this.sandbox = await this.startSandbox({ publicUrl: this.config.publicUrl, clock: this.clock });
+    const start = this.startSandbox;
+    const run = () => start({ publicUrl: this.config.publicUrl, clock: this.clock });
+    // Cluster mode: one sandbox for every instance, hosted by one of them.
+    this.sandbox = await (this.clusterSandbox ? this.clusterSandbox.join(run) : run());
     if (this.stopping) {
       await this.sandbox.close();
       return [];
