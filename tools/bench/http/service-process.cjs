@@ -17,15 +17,21 @@ async function main() {
   const app = await createApp(config);
   const server = app.getHttpServer();
   let timings = new Map();
+  // As light as it can be, since it runs in the measured process: one shared finish listener, no regex.
+  const STARTED = Symbol('started');
+  function finished() {
+    const url = this.req.url;
+    const query = url.indexOf('?');
+    const path = url.startsWith('/v1/presence/') ? '/v1/presence/:id' : query < 0 ? url : url.slice(0, query);
+    const route = `${this.req.method} ${path}`;
+    let list = timings.get(route);
+    if (!list) timings.set(route, (list = []));
+    list.push(performance.now() - this[STARTED]);
+  }
   // First listener on 'request': starts before Fastify sees the request.
-  server.prependListener('request', (request, response) => {
-    const started = performance.now();
-    response.once('finish', () => {
-      const route = `${request.method} ${request.url.replace(/\/v1\/presence\/[^?]+/, '/v1/presence/:id').replace(/\?.*$/, '')}`;
-      let list = timings.get(route);
-      if (!list) timings.set(route, (list = []));
-      list.push(performance.now() - started);
-    });
+  server.prependListener('request', (_request, response) => {
+    response[STARTED] = performance.now();
+    response.on('finish', finished);
   });
   const port = await startApp(app, config, '127.0.0.1');
   const aggregator = app.get(PresenceAggregator);
