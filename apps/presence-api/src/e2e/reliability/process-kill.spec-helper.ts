@@ -92,7 +92,7 @@ export async function readPresenceRows(reader: DataSource): Promise<{ audit: Aud
   };
 }
 
-/** The service as `node dist/main.js` runs it, on a fixed port, with the admin key. */
+/** The service as `node dist/main.js` runs it, on a fixed port, with exactly the environment `env` gives (PATH too). */
 export class ServiceProcess {
   private running: RunningProcess | undefined;
 
@@ -108,7 +108,7 @@ export class ServiceProcess {
 
   /** Starts it and resolves once /health answers. */
   async start(timeoutMs = 60_000): Promise<void> {
-    const running = runService({ PATH: process.env.PATH ?? '', ...this.env() }, this.cwd);
+    const running = runService(this.env(), this.cwd);
     this.running = running;
     const exited = running.exit.then((code) => {
       throw new Error(`the service exited (${code}) before it answered /health:\n${running.output()}`);
