@@ -61,16 +61,16 @@ try {
     { name: 'POST /v1/availability, 100 ids', connections: 16, requests: availability(100) },
     { name: 'POST /v1/availability, 1,000 ids', connections: 16, requests: availability(1000) },
   ];
-  const cpuMs = async (server) => {
-    const { cpu } = await server.ask('cpu');
-    return (cpu.user + cpu.system) / 1000;
-  };
+  const cpuOf = async (server) => (await server.ask('cpu')).cpu;
+  // CPU per request, and its user (JavaScript) and system (syscalls, the socket writes) parts.
   const run = async (server, scenario, options = {}) => {
-    const before = await cpuMs(server);
+    const before = await cpuOf(server);
     const result = await drive({ port: server.port, connections: scenario.connections, durationMs: seconds * 1000, requests: scenario.requests, ...options });
-    const cpu = (await cpuMs(server)) - before;
+    const after = await cpuOf(server);
     if (result.errors) throw new Error(`${scenario.name}: ${result.errors} non-2xx answers ${JSON.stringify(result.statuses)}`);
-    return { ...result, cpuUsPerRequest: (cpu * 1000) / result.requests };
+    const userUs = (after.user - before.user) / result.requests;
+    const systemUs = (after.system - before.system) / result.requests;
+    return { ...result, cpuUsPerRequest: userUs + systemUs, userUsPerRequest: userUs, systemUsPerRequest: systemUs };
   };
 
   // Warm-up: both servers optimized before anything is measured.
@@ -129,7 +129,7 @@ try {
       target: 'GET /v1/presence/{id} >= 40% of the bare server req/s (16 and 64 connections)',
       met: get16.ratio >= 0.4 && get64.ratio >= 0.4,
       measured: `${f1(get16.ratio * 100)}% and ${f1(get64.ratio * 100)}%`,
-      cause: `CPU per request: the service ${f0(get16.project.cpuUsPerRequest)} µs, plain Fastify ${f0(get16.fastify.cpuUsPerRequest)} µs, the bare server ${f0(get16.bare.cpuUsPerRequest)} µs; plain Fastify alone reaches ${f1(get16.fastifyRatio * 100)}% / ${f1(get64.fastifyRatio * 100)}% of the bare server${get16.fastifyRatio < 0.4 || get64.fastifyRatio < 0.4 ? ', so on this platform the target is out of reach whatever the service does' : ''}; --profile shows where the service's time goes`,
+      cause: `CPU per request: the service ${f0(get16.project.cpuUsPerRequest)} µs (${f0(get16.project.userUsPerRequest)} user, ${f0(get16.project.systemUsPerRequest)} system), plain Fastify ${f0(get16.fastify.cpuUsPerRequest)} µs, the bare server ${f0(get16.bare.cpuUsPerRequest)} µs (${f0(get16.bare.userUsPerRequest)} user, ${f0(get16.bare.systemUsPerRequest)} system); plain Fastify alone reaches ${f1(get16.fastifyRatio * 100)}% / ${f1(get64.fastifyRatio * 100)}% of the bare server${get16.fastifyRatio < 0.4 || get64.fastifyRatio < 0.4 ? ', so on this platform the target is out of reach whatever the service does' : ''}; --profile shows where the service's time goes`,
     },
     {
       target: 'GET /v1/presence/{id} p99 < 10 ms at 1,000 req/s',

@@ -20,17 +20,19 @@ function summarizeProfile(file, top = 15) {
     self.set(key, (self.get(key) ?? 0) + dt);
     total += dt;
   }
+  // The inspector's own 'dispatch' (stopping the profiler and serializing the profile) is not the service's work.
+  const notWork = (key) => key === '(idle)' || key === 'dispatch';
   const idle = self.get('(idle)') ?? 0;
-  const busy = total - idle;
+  const busy = total - idle - (self.get('dispatch') ?? 0);
   const rows = [...self.entries()]
-    .filter(([key]) => key !== '(idle)')
+    .filter(([key]) => !notWork(key))
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([fn, us]) => ({ fn, ms: Math.round(us / 1000), share: busy ? us / busy : 0 }));
   // Self time by package or folder: where the busy time goes at a coarser grain.
   const areas = new Map();
   for (const [key, us] of self) {
-    if (key === '(idle)') continue;
+    if (notWork(key)) continue;
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(key) ?? /((?:apps|libs)\/(?:adapters\/)?[^/]+)/.exec(key);
     const area = match ? match[1] : key.startsWith('(') ? key.split(' ')[0] : 'node internals';
     areas.set(area, (areas.get(area) ?? 0) + us);
