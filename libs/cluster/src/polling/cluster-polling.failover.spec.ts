@@ -74,6 +74,10 @@ describe('cluster polling: killed workers, a planner taking over, erasure', () =
     await eventually(() => others.every((id) => readsAfter(zoom, erasedAt, [id]).length >= 2), 20_000, 'everyone else read twice after the erase');
     expect(readsAfter(zoom, erasedAt, [inActive, inWaiting])).toEqual([]);
     expect(await first.polling.stateOf('zoom').readAt([inActive, inWaiting])).toEqual([null, null]);
+    // Their tombstones hold digests: nothing in Redis names them.
+    const tombstones = await first.link.commands.zrange(first.link.key('poll', 'zoom', 'forgotten'), 0, -1);
+    expect(tombstones).toHaveLength(2);
+    expect(tombstones).not.toContain(inActive);
   });
 });
 

@@ -61,6 +61,8 @@ export class ClusterPolling {
   private timer?: NodeJS.Timeout;
   private checking?: Promise<void>;
   private running = false;
+  /** Aborted at close: a job waiting for budget goes on at once, so stopping never waits out a tick. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: ClusterPollingOptions) {
     this.clock = options.clock ?? systemClock;
@@ -151,6 +153,7 @@ export class ClusterPolling {
   /** Stops planning (leases released, so another instance plans at once), lets running jobs finish, closes. */
   async close(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     if (this.timer) clearInterval(this.timer);
     await this.checking;
     await Promise.all([...this.runs.keys()].map((platform) => this.stopPlatform(platform)));
@@ -200,7 +203,7 @@ export class ClusterPolling {
     await queue.setGlobalConcurrency(1);
     const state = this.stateOf(platform);
     const stats: PollWorkerStats = { jobs: 0, read: 0, again: 0, forgotten: 0, failedJobs: 0 };
-    const worker = new Worker<PollJobData, PollJobResult>(queueName(platform), pollJobRunner(platform, target, state, budgets, this.clock, stats), {
+    const worker = new Worker<PollJobData, PollJobResult>(queueName(platform), pollJobRunner(platform, target, state, budgets, this.clock, stats, this.stopping.signal), {
       connection: bullConnection(link),
       prefix: bullPrefix(link.prefix),
       name: instanceId,

@@ -46,8 +46,7 @@ export class PollPlanner {
       return undefined;
     }
     const { reclaimed, busy } = await this.reclaim(tick);
-    const forgotten = await this.state.allForgotten(now);
-    const monitored = this.target.monitoredAccounts(this.platform).filter((id) => !forgotten.has(id));
+    const monitored = await this.state.withoutForgotten(this.target.monitoredAccounts(this.platform), now);
     const plan = pollPlan(capabilities, intervalMs, monitored.length);
     const picked = await this.state.pick(monitored, plan.perTick, busy);
     const jobs = chunk(picked, plan.jobSize).map((ids, n) => ({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { RedisLink } from '../redis-link';
 
@@ -25,7 +26,8 @@ const PIECE = 5_000;
  *   not read (no budget left, the platform failing) simply stays first in line;
  * - `planned`: the last tick planned;
  * - `forgotten`: accounts erased or opted out, each until a time (a tombstone): no planner plans them and no
- *   worker reads them while it lasts, whatever an instance that has not heard of the erase still believes.
+ *   worker reads them while it lasts, whatever an instance that has not heard of the erase still believes. It
+ *   holds digests, not the account ids: after an erase nothing in Redis names the person.
  */
 export class PollState {
   private readonly due: string;
@@ -96,21 +98,26 @@ export class PollState {
   async forget(ids: readonly string[], untilMs: number): Promise<void> {
     if (ids.length === 0) return;
     const args: (string | number)[] = [];
-    for (const id of ids) args.push(untilMs, id);
+    for (const id of ids) args.push(untilMs, this.digest(id));
     await this.redis.multi().zadd(this.forgottenKey, ...args).zrem(this.due, ...ids).pexpireat(this.forgottenKey, untilMs).exec();
   }
 
   /** The ids of `ids` under a tombstone now. */
   async forgotten(ids: readonly string[], now: number): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const scores = await this.redis.zmscore(this.forgottenKey, ...ids);
+    const scores = await this.redis.zmscore(this.forgottenKey, ...ids.map((id) => this.digest(id)));
     return new Set(ids.filter((_, index) => scores[index] !== null && Number(scores[index]) > now));
   }
 
-  /** Every id under a tombstone now (expired ones are dropped on the way). */
-  async allForgotten(now: number): Promise<Set<string>> {
+  /** `ids` without those under a tombstone now (expired tombstones are dropped on the way). */
+  async withoutForgotten(ids: readonly string[], now: number): Promise<string[]> {
     await this.redis.zremrangebyscore(this.forgottenKey, '-inf', now);
-    return new Set(await this.redis.zrange(this.forgottenKey, 0, -1));
+    const digests = new Set(await this.redis.zrange(this.forgottenKey, 0, -1));
+    return digests.size === 0 ? [...ids] : ids.filter((id) => !digests.has(this.digest(id)));
+  }
+
+  private digest(id: string): string {
+    return createHash('sha256').update(`${this.platform}\u0000${id}`).digest('base64url').slice(0, 22);
   }
 
   /** When each of `ids` was last read, as the round robin has it (tests and tools): null for an id not in it. */

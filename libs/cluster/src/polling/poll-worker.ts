@@ -25,6 +25,7 @@ export function pollJobRunner(
   budgets: SharedBudgets,
   clock: Clock,
   stats: PollWorkerStats,
+  stopping: AbortSignal,
 ): (job: Job<PollJobData>) => Promise<PollJobResult> {
   return async (job) => {
     const { ids, slots, holdMs } = job.data;
@@ -33,7 +34,7 @@ export function pollJobRunner(
     // A job that can spend nothing waits for the window until its tick ends (then the next tick plans its people
     // first); one that can waits up to a tenth of an interval for more just leaving the window (a platform polled
     // at its full rate has the reads of two ticks ago leaving it as this tick's job starts).
-    await budgets.reserve(platform, { holdMs, want: slots, waitUpToMs: Math.floor(holdMs / 10), waitForRoomUntil: job.data.tick + holdMs });
+    await budgets.reserve(platform, { holdMs, want: slots, waitUpToMs: Math.floor(holdMs / 10), waitForRoomUntil: job.data.tick + holdMs, signal: stopping });
     let outcome;
     try {
       outcome = await target.pollBatch(platform, live);

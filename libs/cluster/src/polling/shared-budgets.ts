@@ -119,6 +119,8 @@ export interface Reservation {
   waitUpToMs?: number;
   /** Until when (this clock) a job that could spend nothing at all waits for the first slot (default: it does not). */
   waitForRoomUntil?: number;
+  /** Ends the waiting at once (the instance is stopping): the job goes on with what it holds. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -186,7 +188,8 @@ export class SharedBudgets {
         : buckets.filter((budget) => budget.shortOf(reservation.want) && budget.nextSlotAt() <= topUpUntil);
       if (waitFor.length === 0) return;
       const until = Math.min(...waitFor.map((budget) => budget.nextSlotAt()));
-      await sleep(this.clock, Math.max(1, until - now), undefined, platform);
+      const woke = await sleep(this.clock, Math.max(1, until - now), reservation.signal, platform).then(() => true, () => false);
+      if (!woke) return;
       await Promise.all(waitFor.map((budget) => budget.topUp(reservation)));
     }
   }
