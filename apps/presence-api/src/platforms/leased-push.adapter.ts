@@ -1,4 +1,4 @@
-import { BUS_TYPES, ChangeBus, LeaseKeeper, parseConnection, RedisLink } from '@amo/presence-cluster';
+import { BUS_TYPES, ChangeBus, isPlatform, LeaseKeeper, parseConnection, RedisLink } from '@amo/presence-cluster';
 import type {
   AdapterCapabilities,
   AdapterHealth,
@@ -49,6 +49,23 @@ interface Heard {
   at: number;
 }
 
+/** A webhook delivery a non-owner received, relayed on the bus to the owner (bus type `webhook`). */
+interface RelayedDelivery {
+  platform: Platform;
+  delivery: WebhookDelivery;
+}
+
+const RELAY = 'webhook';
+
+function parseRelayed(body: unknown): RelayedDelivery | undefined {
+  const value = body as { platform?: unknown; method?: unknown; headers?: unknown; query?: unknown; body?: unknown } | null;
+  if (!isPlatform(value?.platform) || (value.method !== 'GET' && value.method !== 'POST') || typeof value.body !== 'string') return undefined;
+  const strings = (record: unknown): record is Record<string, string> =>
+    typeof record === 'object' && record !== null && Object.values(record).every((entry) => typeof entry === 'string');
+  if (!strings(value.headers) || !strings(value.query)) return undefined;
+  return { platform: value.platform, delivery: { method: value.method, headers: value.headers, query: value.query, rawBody: Buffer.from(value.body, 'base64') } };
+}
+
 /**
  * A push platform as core sees it in cluster mode: one adapter whose push is spread over the cluster by
  * Redis leases, one per unit (`push:<platform>:<unit>`). While push is started, this instance tries to hold its
@@ -95,7 +112,12 @@ export class LeasedPushAdapter implements PresenceAdapter {
 
   async startPush(sink: PushSink): Promise<void> {
     this.sink = sink;
-    this.stops.push(this.o.bus.on(BUS_TYPES.connection, parseConnection, (body) => this.onHeard(body.platform, body.unit, body.state)));
+    this.stops.push(
+      this.o.bus.on(BUS_TYPES.connection, parseConnection, (body) => this.onHeard(body.platform, body.unit, body.state)),
+      this.o.bus.on(RELAY, parseRelayed, ({ platform, delivery }) => {
+        if (platform === this.platform) this.ownerAdapter()?.handleWebhook?.(delivery);
+      }),
+    );
     this.report();
     this.round = setInterval(() => void this.tick(), Math.max(200, Math.floor(this.o.leaseMs / 3)));
     this.round.unref();
@@ -133,12 +155,22 @@ export class LeasedPushAdapter implements PresenceAdapter {
     return { ...health, connection: this.combined() };
   }
 
-  /** A webhook goes to the unit adapter that holds what it answers to (Graph's clientState), else to the base. */
+  /**
+   * A webhook goes to the unit adapter that holds what it answers to (Graph's clientState). A load balancer sends
+   * it to any instance: a handshake (a GET, or Graph's `validationToken`) is answered by the base adapter here; a
+   * notification this instance cannot check is relayed on the bus to the owner, which checks and applies it, and
+   * accepted (202) now, as the platform expects a quick answer.
+   */
   handleWebhook(delivery: WebhookDelivery): WebhookReply {
-    const owner = [...this.owned.values()].find(({ adapter }) => adapter.handleWebhook)?.adapter;
-    const target = owner ?? this.o.units.base;
-    if (!target?.handleWebhook) return { status: 503, body: { error: { code: 'NOT_OWNER', message: `${this.platform} push is owned by another instance` } } };
-    return target.handleWebhook(delivery);
+    const owner = this.ownerAdapter();
+    if (owner?.handleWebhook) return owner.handleWebhook(delivery);
+    const base = this.o.units.base;
+    if (delivery.method === 'GET' || delivery.query.validationToken !== undefined) {
+      if (base?.handleWebhook) return base.handleWebhook(delivery);
+    }
+    const headers = Object.fromEntries(Object.entries(delivery.headers).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    this.o.bus.publish(RELAY, { platform: this.platform, method: delivery.method, headers, query: delivery.query, body: delivery.rawBody.toString('base64') });
+    return { status: 202, body: '' };
   }
 
   /** Shutdown: units closed (a Discord session kept for the next owner), leases released so one takes over now. */
@@ -146,6 +178,10 @@ export class LeasedPushAdapter implements PresenceAdapter {
     this.closed = true;
     await this.stopAll((adapter) => adapter.close());
     await this.o.units.base?.close();
+  }
+
+  private ownerAdapter(): PresenceAdapter | undefined {
+    return [...this.owned.values()].find(({ adapter }) => adapter.handleWebhook)?.adapter;
   }
 
   /** Units this instance holds now (tests and health). */
