@@ -22,7 +22,9 @@ class UnitAdapter implements PresenceAdapter {
   readonly webhooks: WebhookDelivery[] = [];
   closed = false;
   constructor(readonly name: string) {}
-  async connect(): Promise<void> {}
+  async connect(): Promise<void> {
+    this.closed = false;
+  }
   async fetchPresence(): Promise<{ records: PlatformPresence[]; notFound: string[] }> {
     return { records: [], notFound: [] };
   }
