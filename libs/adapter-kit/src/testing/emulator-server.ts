@@ -38,6 +38,11 @@ const defaultOverBudget: OverBudgetHandler = (_req, info) => ({
  */
 export class EmulatorServer {
   readonly requests: EmulatorRequest[] = [];
+  /**
+   * How many of the newest requests `requests` keeps: every one by default, for tests that count them; an emulator
+   * that runs for days (sandbox mode, the soak) sets a bound so its log does not grow without end.
+   */
+  requestLogLimit = Number.POSITIVE_INFINITY;
   faults = new FaultScript();
   private readonly routes: Route[] = [];
   private readonly sockets = new Set<Socket>();
@@ -180,6 +185,8 @@ export class EmulatorServer {
       at: this.clock.now(),
     };
     this.requests.push(recorded);
+    // Trimmed in halves, so keeping a bound costs one splice per `requestLogLimit` requests.
+    if (this.requests.length > 2 * this.requestLogLimit) this.requests.splice(0, this.requests.length - this.requestLogLimit);
     return recorded;
   }
 

@@ -93,6 +93,12 @@ export interface PlatformSandboxStarter {
   start(context: SandboxStartContext): Promise<RunningPlatformSandbox>;
 }
 
+/**
+ * How many requests and deliveries a sandbox emulator keeps in its logs: sandbox mode runs for days, and an
+ * emulator's log of every request would grow with it (found by the soak, tools/soak).
+ */
+export const SANDBOX_LOG_LIMIT = 100;
+
 /** A delivery's HTTP status, or 0 when the receiver could not be reached: deliveries never throw. */
 export async function statusOf(delivery: Promise<{ status: number } | undefined>): Promise<number | undefined> {
   try {

@@ -32,6 +32,8 @@ export interface SignedWebhookSenderOptions {
  */
 export class SignedWebhookSender {
   readonly deliveries: Array<WebhookDelivery & { url: string }> = [];
+  /** How many of the newest answers `deliveries` keeps (every one by default; a long-running emulator bounds it). */
+  deliveryLogLimit = Number.POSITIVE_INFINITY;
 
   constructor(private readonly signing: SignedWebhookSenderOptions) {}
 
@@ -46,6 +48,7 @@ export class SignedWebhookSender {
     const response = await this.send(url, { method: 'POST', headers, body: sent });
     const delivery = { status: response.status, text: await response.text(), signature };
     this.deliveries.push({ ...delivery, url });
+    if (this.deliveries.length > 2 * this.deliveryLogLimit) this.deliveries.splice(0, this.deliveries.length - this.deliveryLogLimit);
     return delivery;
   }
 

@@ -75,6 +75,7 @@ export class DiscordGatewayEmulator {
   private nextConnectionId = 0;
   private readonly ctx: EmulatorContext;
   private currentToken: string;
+  private frameLogLimit = Number.POSITIVE_INFINITY;
 
   private constructor(
     readonly server: EmulatorServer,
@@ -103,6 +104,7 @@ export class DiscordGatewayEmulator {
       now,
       record: (frame) => {
         this.frames.push(frame);
+        if (this.frames.length > 2 * this.frameLogLimit) this.frames.splice(0, this.frames.length - this.frameLogLimit);
         this.emit({ kind: 'frame', frame });
       },
       takeIdentify: (shardId) => this.limits.takeIdentify(shardId, now()),
@@ -313,6 +315,12 @@ export class DiscordGatewayEmulator {
   onEvent(listener: (event: EmulatorEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Keeps only the newest `limit` entries of every log this emulator holds (sandbox mode runs for days). */
+  limitLogs(limit: number): void {
+    this.server.requestLogLimit = limit;
+    this.frameLogLimit = limit;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { httpOutage, type PlatformSandboxStarter } from '@amo/presence-adapter-kit/testing';
+import { httpOutage, type PlatformSandboxStarter, SANDBOX_LOG_LIMIT } from '@amo/presence-adapter-kit/testing';
 import { createDiscordAdapter } from '../discord.adapter';
 import { DiscordGatewayEmulator } from './discord.emulator';
 
@@ -21,7 +21,10 @@ export const discordSandbox: PlatformSandboxStarter = {
   accountId: (index) => String(80351110224678912n + BigInt(index + 1)), // a snowflake
   samplePeople: { alice: 'online', bob: 'idle', carol: 'dnd', erin: 'offline', frank: 'online' },
   async start(ctx) {
-    const emulator = await DiscordGatewayEmulator.start({ clock: ctx.clock, token: `sandbox.${randomBytes(12).toString('hex')}` });
+    // A resume replays from a bounded buffer, as Discord's does: 1,000 dispatches, not the emulator's default 100,000
+    // kept for the whole life of a sandbox that runs for days.
+    const emulator = await DiscordGatewayEmulator.start({ clock: ctx.clock, token: `sandbox.${randomBytes(12).toString('hex')}`, replayCapacity: 1_000 });
+    emulator.limitLogs(SANDBOX_LOG_LIMIT);
     emulator.addGuild(SANDBOX_GUILD_ID, 'Sandbox');
     emulator.addMembers(
       SANDBOX_GUILD_ID,

@@ -106,6 +106,12 @@ export class LinkedInEmulator {
     if (grant) grant.revoked = true;
   }
 
+  /** Keeps only the newest `limit` entries of every log this emulator holds (sandbox mode runs for days). */
+  limitLogs(limit: number): void {
+    this.server.requestLogLimit = limit;
+    this.webhooks.deliveryLogLimit = limit;
+  }
+
   async close(): Promise<void> {
     await this.server.close();
   }

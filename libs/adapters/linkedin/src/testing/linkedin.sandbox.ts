@@ -1,4 +1,4 @@
-import { httpOutage, lastSeenAgoMs, type PlatformSandboxStarter, statusOf } from '@amo/presence-adapter-kit/testing';
+import { httpOutage, lastSeenAgoMs, type PlatformSandboxStarter, statusOf, SANDBOX_LOG_LIMIT } from '@amo/presence-adapter-kit/testing';
 import { createLinkedInAdapter } from '../linkedin.adapter';
 import { parseLinkedInCredentials } from '../linkedin.credentials';
 import { handleLinkedInWebhook } from '../linkedin.webhook';
@@ -17,6 +17,7 @@ export const linkedinSandbox: PlatformSandboxStarter = {
   samplePeople: { bob: 'last seen 2h ago', dave: 'COMMENT', frank: null },
   async start(ctx) {
     const linkedin = await LinkedInEmulator.start({ clock: ctx.clock });
+    linkedin.limitLogs(SANDBOX_LOG_LIMIT);
     const token = linkedin.issueToken();
     const credentials = { client_id: linkedin.clientId, client_secret: linkedin.clientSecret, access_token: token.accessToken };
     let down = false;

@@ -199,6 +199,11 @@ export class SlackEmulator {
     return this.post(this.eventsUrl, eventEnvelope(this.teamId, this.appId, event, this.clock.now(), this.eventSeq), options);
   }
 
+  /** Keeps only the newest `limit` entries of every log this emulator holds (sandbox mode runs for days). */
+  limitLogs(limit: number): void {
+    this.server.requestLogLimit = limit;
+  }
+
   async close(): Promise<void> {
     await this.server.close();
   }

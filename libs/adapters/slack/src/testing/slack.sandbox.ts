@@ -1,4 +1,4 @@
-import { httpOutage, type PlatformSandboxStarter, statusOf } from '@amo/presence-adapter-kit/testing';
+import { httpOutage, type PlatformSandboxStarter, statusOf, SANDBOX_LOG_LIMIT } from '@amo/presence-adapter-kit/testing';
 import type { SlackDndWindow } from '@amo/presence-core';
 import { createSlackAdapter } from '../slack.adapter';
 import { handleSlackEvent } from '../slack.events';
@@ -22,6 +22,7 @@ export const slackSandbox: PlatformSandboxStarter = {
   samplePeople: { alice: 'away', bob: 'active', dave: 'away', erin: 'dnd' },
   async start(ctx) {
     const emulator = await SlackEmulator.start({ clock: ctx.clock });
+    emulator.limitLogs(SANDBOX_LOG_LIMIT);
     for (const { userId, accountId, native = 'active' } of ctx.accounts) {
       const dnd = native === 'dnd';
       emulator.addUser(accountId, { name: userId, presence: dnd ? 'active' : native, dnd: dnd ? dndNow(ctx.clock.now()) : NO_DND });

@@ -69,6 +69,8 @@ export function subscriptionJson(sub: EmulatedSubscription): Subscription & { '@
 /** Holds subscriptions, expires them on the emulator clock, and POSTs notifications to subscribers. */
 export class GraphSubscriptionStore {
   readonly deliveries: DeliveryRecord[] = [];
+  /** How many of the newest POSTs `deliveries` keeps (every one by default). */
+  deliveryLogLimit = Number.POSITIVE_INFINITY;
   private readonly subscriptions = new Map<string, EmulatedSubscription>();
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -147,12 +149,17 @@ export class GraphSubscriptionStore {
     try {
       const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, signal: AbortSignal.timeout(this.deliveryTimeoutMs) });
       const text = await response.text();
-      this.deliveries.push({ kind: 'validation', url, status: response.status, body: text, at: this.clock.now() });
+      this.record({ kind: 'validation', url, status: response.status, body: text, at: this.clock.now() });
       return response.status === 200 && text === token;
     } catch (error) {
-      this.deliveries.push({ kind: 'validation', url, status: 'error', body: String(error), at: this.clock.now() });
+      this.record({ kind: 'validation', url, status: 'error', body: String(error), at: this.clock.now() });
       return false;
     }
+  }
+
+  private record(delivery: DeliveryRecord): void {
+    this.deliveries.push(delivery);
+    if (this.deliveries.length > 2 * this.deliveryLogLimit) this.deliveries.splice(0, this.deliveries.length - this.deliveryLogLimit);
   }
 
   /** Resolves once every POST started so far has been answered (or failed). */
@@ -189,7 +196,7 @@ export class GraphSubscriptionStore {
       } catch {
         status = 'error';
       }
-      this.deliveries.push({ kind, url, subscriptionId, status, body, at: this.clock.now() });
+      this.record({ kind, url, subscriptionId, status, body, at: this.clock.now() });
     })();
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));

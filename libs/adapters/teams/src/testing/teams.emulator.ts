@@ -174,6 +174,12 @@ export class GraphEmulator {
     return this.server.requestsTo('/v1.0/communications/getPresencesByUserId', 'POST');
   }
 
+  /** Keeps only the newest `limit` entries of every log this emulator holds (sandbox mode runs for days). */
+  limitLogs(limit: number): void {
+    this.server.requestLogLimit = limit;
+    this.store.deliveryLogLimit = limit;
+  }
+
   async close(): Promise<void> {
     await this.store.flush();
     this.store.clear();

@@ -1,4 +1,4 @@
-import { httpOutage, type PlatformSandboxStarter } from '@amo/presence-adapter-kit/testing';
+import { httpOutage, type PlatformSandboxStarter, SANDBOX_LOG_LIMIT } from '@amo/presence-adapter-kit/testing';
 import { createTeamsAdapter } from '../teams.adapter';
 import { GraphEmulator } from './teams.emulator';
 
@@ -23,6 +23,7 @@ export const teamsSandbox: PlatformSandboxStarter = {
   samplePeople: { alice: 'Busy/InAMeeting', bob: 'Away/Away', carol: 'Available/Available', dave: 'Offline/OffWork', frank: 'BeRightBack/BeRightBack' },
   async start(ctx) {
     const graph = await GraphEmulator.start({ clock: ctx.clock });
+    graph.limitLogs(SANDBOX_LOG_LIMIT);
     graph.addUsers(ctx.accounts.map((account) => account.accountId));
     graph.setPresences(ctx.accounts.map(({ accountId, native }) => [accountId, parseTeamsNative(native ?? 'Available')] as const));
     const tenant = graph.tenant;

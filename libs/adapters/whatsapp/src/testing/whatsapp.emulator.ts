@@ -85,6 +85,12 @@ export class WhatsAppEmulator {
     return { api_key: this.accessToken, phone_number_id: this.phoneNumberId, app_secret: this.appSecret, verify_token: this.verifyToken };
   }
 
+  /** Keeps only the newest `limit` entries of every log this emulator holds (sandbox mode runs for days). */
+  limitLogs(limit: number): void {
+    this.server.requestLogLimit = limit;
+    this.webhooks.deliveryLogLimit = limit;
+  }
+
   async close(): Promise<void> {
     await this.server.close();
   }

@@ -1,4 +1,4 @@
-import { httpOutage, lastSeenAgoMs, type PlatformSandboxStarter, statusOf } from '@amo/presence-adapter-kit/testing';
+import { httpOutage, lastSeenAgoMs, type PlatformSandboxStarter, statusOf, SANDBOX_LOG_LIMIT } from '@amo/presence-adapter-kit/testing';
 import { createWhatsAppAdapter } from '../whatsapp.adapter';
 import { parseWhatsAppCredentials } from '../whatsapp.credentials';
 import { handleWhatsAppWebhook } from '../whatsapp.webhook';
@@ -15,6 +15,7 @@ export const whatsappSandbox: PlatformSandboxStarter = {
   samplePeople: { alice: 'message', carol: 'last seen 30m ago', erin: null },
   async start(ctx) {
     const whatsapp = await WhatsAppEmulator.start({ clock: ctx.clock });
+    whatsapp.limitLogs(SANDBOX_LOG_LIMIT);
     const credentials = whatsapp.credentials();
     let down = false;
     return {

@@ -193,6 +193,11 @@ export class ZoomEmulator {
     return this.server.requests.filter(isPresenceRead);
   }
 
+  /** Keeps only the newest `limit` entries of every log this emulator holds (sandbox mode runs for days). */
+  limitLogs(limit: number): void {
+    this.server.requestLogLimit = limit;
+  }
+
   close(): Promise<void> {
     return this.server.close();
   }

@@ -1,4 +1,4 @@
-import { httpOutage, type PlatformSandboxStarter, statusOf } from '@amo/presence-adapter-kit/testing';
+import { httpOutage, type PlatformSandboxStarter, statusOf, SANDBOX_LOG_LIMIT } from '@amo/presence-adapter-kit/testing';
 import { createZoomAdapter } from '../zoom.adapter';
 import { handleZoomWebhook } from '../zoom.webhook';
 import { ZoomEmulator } from './zoom.emulator';
@@ -21,6 +21,7 @@ export const zoomSandbox: PlatformSandboxStarter = {
       clock: ctx.clock,
       users: ctx.accounts.map(({ accountId, native }) => ({ id: zoomUserId(accountId), email: accountId, status: native ?? 'Available' })),
     });
+    zoom.limitLogs(SANDBOX_LOG_LIMIT);
     zoom.webhookUrl = ctx.webhookUrl;
     let down = false;
     return {
