@@ -12,6 +12,7 @@ import { ClusterPreferencesCache } from './cluster/cluster-preferences';
 import { ClusterSandbox } from './cluster/cluster-sandbox';
 import { ClusterHealth } from './cluster/cluster-health';
 import { ClusterModule } from './cluster/cluster.module';
+import { clusterPollingProviders } from './cluster/polling.service';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { ChangeOrigin } from './events/change-origin';
@@ -85,7 +86,7 @@ class CoreModule {
       PlatformStatusService,
       options.sandbox ? { provide: SANDBOX_STARTER, useValue: options.sandbox } : sandboxProvider,
       // Cluster mode: the Redis mirror and the change fan-out (nothing of it in the embedded default).
-      ...(config.cluster ? [...clusterCacheProviders, ClusterFanout, ClusterSandbox] : []),
+      ...(config.cluster ? [...clusterCacheProviders, ...clusterPollingProviders, ClusterFanout, ClusterSandbox] : []),
     ];
     return { module: CoreModule, providers, exports: providers };
   }

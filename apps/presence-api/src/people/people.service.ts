@@ -8,7 +8,8 @@ import {
   validateId,
 } from '@amo/presence-core';
 import { normalizePreferences, type PersonExport, type PresenceStore } from '@amo/presence-store';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { ClusterPollingService } from '../cluster/polling.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PresenceEvents } from '../events/presence-events';
 import { PlatformConnector } from '../platforms/platform-connector.service';
@@ -46,6 +47,8 @@ export class PeopleService {
     private readonly connector: PlatformConnector,
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    /** Cluster mode: the poll queues every instance shares. */
+    @Optional() private readonly clusterPolling?: ClusterPollingService,
   ) {}
 
   identities(userId: string): IdentityMap {
@@ -142,8 +145,13 @@ export class PeopleService {
     validateId(userId, 'userId');
     const normalized = normalizePreferences(input);
     const before = this.preferences.get(userId);
-    this.preferences.set(userId, normalized);
     const unmonitored = PLATFORMS.filter((platform) => !isMonitored(normalized, platform, this.config.consentDefault));
+    if (this.clusterPolling) {
+      // Cluster mode, first: no instance polls what they opted out of from here on (queued poll jobs included).
+      const accounts = this.aggregator.directory.accountsOf(userId);
+      await this.clusterPolling.forget(Object.fromEntries(unmonitored.filter((platform) => accounts[platform]).map((platform) => [platform, accounts[platform]])));
+    }
+    this.preferences.set(userId, normalized);
     if (unmonitored.length === PLATFORMS.length) {
       this.aggregator.forget(userId);
       this.events.emit('person.forgotten', { userId });
@@ -171,6 +179,8 @@ export class PeopleService {
   /** Removes everything about the person, everywhere, at once. Idempotent. */
   async erase(userId: string): Promise<void> {
     validateId(userId, 'userId');
+    // Cluster mode: first no instance polls them (queued poll jobs included), then everything held goes.
+    if (this.clusterPolling) await this.clusterPolling.forget(this.aggregator.directory.accountsOf(userId));
     this.aggregator.directory.unlink(userId);
     this.preferences.delete(userId);
     this.aggregator.forget(userId);

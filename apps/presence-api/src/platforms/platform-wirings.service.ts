@@ -5,6 +5,7 @@ import type { PresenceStore } from '@amo/presence-store';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CHANGE_BUS } from '../cluster/cluster-cache.providers';
 import { REDIS_LINK } from '../cluster/cluster.module';
+import { RATE_BUDGETS } from '../cluster/polling.tokens';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { CLOCK } from '../presence/clock.provider';
@@ -20,7 +21,7 @@ export const PLATFORM_WIRING_LIST = Symbol('PLATFORM_WIRING_LIST');
 @Injectable()
 export class PlatformWirings {
   private readonly byPlatform: Map<Platform, ServicePlatform>;
-  private readonly budgets = new RateBudgetRegistry();
+  private readonly budgets: RateBudgetRegistry;
   private readonly state = new Map<string, unknown>();
 
   constructor(
@@ -32,7 +33,10 @@ export class PlatformWirings {
     private readonly metrics: MetricsService,
     @Optional() @Inject(REDIS_LINK) private readonly link?: RedisLink,
     @Optional() @Inject(CHANGE_BUS) private readonly bus?: ChangeBus,
+    // Cluster mode: the buckets are the cluster's windows in Redis (one budget per platform for all instances).
+    @Optional() @Inject(RATE_BUDGETS) budgets?: RateBudgetRegistry,
   ) {
+    this.budgets = budgets ?? new RateBudgetRegistry();
     this.byPlatform = new Map(wirings.map((wiring) => [wiring.platform, wiring]));
   }
 

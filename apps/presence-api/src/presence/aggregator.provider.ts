@@ -15,8 +15,8 @@ export const MAX_AVAILABILITY_BATCH = 1000;
 
 /**
  * The core facade, configured from the validated config and wired to Nest's scheduler and the stored preferences.
- * In cluster mode it also writes through to the Redis mirror, its directory announces link changes, and an `api`
- * instance runs no poll loop.
+ * In cluster mode it also writes through to the Redis mirror, its directory announces link changes, and no
+ * instance runs a poll loop (the cluster's poll queues drive polling).
  */
 export const aggregatorProvider: Provider<PresenceAggregator> = {
   provide: PresenceAggregator,
@@ -37,7 +37,8 @@ export const aggregatorProvider: Provider<PresenceAggregator> = {
       cache,
       mirror,
       directory: config.cluster ? new ClusterIdentityDirectory() : new InMemoryIdentityDirectory(),
-      polling: config.instance.role === 'api' ? 'external' : 'loop',
+      // Cluster mode: BullMQ workers poll (ClusterPollingService, on worker and all instances), never a loop.
+      polling: config.cluster ? 'external' : 'loop',
       adapterFactories: wirings.factories(),
       pollIntervalMs: config.pollIntervalMs,
       pollIntervalsMs: config.pollIntervalsMs,
