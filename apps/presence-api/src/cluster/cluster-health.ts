@@ -69,7 +69,9 @@ export class ClusterHealth implements OnApplicationBootstrap, BeforeApplicationS
     const own: LiveInstance = { ...this.ownReport(), heartbeatAt: this.clock.now() };
     try {
       if (!redis.up) throw new Error(redis.reason ?? 'down');
-      instances = (await this.registry.list()).map((live) => (live.id === own.id ? own : live));
+      // This instance is live whatever Redis holds (a restarted Redis is empty until the next heartbeat).
+      const others = (await this.registry.list()).filter((live) => live.id !== own.id);
+      instances = [...others, own].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     } catch {
       instances = [own];
     }

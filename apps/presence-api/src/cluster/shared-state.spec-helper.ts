@@ -2,6 +2,7 @@ import { freePort } from '@amo/presence-adapter-kit/testing';
 import { RedisLink } from '@amo/presence-cluster';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 
 /** A prefix no other test (or run) uses. */
 export function testPrefix(name: string): string {
@@ -54,7 +55,9 @@ export class ThrowawayRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Starts the server again (an empty one); does nothing while it runs. */
   async start(): Promise<void> {
+    if (this.child && this.child.exitCode === null) return;
     const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let output = '';
@@ -77,5 +80,56 @@ export class ThrowawayRedis {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
+  }
+}
+
+/**
+ * A TCP pass-through to a real server (PostgreSQL) that a test can cut: `cut()` resets every open connection and
+ * every new one until `restore()`, as a server that went away does. Nothing is mocked: bytes go to the real server.
+ */
+export class TcpGate {
+  private readonly sockets = new Set<Socket>();
+  private down = false;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async open(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpGate> {
+    let gate: TcpGate | undefined;
+    const server = createServer((client) => {
+      const self = gate as TcpGate;
+      if (self.down) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect(targetPort, targetHost);
+      for (const socket of [client, upstream]) {
+        self.sockets.add(socket);
+        socket.on('close', () => self.sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    gate = new TcpGate(server, (server.address() as AddressInfo).port);
+    return gate;
+  }
+
+  cut(): void {
+    this.down = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.down = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
