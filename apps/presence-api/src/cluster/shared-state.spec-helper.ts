@@ -97,9 +97,9 @@ export class TcpGate {
   ) {}
 
   static async open(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpGate> {
-    let gate: TcpGate | undefined;
+    const holder: { gate?: TcpGate } = {};
     const server = createServer((client) => {
-      const self = gate as TcpGate;
+      const self = holder.gate as TcpGate;
       if (self.down) {
         client.destroy();
         return;
@@ -115,8 +115,8 @@ export class TcpGate {
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    gate = new TcpGate(server, (server.address() as AddressInfo).port);
-    return gate;
+    holder.gate = new TcpGate(server, (server.address() as AddressInfo).port);
+    return holder.gate;
   }
 
   cut(): void {
