@@ -15,3 +15,44 @@ export function runSql<T = unknown>(manager: EntityManager, sql: string, params:
   const [query, parameters] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
   return manager.query(query, parameters);
 }
+
+/**
+ * Writes rows (values in `columns` order) with one multi-row INSERT per chunk and positional parameters,
+ * past TypeORM's insert and upsert builders, whose per-parameter bookkeeping cost most of a snapshot flush.
+ * With `conflictKey`, a row whose key exists overwrites every other column (an upsert; SQLite and PostgreSQL
+ * share the ON CONFLICT syntax). Runs inside the caller's transaction when given its manager.
+ */
+export async function insertRows(
+  manager: EntityManager,
+  entity: EntitySchema<ObjectLiteral>,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  conflictKey?: readonly string[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { driver } = manager.connection;
+  const postgres = manager.connection.options.type === 'postgres';
+  const names = columns.map((column) => driver.escape(column)).join(', ');
+  let upsert = '';
+  if (conflictKey) {
+    const updated = columns.filter((column) => !conflictKey.includes(column)).map((column) => `${driver.escape(column)} = excluded.${driver.escape(column)}`);
+    upsert = ` ON CONFLICT (${conflictKey.map((column) => driver.escape(column)).join(', ')}) DO UPDATE SET ${updated.join(', ')}`;
+  }
+  // Far below SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
+  const perChunk = Math.max(1, Math.floor(10_000 / columns.length));
+  const table = qualifiedTable(manager, entity);
+  for (let start = 0; start < rows.length; start += perChunk) {
+    const chunk = rows.slice(start, start + perChunk);
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    for (const row of chunk) {
+      const marks: string[] = [];
+      for (const value of row) {
+        params.push(value);
+        marks.push(postgres ? `$${params.length}` : '?');
+      }
+      tuples.push(`(${marks.join(', ')})`);
+    }
+    await manager.query(`INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}${upsert}`, params);
+  }
+}

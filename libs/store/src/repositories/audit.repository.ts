@@ -2,6 +2,7 @@ import { InvalidInputError, type Platform, type PresenceStatus, validateId } fro
 import { type EntityManager, LessThan } from 'typeorm';
 import { AuditEntryEntity, type AuditEntryRow } from '../entities/audit-entry.entity';
 import { decodeCursor, type Page, type PageRequest, pageSize, toPage } from '../paging';
+import { insertRows } from '../sql';
 import type { StoreContext } from '../store-context';
 
 /** One status change: who, where, from what, to what, when. No message text, ever. */
@@ -26,7 +27,7 @@ export interface AuditQuery extends PageRequest {
 /** `PRESENCE_AUDIT_RETENTION_DAYS` default. */
 export const DEFAULT_AUDIT_RETENTION_DAYS = 7;
 const DAY_MS = 86_400_000;
-const CHUNK = 500;
+const AUDIT_COLUMNS = ['user_id', 'platform', 'from_status', 'to_status', 'at'];
 const CURSOR_KIND = 'audit';
 
 function toRecord(row: AuditEntryRow): AuditRecord {
@@ -46,9 +47,7 @@ export function toAuditRow(entry: AuditEntry): AuditEntryRow {
 
 /** Inserts rows in chunks inside the caller's transaction. */
 export async function insertAuditRows(manager: EntityManager, rows: AuditEntryRow[]): Promise<number> {
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    await manager.insert(AuditEntryEntity, rows.slice(start, start + CHUNK));
-  }
+  await insertRows(manager, AuditEntryEntity, AUDIT_COLUMNS, rows.map((row) => [row.userId, row.platform, row.fromStatus, row.toStatus, row.at]));
   return rows.length;
 }
 

@@ -2,6 +2,7 @@ import type { DeviceStatuses, Platform, PresenceData, PresenceStatus, StoredReco
 import type { EntityManager } from 'typeorm';
 import { SnapshotEntity, type SnapshotRow } from '../entities/snapshot.entity';
 import { type ColumnPage, columnPages } from '../column-pages';
+import { insertRows } from '../sql';
 import { type StoreContext, toDate, toMs } from '../store-context';
 
 /** The last record for one person and platform, with when a platform last confirmed it. */
@@ -16,9 +17,6 @@ export interface SnapshotEntry {
 export interface SnapshotRestoreTarget {
   restoreRecords(records: StoredRecords): number;
 }
-
-// Rows per INSERT: 12 columns x 200 stays far below SQLite's and PostgreSQL's parameter limits.
-const CHUNK = 200;
 
 function clip(value: string | undefined, length: number): string | null {
   return value === undefined ? null : value.slice(0, length);
@@ -91,12 +89,27 @@ function toEntry(row: SnapshotRow): SnapshotEntry {
   return { userId: row.userId, record, confirmedAt: row.confirmedAt };
 }
 
-/** Upserts rows in chunks inside the caller's transaction; a batch naming one key twice keeps the last. */
+const ROW_COLUMNS = ['user_id', 'platform', 'status', 'last_seen', 'last_updated', 'confirmed_at', 'expires_at', 'sequence', 'raw_status', 'activity', 'custom_message', 'devices'];
+
+/** Upserts rows inside the caller's transaction; a batch naming one key twice keeps the last. */
 export async function upsertSnapshots(manager: EntityManager, rows: SnapshotRow[]): Promise<number> {
   const unique = [...new Map(rows.map((row) => [`${row.userId}\u0000${row.platform}`, row])).values()];
-  for (let start = 0; start < unique.length; start += CHUNK) {
-    await manager.upsert(SnapshotEntity, unique.slice(start, start + CHUNK), ['userId', 'platform']);
-  }
+  const values = unique.map((row) => [
+    row.userId,
+    row.platform,
+    row.status,
+    row.lastSeen,
+    row.lastUpdated,
+    row.confirmedAt,
+    row.expiresAt,
+    row.sequence,
+    row.rawStatus,
+    row.activity,
+    row.customMessage,
+    // The column is TypeORM's simple-json: JSON text.
+    row.devices === null ? null : JSON.stringify(row.devices),
+  ]);
+  await insertRows(manager, SnapshotEntity, ROW_COLUMNS, values, ['user_id', 'platform']);
   return unique.length;
 }
 
