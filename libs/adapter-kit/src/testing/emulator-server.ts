@@ -185,8 +185,7 @@ export class EmulatorServer {
       at: this.clock.now(),
     };
     this.requests.push(recorded);
-    // Trimmed in halves, so keeping a bound costs one splice per `requestLogLimit` requests.
-    if (this.requests.length > 2 * this.requestLogLimit) this.requests.splice(0, this.requests.length - this.requestLogLimit);
+    if (this.requests.length > this.requestLogLimit) this.requests.splice(0, this.requests.length - this.requestLogLimit);
     return recorded;
   }
 

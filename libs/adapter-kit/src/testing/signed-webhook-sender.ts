@@ -48,7 +48,7 @@ export class SignedWebhookSender {
     const response = await this.send(url, { method: 'POST', headers, body: sent });
     const delivery = { status: response.status, text: await response.text(), signature };
     this.deliveries.push({ ...delivery, url });
-    if (this.deliveries.length > 2 * this.deliveryLogLimit) this.deliveries.splice(0, this.deliveries.length - this.deliveryLogLimit);
+    if (this.deliveries.length > this.deliveryLogLimit) this.deliveries.splice(0, this.deliveries.length - this.deliveryLogLimit);
     return delivery;
   }
 

@@ -104,7 +104,7 @@ export class DiscordGatewayEmulator {
       now,
       record: (frame) => {
         this.frames.push(frame);
-        if (this.frames.length > 2 * this.frameLogLimit) this.frames.splice(0, this.frames.length - this.frameLogLimit);
+        if (this.frames.length > this.frameLogLimit) this.frames.splice(0, this.frames.length - this.frameLogLimit);
         this.emit({ kind: 'frame', frame });
       },
       takeIdentify: (shardId) => this.limits.takeIdentify(shardId, now()),

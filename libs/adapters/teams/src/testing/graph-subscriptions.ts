@@ -159,7 +159,7 @@ export class GraphSubscriptionStore {
 
   private record(delivery: DeliveryRecord): void {
     this.deliveries.push(delivery);
-    if (this.deliveries.length > 2 * this.deliveryLogLimit) this.deliveries.splice(0, this.deliveries.length - this.deliveryLogLimit);
+    if (this.deliveries.length > this.deliveryLogLimit) this.deliveries.splice(0, this.deliveries.length - this.deliveryLogLimit);
   }
 
   /** Resolves once every POST started so far has been answered (or failed). */
