@@ -56,6 +56,15 @@ const ZOOM_CYCLE = ['Away', 'Do_Not_Disturb', 'Available'];
 const POSSIBLE: Record<string, string[]> = { discord: ['online', 'idle', 'busy', 'offline'], slack: ['online', 'away', 'busy'], zoom: ['online', 'away', 'busy'] };
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+/** toEqual's equality, as a value (to list every mismatch at once). */
+function same(actual: unknown, expected: unknown): boolean {
+  try {
+    expect(actual).toEqual(expected);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** What the API acknowledged with a 2xx during traffic, and everything it was asked (acknowledged or not). */
 interface Acknowledged {
@@ -329,10 +338,14 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('kill -9 durin
     // The emulator accepted it (RESUMED, the missed dispatches replayed), not op 9.
     expect(discord.counters.resumes).toBe(resumesBefore + 1);
 
-    for (const i of indexes) expect((await service.call('GET', `/v1/users/${person(i)}/identities`)).body).toEqual(links(i));
-    for (const [userId, accounts] of acknowledged.links) expect((await service.call('GET', `/v1/users/${userId}/identities`)).body).toEqual(accounts);
-    for (const [userId, answer] of [...preferencesSet, ...acknowledged.preferences]) expect((await service.call('GET', `/v1/users/${userId}/preferences`)).body).toEqual(answer);
-    for (const key of [readKey, ...acknowledged.keys.values()]) expect((await service.call('GET', `/v1/presence/${person(0)}`, undefined, key)).status).toBe(200);
+    // What the API answers now, asked all at once: [what, answered, expected].
+    const answers = await Promise.all([
+      ...indexes.map(async (i) => [person(i), (await service.call('GET', `/v1/users/${person(i)}/identities`)).body, links(i)]),
+      ...[...acknowledged.links].map(async ([userId, accounts]) => [userId, (await service.call('GET', `/v1/users/${userId}/identities`)).body, accounts]),
+      ...[...preferencesSet, ...acknowledged.preferences].map(async ([userId, answer]) => [userId, (await service.call('GET', `/v1/users/${userId}/preferences`)).body, answer]),
+      ...[readKey, ...acknowledged.keys.values()].map(async (key) => [`key ${key.slice(0, 8)}`, (await service.call('GET', `/v1/presence/${person(0)}`, undefined, key)).status, 200]),
+    ]);
+    expect(answers.filter(([, answered, expected]) => !same(answered, expected))).toEqual([]);
     await eventually(async () => {
       const platforms = (await service.call('GET', '/v1/platforms')).body.platforms as { platform: string; state: string; source: string | null }[];
       const state = (name: string): string | undefined => platforms.find((p) => p.platform === name && (name === 'discord' || p.source === 'stored'))?.state;
