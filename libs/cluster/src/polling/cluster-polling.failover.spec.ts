@@ -81,6 +81,26 @@ describe('cluster polling: killed workers, a planner taking over, erasure', () =
   });
 });
 
+describe('cluster polling: a person linked between ticks', () => {
+  let cluster: TestCluster | undefined;
+  afterEach(async () => {
+    await cluster?.close();
+    cluster = undefined;
+  });
+
+  it('is read within seconds, not at the next tick (a minute away here), as pollSoon does for the loop', async () => {
+    const zoom = await zoomPlatform(6);
+    const [newcomer] = zoom.ids.splice(5, 1);
+    cluster = await TestCluster.start(zoom, { ...base, intervalMs: 60_000, instances: 2 });
+    await eventually(() => zoom.ids.every((id) => readsAfter(zoom, 0, [id]).length > 0), 20_000, 'the first tick read');
+    const linkedAt = Date.now();
+    // Linked on every instance, as the cluster's directory spreads a link made on one.
+    for (const instance of cluster.instances) instance.aggregator.directory.link('newcomer', 'zoom', newcomer);
+    await eventually(() => readsAfter(zoom, linkedAt, [newcomer]).length > 0, 10_000, 'the newcomer read');
+    expect(readsAfter(zoom, linkedAt, zoom.ids)).toEqual([]);
+  });
+});
+
 describe('PollPlanner: a tick is planned once, whoever plans it', () => {
   let cluster: TestCluster | undefined;
   afterEach(async () => {
@@ -99,6 +119,7 @@ describe('PollPlanner: a tick is planned once, whoever plans it', () => {
       const state = new PollState(instance.link, 'zoom-race');
       const core = instance.aggregator;
       const target: PollTarget = {
+        directory: core.directory,
         platforms: () => core.platforms(),
         isMonitoring: (platform) => core.isMonitoring(platform),
         adapter: (platform) => core.adapter(platform),

@@ -188,7 +188,7 @@ export class ClusterPolling {
     for (const [platform, run] of this.runs) {
       if (!run.keeper.holding) continue;
       try {
-        const planned = await run.planner.planIfDue();
+        const planned = (await run.planner.planIfDue()) ?? (await run.planner.planNewlyLinked());
         if (planned && planned.reclaimed > 0) this.options.logger?.warn(`${platform}: ${planned.reclaimed} poll jobs of earlier ticks were still waiting; their people go first`);
       } catch (error) {
         this.options.logger?.warn(`${platform}: planning failed: ${(error as Error).message}`);

@@ -23,6 +23,8 @@ export interface PlannedTick {
 export class PollPlanner {
   /** The last tick this planner saw planned (saves a read per check). */
   private lastTick = -1;
+  /** How many accounts were linked on the platform at the last check. */
+  private linked: number | undefined;
 
   constructor(
     private readonly platform: Platform,
@@ -58,6 +60,34 @@ export class PollPlanner {
     await this.state.commit(tick);
     this.lastTick = tick;
     return { tick, people: picked.length, jobs: jobs.length, reclaimed };
+  }
+
+  /**
+   * Between ticks: when people were linked since the last check, the ones never read are planned at once (at most
+   * a tick's worth), as `pollSoon` brings the loop's next poll forward, so a new link is read within seconds, not
+   * at the next tick (an interval may be long). Their job belongs to the current tick.
+   */
+  async planNewlyLinked(): Promise<PlannedTick | undefined> {
+    const linked = this.target.directory.peopleOn(this.platform).size;
+    const before = this.linked;
+    this.linked = linked;
+    const capabilities = this.target.adapter(this.platform)?.capabilities;
+    if (before === undefined || linked <= before || this.lastTick < 0 || !capabilities?.poll) return undefined;
+    const now = this.clock.now();
+    const intervalMs = this.target.intervalOf(this.platform);
+    const monitored = await this.state.withoutForgotten(this.target.monitoredAccounts(this.platform), now);
+    const busy = new Set<string>();
+    for (const job of await this.queue.getJobs(['active', 'wait', 'prioritized', 'delayed'])) for (const id of job?.data.ids ?? []) busy.add(id);
+    const plan = pollPlan(capabilities, intervalMs, monitored.length);
+    const fresh = (await this.state.neverRead(monitored.filter((id) => !busy.has(id)))).slice(0, plan.perTick);
+    const tick = this.lastTick;
+    const jobs = chunk(fresh, plan.jobSize).map((ids, n) => ({
+      name: 'poll',
+      data: { platform: this.platform, tick, ids, slots: plan.slotsPerJob, holdMs: intervalMs },
+      opts: { jobId: `${this.platform}-${tick}-new${now}-${n}` },
+    }));
+    if (jobs.length > 0) await this.queue.addBulk(jobs);
+    return { tick, people: fresh.length, jobs: jobs.length, reclaimed: 0 };
   }
 
   /**

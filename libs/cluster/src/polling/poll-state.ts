@@ -75,6 +75,21 @@ export class PollState {
     return order.slice(0, count).map((entry) => entry.id);
   }
 
+  /** Of `ids`, those never read (added to the round robin at 0 if they were not in it yet). */
+  async neverRead(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    await this.score(ids, 0, 'NX');
+    const out: string[] = [];
+    for (let i = 0; i < ids.length; i += PIECE) {
+      const piece = ids.slice(i, i + PIECE);
+      const scores = await this.redis.zmscore(this.due, ...piece);
+      piece.forEach((id, index) => {
+        if (scores[index] !== null && Number(scores[index]) === 0) out.push(id);
+      });
+    }
+    return out;
+  }
+
   /** True when this call recorded `tick` as planned; false when it (or a later one) was planned already. */
   async commit(tick: number): Promise<boolean> {
     return (await this.commitCommand(this.planned, String(tick))) === 1;

@@ -1,7 +1,9 @@
-import type { AdapterCapabilities, Platform, PollOutcome } from '@amo/presence-core';
+import type { AdapterCapabilities, IdentityDirectory, Platform, PollOutcome } from '@amo/presence-core';
 
 /** What cluster polling needs of an instance's core: its `PresenceAggregator` (built with `polling: 'external'`). */
 export interface PollTarget {
+  /** Who is linked: a platform's count changing means people to read soon (as `pollSoon` does for the loop). */
+  readonly directory: Pick<IdentityDirectory, 'peopleOn'>;
   platforms(): Platform[];
   isMonitoring(platform?: Platform): boolean;
   adapter(platform: Platform): { readonly capabilities: AdapterCapabilities } | undefined;
