@@ -17,6 +17,19 @@ export function runSql<T = unknown>(manager: EntityManager, sql: string, params:
 }
 
 /**
+ * Positional parameter marks for the current driver (`?` for SQLite, `$n` for PostgreSQL): `mark(params, value)`
+ * adds the value and returns its mark. Long IN lists and multi-row INSERTs bind this way, past TypeORM's named
+ * parameters, which it rewrites one by one with a regular expression.
+ */
+export function parameterMarks(manager: EntityManager): (params: unknown[], value: unknown) => string {
+  const postgres = manager.connection.options.type === 'postgres';
+  return (params, value) => {
+    params.push(value);
+    return postgres ? `$${params.length}` : '?';
+  };
+}
+
+/**
  * Writes rows (values in `columns` order) with one multi-row INSERT per chunk and positional parameters,
  * past TypeORM's insert and upsert builders, whose per-parameter bookkeeping cost most of a snapshot flush.
  * With `conflictKey`, a row whose key exists overwrites every other column (an upsert; SQLite and PostgreSQL
@@ -31,7 +44,7 @@ export async function insertRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   const { driver } = manager.connection;
-  const postgres = manager.connection.options.type === 'postgres';
+  const mark = parameterMarks(manager);
   const names = columns.map((column) => driver.escape(column)).join(', ');
   let upsert = '';
   if (conflictKey) {
@@ -45,14 +58,7 @@ export async function insertRows(
     const chunk = rows.slice(start, start + perChunk);
     const params: unknown[] = [];
     const tuples: string[] = [];
-    for (const row of chunk) {
-      const marks: string[] = [];
-      for (const value of row) {
-        params.push(value);
-        marks.push(postgres ? `$${params.length}` : '?');
-      }
-      tuples.push(`(${marks.join(', ')})`);
-    }
+    for (const row of chunk) tuples.push(`(${row.map((value) => mark(params, value)).join(', ')})`);
     await manager.query(`INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}${upsert}`, params);
   }
 }

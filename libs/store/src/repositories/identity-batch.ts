@@ -2,7 +2,7 @@ import { IdentityConflictError, parsePlatform, type Platform, validateId } from 
 import type { EntityManager } from 'typeorm';
 import { IdentityLinkEntity } from '../entities/identity-link.entity';
 import { SnapshotEntity } from '../entities/snapshot.entity';
-import { qualifiedTable, runSql } from '../sql';
+import { insertRows, parameterMarks, qualifiedTable } from '../sql';
 import type { StoreContext } from '../store-context';
 
 /** One person in a batch: the links they should have afterwards (PUT semantics). */
@@ -36,9 +36,8 @@ export class IdentityBatchConflictError extends IdentityConflictError {
   }
 }
 
-// Ids per IN (...) and rows per INSERT: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+// Ids per IN (...): far below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const IN_CHUNK = 500;
-const INSERT_CHUNK = 500;
 
 interface LinkRow {
   user_id: string;
@@ -58,14 +57,6 @@ function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function inList(prefix: string, values: readonly string[], params: Record<string, unknown>): string {
-  return values
-    .map((value, index) => {
-      params[`${prefix}${index}`] = value;
-      return `:${prefix}${index}`;
-    })
-    .join(', ');
-}
 
 function parseEntries(people: readonly IdentityBatchEntry[]): Map<Platform, string>[] {
   return people.map((person, index) => {
@@ -83,11 +74,12 @@ function parseEntries(people: readonly IdentityBatchEntry[]): Map<Platform, stri
 /** The current links of the given people, and the owners of the wanted accounts: indexed lookups, chunked. */
 async function readState(manager: EntityManager, userIds: string[], wanted: Map<Platform, string>[]) {
   const table = qualifiedTable(manager, IdentityLinkEntity);
+  const mark = parameterMarks(manager);
   const current = new Map<string, Map<Platform, string>>();
   for (const part of chunks(userIds, IN_CHUNK)) {
-    const params: Record<string, unknown> = {};
-    const sql = `SELECT user_id, platform, account_id FROM ${table} WHERE user_id IN (${inList('u', part, params)})`;
-    for (const row of await runSql<LinkRow[]>(manager, sql, params)) {
+    const params: unknown[] = [];
+    const sql = `SELECT user_id, platform, account_id FROM ${table} WHERE user_id IN (${part.map((userId) => mark(params, userId)).join(', ')})`;
+    for (const row of (await manager.query(sql, params)) as LinkRow[]) {
       let links = current.get(row.user_id);
       if (!links) current.set(row.user_id, (links = new Map()));
       links.set(row.platform as Platform, row.account_id);
@@ -98,9 +90,9 @@ async function readState(manager: EntityManager, userIds: string[], wanted: Map<
   const owners = new Map<string, string>();
   for (const [platform, accounts] of byPlatform) {
     for (const part of chunks(accounts, IN_CHUNK)) {
-      const params: Record<string, unknown> = { platform };
-      const sql = `SELECT user_id, account_id FROM ${table} WHERE platform = :platform AND account_id IN (${inList('a', part, params)})`;
-      for (const row of await runSql<LinkRow[]>(manager, sql, params)) owners.set(`${platform}\u0000${row.account_id}`, row.user_id);
+      const params: unknown[] = [];
+      const sql = `SELECT user_id, account_id FROM ${table} WHERE platform = ${mark(params, platform)} AND account_id IN (${part.map((accountId) => mark(params, accountId)).join(', ')})`;
+      for (const row of (await manager.query(sql, params)) as LinkRow[]) owners.set(`${platform}\u0000${row.account_id}`, row.user_id);
     }
   }
   return { current, owners };
@@ -152,19 +144,18 @@ async function write(manager: EntityManager, results: IdentityBatchResult[], now
   const droppedBy = new Map<Platform, string[]>();
   for (const result of results) for (const platform of result.dropped) append(droppedBy, platform, result.userId);
   // Deletes first: an account moving between two people of the batch is free before it is inserted again.
+  const mark = parameterMarks(manager);
   for (const entity of [IdentityLinkEntity, SnapshotEntity]) {
     const table = qualifiedTable(manager, entity as typeof IdentityLinkEntity);
     for (const [platform, userIds] of droppedBy) {
       for (const part of chunks(userIds, IN_CHUNK)) {
-        const params: Record<string, unknown> = { platform };
-        await runSql(manager, `DELETE FROM ${table} WHERE platform = :platform AND user_id IN (${inList('u', part, params)})`, params);
+        const params: unknown[] = [];
+        await manager.query(`DELETE FROM ${table} WHERE platform = ${mark(params, platform)} AND user_id IN (${part.map((userId) => mark(params, userId)).join(', ')})`, params);
       }
     }
   }
-  const rows = results.flatMap((result) => result.added.map(([platform, accountId]) => ({ userId: result.userId, platform, accountId, linkedAt: now })));
-  for (const part of chunks(rows, INSERT_CHUNK)) {
-    await manager.createQueryBuilder().insert().into(IdentityLinkEntity).values(part).updateEntity(false).execute();
-  }
+  const rows = results.flatMap((result) => result.added.map(([platform, accountId]) => [result.userId, platform, accountId, now]));
+  await insertRows(manager, IdentityLinkEntity, ['user_id', 'platform', 'account_id', 'linked_at'], rows);
 }
 
 function isUniqueViolation(error: unknown): boolean {
