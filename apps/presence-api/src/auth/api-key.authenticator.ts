@@ -63,14 +63,19 @@ export class ApiKeyAuthenticator {
     if (!token) throw ApiError.unauthorized();
     const now = this.clock.now();
     let key = this.verified.get(token);
-    if (key === undefined && source !== undefined) {
-      const wait = await this.failures.waitSeconds(source);
-      if (wait > 0) throw ApiError.rateLimited(wait, {}, `too many failed API keys from this address; retry in ${wait} s`);
-    }
-    if (key === undefined || now - key.verifiedAt >= LAST_USED_RESOLUTION_MS) key = await this.verify(token, scope, now, source);
-    // The in-memory limiter answers at once: no await (and no extra turn) on the single-process path.
+    if (key === undefined || now - key.verifiedAt >= LAST_USED_RESOLUTION_MS) key = await this.verify(token, scope, now, source, key === undefined);
     const taken = this.limiter.take(key.principal.keyId);
-    const rate = taken instanceof Promise ? await taken : taken;
+    // In one process the bucket answers at once: that path has no await (a turn) and no closure (an allocation).
+    return taken instanceof Promise ? this.admitLater(key, scope, taken) : this.admit(key, scope, taken);
+  }
+
+  /** Cluster mode: the bucket's answer comes from Redis. */
+  private async admitLater(key: VerifiedKey, scope: Scope, taken: Promise<RateState>): Promise<Authenticated> {
+    return this.admit(key, scope, await taken);
+  }
+
+  /** Lets the key in with its rate state, or throws its 429 (over the limit) or 403 (missing scope). */
+  private admit(key: VerifiedKey, scope: Scope, rate: RateState): Authenticated {
     if (rate.retryAfterSeconds > 0) throw ApiError.rateLimited(rate.retryAfterSeconds, rateLimitHeaders(rate));
     if (!hasScope(key.scopes, scope)) throw ApiError.forbidden(`this API key lacks the ${scope} scope`, rateLimitHeaders(rate));
     return { principal: key.principal, rate };
@@ -82,7 +87,12 @@ export class ApiKeyAuthenticator {
     for (const [token, key] of this.verified) if (key.principal.keyId === keyId) this.verified.delete(token);
   }
 
-  private async verify(token: string, scope: Scope, now: number, source: string | undefined): Promise<VerifiedKey> {
+  /** Verifies against the store; a key not held yet (`unknown`) is first refused if its address failed too often. */
+  private async verify(token: string, scope: Scope, now: number, source: string | undefined, unknown: boolean): Promise<VerifiedKey> {
+    if (unknown && source !== undefined) {
+      const wait = await this.failures.waitSeconds(source);
+      if (wait > 0) throw ApiError.rateLimited(wait, {}, `too many failed API keys from this address; retry in ${wait} s`);
+    }
     const verdict = await this.store.apiKeys.verify(token, scope);
     if (verdict.status === 'invalid') {
       this.verified.delete(token);
