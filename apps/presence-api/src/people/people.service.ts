@@ -18,6 +18,9 @@ import { PRESENCE_STORE } from '../store/store.providers';
 
 export type IdentityMap = Partial<Record<Platform, string>>;
 
+/** Time between two tracked-id refreshes, as a multiple of how long the last one took. */
+const TRACKING_SHARE = 9;
+
 /** One person of a bulk link: their links afterwards. */
 export interface PersonIdentities {
   userId: string;
@@ -38,7 +41,9 @@ export interface PreferencesView extends PersonPreferences {
 @Injectable()
 export class PeopleService {
   private readonly logger = new Logger('People');
-  private trackingRefresh: NodeJS.Immediate | undefined;
+  private trackingRefresh: NodeJS.Timeout | undefined;
+  /** performance.now() before which the next tracked-id refresh waits (see refreshTrackingSoon). */
+  private nextTrackingRefresh = 0;
 
   constructor(
     private readonly aggregator: PresenceAggregator,
@@ -112,24 +117,42 @@ export class PeopleService {
     const directory = this.aggregator.directory;
     for (const { userId, added } of results) {
       for (const [platform, accountId] of added) {
-        // The store is the truth: a link another instance removed may still be in this one's memory.
-        const stale = directory.personOf(platform, accountId);
-        if (stale !== undefined && stale !== userId) directory.unlink(stale, platform);
-        directory.link(userId, platform, accountId);
+        try {
+          directory.link(userId, platform, accountId);
+        } catch (error) {
+          // The store is the truth: a link another instance removed may still be in this one's memory.
+          if (!(error instanceof IdentityConflictError)) throw error;
+          const stale = directory.personOf(platform, accountId) as string;
+          directory.unlink(stale, platform);
+          directory.link(userId, platform, accountId);
+        }
       }
     }
   }
 
   /**
-   * Tells adapters their tracked ids once per event-loop turn, however many links changed in it: computing
-   * them costs O(people), so doing it per link made linking N people cost O(N^2).
+   * Tells adapters their tracked ids once for all the links that changed meanwhile. Computing them costs
+   * O(people) (each adapter is handed every monitored account), so a refresh per link made linking N people
+   * cost O(N^2), and one per batch of 1,000 still made a batch cost more the more people were linked. So a
+   * refresh that took d ms is followed by the next no sooner than {@link TRACKING_SHARE} x d ms later (at
+   * once, the next event-loop turn, when the last one is that long ago): refreshing takes at most about a
+   * tenth of the time, however many people are linked, and a new link is tracked within 10 x d (a few seconds
+   * at 100,000 people), well within a poll interval.
    */
   private refreshTrackingSoon(): void {
     if (this.trackingRefresh !== undefined) return;
-    this.trackingRefresh = setImmediate(() => {
+    const wait = Math.max(0, this.nextTrackingRefresh - performance.now());
+    this.trackingRefresh = setTimeout(() => {
       this.trackingRefresh = undefined;
-      this.aggregator.refreshTracking();
-    });
+      const started = performance.now();
+      try {
+        this.aggregator.refreshTracking();
+      } finally {
+        const ended = performance.now();
+        this.nextTrackingRefresh = ended + TRACKING_SHARE * (ended - started);
+      }
+    }, wait);
+    this.trackingRefresh.unref();
   }
 
   preferencesOf(userId: string): PreferencesView {
