@@ -108,9 +108,23 @@ describe('SharedBudgets: one sliding window per bucket for every instance', () =
     expect(a.budget(spec)).toBe(dnd);
     await a.reserve('slack', { holdMs: 10_000, want: 20 });
     expect([presence.use().used, dnd.use().used]).toEqual([30, 0]);
-    expect(zoom.tryTake()).toBe(false);
+    expect(zoom.shortOf(1)).toBe(false); // no reservation in force for another platform
     await a.release('slack');
     expect(presence.use().used).toBe(0);
-    expect(presence.tryTake()).toBe(false);
+  });
+
+  it('outside a reservation tryTake answers on the window last seen and counts the slot there at once', async () => {
+    const small = { bucket: 'teams:presence:tenant', limit: 2, windowMs: 60_000 };
+    const [x, y] = [instance('a').budget(small), instance('b').budget(small)];
+    // Each looked at the window when it was created.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(x.tryTake()).toBe(true);
+    expect(x.tryTake()).toBe(true);
+    expect(x.tryTake()).toBe(false); // its own view is full
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The two are in the shared window: a reservation on another instance finds no room.
+    await y.reserve({ holdMs: 10_000, want: 2 });
+    expect(y.tryTake()).toBe(false);
+    expect(y.use().used).toBe(2);
   });
 });

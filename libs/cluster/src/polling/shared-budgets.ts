@@ -270,10 +270,7 @@ export class SharedBudget implements PlatformRateBudget {
   tryTake(): boolean {
     const now = this.clock.now();
     if (this.pausedUntilMs > now) return false;
-    if (this.granted(now) > 0) {
-      this.spent.push([this.grants.pop() as string, now]);
-      return true;
-    }
+    if (this.takeGranted(now)) return true;
     if (this.reserving || this.seen.used >= this.spec.limit) return false;
     this.seen.used++;
     this.added.push([`${this.spec.bucket}/${now}/${Math.random().toString(36).slice(2)}`, now]);
@@ -284,9 +281,9 @@ export class SharedBudget implements PlatformRateBudget {
   /** A reserved slot if there is one, else one slot straight from the cluster's window, waiting for it. */
   async take(signal?: AbortSignal): Promise<void> {
     for (;;) {
-      if (this.tryTake()) return;
-      if (signal?.aborted) throw aborted(this.spec.bucket);
       const now = this.clock.now();
+      if (this.pausedUntilMs <= now && this.takeGranted(now)) return;
+      if (signal?.aborted) throw aborted(this.spec.bucket);
       if (this.pausedUntilMs > now) {
         await sleep(this.clock, this.pausedUntilMs - now, signal, this.spec.bucket);
         continue;
@@ -368,6 +365,13 @@ export class SharedBudget implements PlatformRateBudget {
 
   private wanted(want: number): number {
     return Math.min(this.spec.limit, Math.max(0, want));
+  }
+
+  /** Spends a reserved slot if one is left. */
+  private takeGranted(now: number): boolean {
+    if (this.granted(now) === 0) return false;
+    this.spent.push([this.grants.pop() as string, now]);
+    return true;
   }
 
   private granted(now: number): number {
