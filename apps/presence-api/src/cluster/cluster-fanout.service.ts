@@ -79,12 +79,13 @@ export class ClusterFanout implements OnModuleDestroy, BeforeApplicationShutdown
     const totals = await this.mirror.load((person) => {
       for (const entry of person.entries) {
         const held = this.local.get(person.userId, entry.record.platform);
-        // The bus may already have brought something newer than what this page read. At the same time Redis wins:
-        // the snapshot keeps status and times only (unless PRESENCE_STORE_DETAILS), Redis the whole record.
+        // The bus may already have brought something newer than what this page read. The same reading Redis holds
+        // whole, where the snapshot keeps status and times only (unless PRESENCE_STORE_DETAILS): Redis's record, with
+        // the later of the two confirmation times.
         const heldAt = held?.record.lastUpdated.getTime() ?? -1;
-        const at = entry.record.lastUpdated.getTime();
-        if (held && (heldAt > at || (heldAt === at && held.confirmedAt > entry.confirmedAt))) continue;
-        this.mirror.withoutWriting(() => this.aggregator.restore(person.userId, entry.record, entry.confirmedAt));
+        if (held && heldAt > entry.record.lastUpdated.getTime()) continue;
+        const confirmedAt = Math.max(entry.confirmedAt, held?.confirmedAt ?? 0);
+        this.mirror.withoutWriting(() => this.aggregator.restore(person.userId, entry.record, confirmedAt));
         restored++;
       }
     });
