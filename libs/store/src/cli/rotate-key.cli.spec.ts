@@ -55,5 +55,6 @@ describe('rotate-key command', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(result).toMatchObject({ code: 1, stderr: 'no database at /nonexistent.db\n' });
-  });
+    // A plain node start transpiles the store's sources first: seconds on a loaded machine.
+  }, 60_000);
 });
