@@ -36,6 +36,10 @@ const METRICS = ['ingestPerSec', 'readsPerSec', 'availabilityMs', 'rssMb'];
 const emptyNodeRssMb = Number(
   execFileSync(process.execPath, ['--expose-gc', '-e', 'gc(); setTimeout(() => { gc(); console.log(process.memoryUsage().rss / 1048576); }, 50)'], { encoding: 'utf8' }).trim(),
 );
+// The same for Python: the prototype's runtime alone (the interpreter with the modules it imports).
+const emptyPythonRssMb = Number(
+  execFileSync('python3', ['-c', 'import argparse, dataclasses, datetime, enum, gc, json, random, statistics, time, typing; gc.collect(); print(next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS:")) / 1024)'], { encoding: 'utf8' }).trim(),
+);
 const results = [];
 for (const people of sizes) {
   const row = { people };
@@ -61,7 +65,9 @@ function targetsFor(row) {
     {
       name: 'RSS ahead of the prototype',
       met: project.rssMb < prototype.rssMb,
-      cause: `an empty Node process is ${Math.round(emptyNodeRssMb)} MB RSS; the project holds ${Math.round(project.rssMb - emptyNodeRssMb)} MB above it, the prototype's whole process is ${Math.round(prototype.rssMb)} MB`,
+      cause:
+        `an empty Node process is ${Math.round(emptyNodeRssMb)} MB RSS, an empty Python one ${Math.round(emptyPythonRssMb)} MB; above its empty runtime the project holds ` +
+        `${Math.round(project.rssMb - emptyNodeRssMb)} MB, the prototype ${Math.round(prototype.rssMb - emptyPythonRssMb)} MB`,
     },
   ];
   if (row.people >= 100_000) {
@@ -88,5 +94,5 @@ function print(row) {
 
 mkdirSync(`${root}bench-results`, { recursive: true });
 const file = `${root}bench-results/core-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-writeFileSync(file, `${JSON.stringify({ node: process.version, cpus: cpus().length, loadavg: loadavg(), runs, emptyNodeRssMb, results }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ node: process.version, cpus: cpus().length, loadavg: loadavg(), runs, emptyNodeRssMb, emptyPythonRssMb, results }, null, 2)}\n`);
 console.log(`\n${file}`);

@@ -108,9 +108,15 @@ export class PresenceTable {
    * was confirmed, and its fields. Only the rare fields may allocate, and only the first time a slot has any.
    */
   put(handle: number, slot: number, fields: SlotFields, updatedAtMs: number, confirmedAt: number): void {
+    // Written out, not through occupy() and setRare(): this runs once per reading and stays small enough to inline.
     const index = handle * SLOTS + slot;
     const bit = 1 << slot;
-    this.occupy(handle, bit);
+    this.decisions[handle * DECISION + 1] = 0;
+    if ((this.present[handle] & bit) === 0) {
+      this.present[handle] |= bit;
+      this.entries++;
+      if (this.index.tabled[handle] === 0) this.index.tabled[handle] = 1;
+    }
     if (fields.expiresAt === undefined) {
       this.expiring[handle] &= ~bit;
       this.expiresAt[index] = NaN;
@@ -124,7 +130,15 @@ export class PresenceTable {
     this.status[index] = STATUS_INDEX[fields.status];
     this.rawStatus[index] = fields.rawStatus;
     this.activity[index] = fields.activity;
-    this.setRare(index, fields.customMessage, fields.devices, fields.sequence, fields.sequenceScope);
+    const rare = this.rare[index];
+    if (rare !== undefined) {
+      rare.customMessage = fields.customMessage;
+      rare.devices = fields.devices;
+      rare.sequence = fields.sequence;
+      rare.sequenceScope = fields.sequenceScope;
+    } else if (fields.customMessage !== undefined || fields.devices !== undefined || fields.sequence !== undefined || fields.sequenceScope !== undefined) {
+      this.rare[index] = { customMessage: fields.customMessage, devices: fields.devices, sequence: fields.sequence, sequenceScope: fields.sequenceScope };
+    }
   }
 
   /**
