@@ -14,14 +14,14 @@ export type ColumnPage = unknown[][];
  *
  * The page's last key is read first (a walk of the primary key index), so the columns need no order of their
  * own: every aggregate of one query is fed the same rows in the same order, so row i is at index i of each.
+ * The next page is read while the caller handles the current one.
  * `columns` are column names of the caller's own (never user input).
  */
 export async function* columnPages(db: StoreDb, entity: EntitySchema<ObjectLiteral>, columns: readonly string[], pageSize: number): AsyncGenerator<ColumnPage> {
-  let after: { afterUser: string; afterPlatform: string } | undefined;
-  for (;;) {
-    const cursor = after;
-    const page = await db.read(async (manager) => {
+  const read = (after: { user_id: string; platform: string } | undefined) =>
+    db.read(async (manager) => {
       const table = qualifiedTable(manager, entity);
+      const cursor = after === undefined ? undefined : { afterUser: after.user_id, afterPlatform: after.platform };
       // A row-value comparison walks the primary key (SQLite and PostgreSQL); the equivalent OR scanned the table.
       const from = cursor ? 'WHERE (user_id, platform) > (:afterUser, :afterPlatform)' : '';
       const [last] = await runSql<{ user_id: string; platform: string }[]>(
@@ -36,9 +36,17 @@ export async function* columnPages(db: StoreDb, entity: EntitySchema<ObjectLiter
       const [row] = await runSql<Record<string, unknown>[]>(manager, `SELECT ${select} FROM ${table} ${from}${until}`, params);
       return { last, values: columns.map((_, index) => jsonArray(row?.[`c${index}`])) };
     });
+  let next = read(undefined);
+  for (;;) {
+    const page = await next;
+    // The next page is read while the caller works on this one (the database's work and the caller's overlap).
+    if (page.last !== undefined) {
+      next = read(page.last);
+      // A caller that stops early leaves it unawaited: its failure is nobody's to report.
+      next.catch(() => undefined);
+    }
     if (page.values[0].length > 0) yield page.values;
     if (page.last === undefined) return;
-    after = { afterUser: page.last.user_id, afterPlatform: page.last.platform };
   }
 }
 
