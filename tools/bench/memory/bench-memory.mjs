@@ -51,8 +51,10 @@ function boot(dir, env = {}) {
       child.send({ cmd: 'rss' });
       return await answer;
     },
+    /** Stops the service (app.close: the shutdown flush included); resolves with how long that took. */
     stop: () => new Promise((resolve) => {
-      child.once('exit', resolve);
+      const started = performance.now();
+      child.once('exit', () => resolve(performance.now() - started));
       child.send({ cmd: 'exit' });
     }),
   }));
@@ -70,7 +72,7 @@ for (const people of SIZES) {
     const profileFile = PROFILE && people === SIZES[SIZES.length - 1] ? join(resultsDir, `memory-start-up-${people}-${Date.now()}.cpuprofile`) : undefined;
     const service = await boot(dir, profileFile ? { BENCH_PROFILE: profileFile } : {});
     const { memory, spaces } = await service.rss();
-    await service.stop();
+    const stopMs = await service.stop();
     rows.push({
       people,
       records: people * 6,
@@ -81,6 +83,7 @@ for (const people of SIZES) {
       heapTotalMb: memory.heapTotal / MB,
       externalMb: memory.external / MB,
       newSpaceMb: spaces.new_space.size / MB,
+      stopMs,
       loadavg: loadavg()[0],
     });
     if (profileFile) profile = { file: profileFile, ...require('../http/profile-summary.cjs').summarizeProfile(profileFile, 12) };
@@ -106,7 +109,7 @@ for (const row of rows) {
   console.log(
     `  ${String(row.people).padStart(6)} people: RSS ${row.rssMb.toFixed(0)} MB (heap ${row.heapUsedMb.toFixed(0)} of ${row.heapTotalMb.toFixed(0)} MB, ` +
       `${row.newSpaceMb.toFixed(0)} MB of it the empty young generation; external ${row.externalMb.toFixed(0)} MB), ` +
-      `start-up ${(row.bootMs / 1000).toFixed(2)} s (CPU ${(row.bootCpuMs / 1000).toFixed(2)} s), restore ${(row.restoreMs / 1000).toFixed(2)} s (CPU ${(row.restoreCpuMs / 1000).toFixed(2)} s), load average ${row.loadavg.toFixed(1)}`,
+      `start-up ${(row.bootMs / 1000).toFixed(2)} s (CPU ${(row.bootCpuMs / 1000).toFixed(2)} s), restore ${(row.restoreMs / 1000).toFixed(2)} s (CPU ${(row.restoreCpuMs / 1000).toFixed(2)} s), stop ${(row.stopMs / 1000).toFixed(2)} s, load average ${row.loadavg.toFixed(1)}`,
   );
 }
 for (const t of targets) console.log(`  ${t.met ? 'MET   ' : 'MISSED'} ${t.target}: ${t.measured}`);
