@@ -74,6 +74,9 @@ try {
     batches.push({ linkedBefore: first, people: people.length, ms, cpuMs });
   }
   const totalSeconds = (performance.now() - started) / 1000;
+  // Server-side time per batch (request in to response out), against the client's round trip.
+  const serverMs = ((await service.ask('timings')).timings['POST /v1/identities/batch'] ?? []).slice(-batches.length);
+  batches.forEach((batch, index) => (batch.serverMs = serverMs[index]));
   if (PROFILE) {
     const file = join(root, 'bench-results', `link-${Date.now()}.cpuprofile`);
     await service.ask('profile-stop', { file });
@@ -89,8 +92,9 @@ try {
   const around = (size) => {
     const window = batches.filter((b) => b.linkedBefore + b.people <= size && b.linkedBefore + b.people > size * 0.9 - BATCH);
     const ms = median(window.map((b) => b.ms / b.people));
+    const serverMsPerPerson = median(window.map((b) => (b.serverMs ?? NaN) / b.people));
     const cpuMs = median(window.map((b) => b.cpuMs / b.people));
-    return { size, batches: window.length, msPerPerson: ms, cpuMsPerPerson: cpuMs, peoplePerSecond: 1000 / ms };
+    return { size, batches: window.length, msPerPerson: ms, serverMsPerPerson, cpuMsPerPerson: cpuMs, peoplePerSecond: 1000 / ms };
   };
   const sizes = [1000, 10_000, 100_000].filter((size) => size <= PEOPLE).map(around);
   // Growth by service CPU per person: the wall clock on a shared machine says more about the load than the cost.
@@ -102,7 +106,7 @@ try {
   ];
   console.log(`bench:link  ${PLATFORMS.length} platforms per person, batches of ${BATCH}, ${cpus().length} cores, sandbox monitoring ${MONITORING ? 'running' : 'stopped'}`);
   console.log(`  load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  for (const row of sizes) console.log(`  around ${String(row.size).padStart(6)} linked: ${row.msPerPerson.toFixed(3)} ms/person wall (${Math.round(row.peoplePerSecond)} people/s), service CPU ${row.cpuMsPerPerson.toFixed(3)} ms/person`);
+  for (const row of sizes) console.log(`  around ${String(row.size).padStart(6)} linked: ${row.msPerPerson.toFixed(3)} ms/person wall (${Math.round(row.peoplePerSecond)} people/s; server-side ${row.serverMsPerPerson.toFixed(3)}), service CPU ${row.cpuMsPerPerson.toFixed(3)} ms/person`);
   console.log(`  single PUT: ${singlesAtZero.peoplePerSecond.toFixed(0)} people/s at ~0 linked, ${singlesAtEnd.peoplePerSecond.toFixed(0)} people/s at ${PEOPLE} linked`);
   for (const t of targets) console.log(`  ${t.met ? 'MET   ' : 'MISSED'} ${t.target}: ${t.measured}`);
   if (!targets[0].met) console.log(`  cause: service CPU ${(batches.reduce((sum, b) => sum + b.cpuMs, 0) / 1000).toFixed(1)} s over ${totalSeconds.toFixed(1)} s of wall clock (the rest waited for a core or for the client); --cpu-prof profiles the last batches`);
