@@ -226,6 +226,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       counts[platform].made++;
       void clock.hold(running.setStatus(userId, platform, native).catch((error: unknown) => fail(`${platform} change for ${userId} failed: ${String(error)}`)));
     };
+    // Every tick until the end of the drain: look for signals in core's reading; until the end of the run: change.
+    const total = runMs + drainMs;
     const drive = (tick: number): void => {
       checkSignals();
       for (const [userId, platform] of buckets.get(tick) ?? []) {
@@ -233,12 +235,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         plan(userId, platform, tick * TICK_MS);
       }
       buckets.delete(tick);
-      if ((tick + 1) * TICK_MS < runMs) clock.setTimeout(() => drive(tick + 1), TICK_MS);
+      if ((tick + 1) * TICK_MS < total) clock.setTimeout(() => drive(tick + 1), TICK_MS);
     };
     clock.setTimeout(() => drive(1), TICK_MS);
 
     // Checkpoints: heap after GC every virtual hour (the first after warm-up is the baseline), the loop's delay after warm-up.
-    const total = runMs + drainMs;
     const sample = (): void => void heapMb.push({ atHours: (clock.now() - start) / HOUR, ...collectedHeap() });
     histogram = monitorEventLoopDelay({ resolution: 10 });
     await clock.until(start + warmupMs);
