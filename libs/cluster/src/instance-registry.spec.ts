@@ -1,17 +1,17 @@
 import { InstanceRegistry, type InstanceReport } from './instance-registry';
 import { RedisLink } from './redis-link';
-import { ThrowawayRedis, eventually, keysOf, openTestLink, type TestLink } from './redis-link.spec-helper';
+import { ThrowawayRedis, eventually, keysUnder, openTestLink, disposeLink } from './redis-link.spec-helper';
 
 const url = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('InstanceRegistry', () => {
-  let link: TestLink;
+  let link: RedisLink;
   beforeEach(async () => {
     link = await openTestLink(url, 'instances');
   });
   afterEach(async () => {
     jest.useRealTimers();
-    await link.dispose();
+    await disposeLink(link);
   });
 
   const report = (id: string, role = 'all'): (() => InstanceReport) => () => ({ id, role, startedAt: 1_000, platforms: { slack: { state: 'up' } } });
@@ -30,7 +30,7 @@ describe('InstanceRegistry', () => {
       await b.stop();
       expect((await a.list()).map((instance) => instance.id)).toEqual(['a']);
       await a.stop();
-      expect(await keysOf(link)).toEqual([]);
+      expect(await keysUnder(link)).toEqual([]);
     } finally {
       await other.close();
     }
@@ -43,7 +43,7 @@ describe('InstanceRegistry', () => {
     await alive.beat();
     expect((await alive.list()).map((instance) => instance.id)).toEqual(['alive', 'killed']);
     await eventually(async () => (await alive.list()).length === 1, 2_000, 'the killed instance to drop out');
-    expect(await keysOf(link)).toEqual(['instance:alive', 'instances']);
+    expect(await keysUnder(link)).toEqual(['instance:alive', 'instances']);
     expect(await link.commands.smembers(link.key('instances'))).toEqual(['alive']);
   });
 

@@ -1,11 +1,11 @@
 import { OneTimeStore } from './one-time-store';
 import { RedisLink } from './redis-link';
-import { eventually, keysOf, openTestLink, type TestLink } from './redis-link.spec-helper';
+import { eventually, keysUnder, openTestLink, disposeLink } from './redis-link.spec-helper';
 
 const url = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('OneTimeStore', () => {
-  let a: TestLink;
+  let a: RedisLink;
   let b: RedisLink;
   beforeEach(async () => {
     a = await openTestLink(url, 'once');
@@ -15,7 +15,7 @@ describe('OneTimeStore', () => {
   });
   afterEach(async () => {
     await b.close();
-    await a.dispose();
+    await disposeLink(a);
   });
 
   it('hands a value put on one instance to a take on another, exactly once', async () => {
@@ -26,7 +26,7 @@ describe('OneTimeStore', () => {
     const takes = await Promise.all([onB.take('s1'), onA.take('s1'), onB.take('s1')]);
     expect(takes.filter((value) => value !== undefined)).toEqual(['{"platform":"slack"}']);
     expect(await onA.take('s1')).toBeUndefined();
-    expect(await keysOf(a)).toEqual([]);
+    expect(await keysUnder(a)).toEqual([]);
   });
 
   it('forgets a value after its TTL (Redis expires it)', async () => {
@@ -57,6 +57,6 @@ describe('OneTimeStore', () => {
     expect(await store.claimOnce('d', 60_000)).toBe(false);
     await store.release('d');
     expect(await store.claimOnce('d', 60_000)).toBe(true);
-    expect(await keysOf(a)).toEqual(['webhook-delivery:d']);
+    expect(await keysUnder(a)).toEqual(['webhook-delivery:d']);
   });
 });

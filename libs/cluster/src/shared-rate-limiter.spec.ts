@@ -1,5 +1,6 @@
+import type { RedisLink } from './redis-link';
 import { SharedRateLimiter } from './shared-rate-limiter';
-import { keysOf, openTestLink, type TestLink } from './redis-link.spec-helper';
+import { keysUnder, openTestLink, disposeLink } from './redis-link.spec-helper';
 
 const url = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -12,14 +13,14 @@ class TestClock {
 }
 
 describe('SharedRateLimiter', () => {
-  let link: TestLink;
+  let link: RedisLink;
   let clock: TestClock;
   beforeEach(async () => {
     link = await openTestLink(url, 'rate');
     clock = new TestClock();
   });
   afterEach(async () => {
-    await link.dispose();
+    await disposeLink(link);
   });
 
   const limiter = (perMinute: number, name = 'api-key'): SharedRateLimiter => new SharedRateLimiter({ link, name, perMinute, clock });
@@ -59,13 +60,13 @@ describe('SharedRateLimiter', () => {
   it('tells how long to wait without taking, and without creating a bucket for a key it never saw', async () => {
     const bucket = limiter(2, 'auth-failure');
     expect(await bucket.waitSeconds('10.0.0.1')).toBe(0);
-    expect(await keysOf(link)).toEqual([]);
+    expect(await keysUnder(link)).toEqual([]);
     await bucket.take('10.0.0.1');
     expect(await bucket.waitSeconds('10.0.0.1')).toBe(0);
     await bucket.take('10.0.0.1');
     expect(await bucket.waitSeconds('10.0.0.1')).toBe(30);
     expect(await bucket.waitSeconds('10.0.0.1')).toBe(30);
-    expect(await keysOf(link)).toEqual(['rate:auth-failure:10.0.0.1']);
+    expect(await keysUnder(link)).toEqual(['rate:auth-failure:10.0.0.1']);
   });
 
   it('forgets a key: its next take starts from a full bucket', async () => {
@@ -73,7 +74,7 @@ describe('SharedRateLimiter', () => {
     await bucket.take('revoked');
     await bucket.take('revoked');
     await bucket.forget('revoked');
-    expect(await keysOf(link)).toEqual([]);
+    expect(await keysUnder(link)).toEqual([]);
     expect((await bucket.take('revoked')).remaining).toBe(1);
   });
 

@@ -2,7 +2,8 @@ import { WhatsAppEmulator } from '@amo/presence-adapter-whatsapp/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { bootService, eventually, type RunningService, tempDir } from '../e2e/harness.spec-helper';
-import { TcpGate, ThrowawayRedis } from './shared-state.spec-helper';
+import { ThrowawayRedis } from '@amo/presence-cluster/testing';
+import { TcpGate } from './tcp-gate.spec-helper';
 
 const POSTGRES_URL = process.env.PRESENCE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -4,7 +4,7 @@ import { RedisLink } from '@amo/presence-cluster';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { bootService, eventually, type RunningService, tempDir } from '../e2e/harness.spec-helper';
-import { disposeLink, keysUnder } from './shared-state.spec-helper';
+import { disposeLink, keysUnder } from '@amo/presence-cluster/testing';
 
 const POSTGRES_URL = process.env.PRESENCE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

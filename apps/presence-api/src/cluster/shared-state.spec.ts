@@ -5,7 +5,7 @@ import type { WebhookReply } from '@amo/presence-core';
 import { CredentialVault } from '@amo/presence-store';
 import { KeyRateLimiter, rateLimitHeaders } from '../auth/rate-limiter';
 import { createOAuthStates, createRateLimiter } from './shared-state';
-import { disposeLink, keysUnder, openLinks, ThrowawayRedis } from './shared-state.spec-helper';
+import { disposeLink, keysUnder, openTestLinks, ThrowawayRedis } from '@amo/presence-cluster/testing';
 import { RedisDeliveryLedger } from './shared-state.webhooks';
 
 const url = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -26,7 +26,7 @@ function random(seed: number): () => number {
 describe('shared state on Redis', () => {
   let links: RedisLink[];
   beforeEach(async () => {
-    links = await openLinks(url, 'shared-state', 2);
+    links = await openTestLinks(url, 'shared-state', 2);
   });
   afterEach(async () => {
     await links[1].close();
@@ -70,7 +70,7 @@ describe('shared state on Redis', () => {
 
     it("fall back to the instance's own buckets while Redis is down, and share again once it is back", async () => {
       const redis = await ThrowawayRedis.start();
-      const [own] = await openLinks(redis.url, 'outage', 1);
+      const [own] = await openTestLinks(redis.url, 'outage', 1);
       const clock = testClock();
       const limiter = createRateLimiter({ name: 'api-key', perMinute: 2, clock, link: own });
       try {
@@ -118,7 +118,7 @@ describe('shared state on Redis', () => {
 
     it('are kept in memory while Redis is down, and redeemed on that instance', async () => {
       const redis = await ThrowawayRedis.start();
-      const [own] = await openLinks(redis.url, 'oauth-outage', 1);
+      const [own] = await openTestLinks(redis.url, 'oauth-outage', 1);
       const states = createOAuthStates({ clock: testClock(), ttlMs: 600_000, link: own, vault });
       try {
         await redis.stop();

@@ -9,11 +9,12 @@ import type { AppModuleOptions } from '../app.module';
 import { createApp, startApp } from '../bootstrap';
 import { type AppConfig, type Tuning } from '../config/app-config';
 import { loadConfig } from '../config/config.loader';
+import { ADMIN_TOKEN } from './process.spec-helper';
 
 // End-to-end steps wait for real servers; on two busy cores a step may take seconds, never minutes.
 jest.setTimeout(30_000);
 
-export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+export { ADMIN_TOKEN } from './process.spec-helper';
 
 export function tempDir(prefix = 'presence-e2e-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

@@ -10,7 +10,7 @@ import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { type Platform, PresenceAggregator, type PresenceAdapter, type RateBudgetSpec } from '@amo/presence-core';
 import { RedisLink } from '../redis-link';
-import { deleteKeys, testPrefix } from '../redis-link.spec-helper';
+import { disposeLink, testPrefix } from '../redis-link.spec-helper';
 import { ClusterPolling } from './cluster-polling';
 import { type BudgetClock, SharedBudgets } from './shared-budgets';
 
@@ -234,9 +234,7 @@ export class TestCluster {
       await i.polling.close();
       await i.aggregator.close();
     }));
-    const cleaner = new RedisLink({ url: this.options.redisUrl, keyPrefix: this.prefix });
-    await deleteKeys(cleaner, `${this.prefix}*`);
-    await cleaner.close();
+    await disposeLink(new RedisLink({ url: this.options.redisUrl, keyPrefix: this.prefix }));
     await Promise.all(this.instances.filter((i) => !i.dead).map((i) => i.link.close()));
     await this.platform.close();
   }

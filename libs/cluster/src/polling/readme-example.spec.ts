@@ -5,7 +5,7 @@ import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { PresenceAggregator } from '@amo/presence-core';
 import { RedisLink } from '../redis-link';
-import { deleteKeys, testPrefix } from '../redis-link.spec-helper';
+import { disposeLink, testPrefix } from '../redis-link.spec-helper';
 import { ClusterPolling } from './cluster-polling';
 import { SharedBudgets } from './shared-budgets';
 
@@ -49,9 +49,7 @@ async function main(log: (...args: unknown[]) => void): Promise<void> {
 
 describe('README: polling', () => {
   afterAll(async () => {
-    const link = new RedisLink({ url, keyPrefix: prefix });
-    await deleteKeys(link, `${prefix}*`);
-    await link.close();
+    await disposeLink(new RedisLink({ url, keyPrefix: prefix }));
   });
 
   it('two instances read everyone within the one budget, and one of them plans', async () => {

@@ -1,11 +1,12 @@
-import { openTestLink, type TestLink } from '../redis-link.spec-helper';
+import type { RedisLink } from '../redis-link';
+import { openTestLink, disposeLink } from '../redis-link.spec-helper';
 import { SharedBudgets } from './shared-budgets';
 
 const url = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const spec = { bucket: 'slack:dnd.teamInfo', limit: 5, windowMs: 60_000 };
 
 describe('SharedBudgets: one sliding window per bucket for every instance', () => {
-  let link: TestLink;
+  let link: RedisLink;
   let now: number;
   const clock = { now: () => now };
   const instance = (id: string) => new SharedBudgets({ link, instanceId: id, clock, arrivalMarginMs: () => 0 });
@@ -14,7 +15,7 @@ describe('SharedBudgets: one sliding window per bucket for every instance', () =
     link = await openTestLink(url, 'budgets');
     now = 1_000_000;
   });
-  afterEach(() => link.dispose());
+  afterEach(() => disposeLink(link));
 
   it('a reservation holds what the window has room for; another instance gets only the rest', async () => {
     const [a, b] = [instance('a').budget(spec), instance('b').budget(spec)];

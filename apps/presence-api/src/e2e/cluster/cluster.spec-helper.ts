@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { ADMIN_TOKEN, eventually, freePort, StreamClient, tempDir } from '../harness.spec-helper';
-import { type RunningProcess, runService } from '../process.spec-helper';
+import { ADMIN_TOKEN, freePort, StreamClient, tempDir } from '../harness.spec-helper';
+import { ServiceChild } from '../process.spec-helper';
 
 /**
  * The multi-instance harness: N service child processes (`node -r ts-register main.ts`, as `node dist/main.js`
@@ -32,92 +32,23 @@ export interface TestClusterOptions {
   name?: string;
 }
 
-export interface CallResult {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-}
-
-/** One service process of the cluster. */
-export class ClusterInstance {
-  private running: RunningProcess | undefined;
-  private readonly data = tempDir('presence-cluster-');
+/** One service process of the cluster, ready once it serves /health and has started monitoring (the start-up block). */
+export class ClusterInstance extends ServiceChild {
+  private readonly data: { path: string; remove(): void };
 
   constructor(
     readonly index: number,
     readonly id: string,
-    readonly port: number,
-    private readonly env: Record<string, string>,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    port: number,
+    env: Record<string, string>,
+  ) {
+    const data = tempDir('presence-cluster-');
+    super(port, () => ({ PATH, ...env, PRESENCE_DATA_DIR: data.path, PRESENCE_DB_PATH: `${data.path}/unused.sqlite` }), data.path, /ready\n\s+mode/);
+    this.data = data;
   }
 
   get wsUrl(): string {
     return `ws://127.0.0.1:${this.port}`;
-  }
-
-  get alive(): boolean {
-    return this.running !== undefined;
-  }
-
-  get pid(): number | undefined {
-    return this.running?.child.pid;
-  }
-
-  /** Starts the process and resolves once it serves /health and has started monitoring (the start-up block). */
-  async start(timeoutMs = 90_000): Promise<void> {
-    const running = runService(
-      { PATH, ...this.env, PRESENCE_DATA_DIR: this.data.path, PRESENCE_DB_PATH: `${this.data.path}/unused.sqlite` },
-      this.data.path,
-    );
-    this.running = running;
-    const exited = running.exit.then((code) => {
-      throw new Error(`instance ${this.id} exited (${code}) before it was ready:\n${running.output()}`);
-    });
-    await Promise.race([running.waitFor(/ready\n\s+mode/, timeoutMs), exited]);
-    await Promise.race([eventually(async () => (await fetch(`${this.url}/health`).catch(() => undefined))?.status === 200, timeoutMs, 100), exited]);
-    exited.catch(() => undefined);
-  }
-
-  /** SIGKILL: no shutdown hook runs, its leases stay until they expire, sockets are reset by the kernel. */
-  async kill(): Promise<void> {
-    const running = this.running;
-    if (!running) return;
-    this.running = undefined;
-    running.child.kill('SIGKILL');
-    await running.exit;
-  }
-
-  /** SIGTERM, and waits for the exit (a clean stop releases its leases at once). */
-  async stop(): Promise<void> {
-    const running = this.running;
-    if (!running) return;
-    this.running = undefined;
-    running.child.kill('SIGTERM');
-    await running.exit;
-  }
-
-  output(): string {
-    return this.running?.output() ?? '';
-  }
-
-  async call(method: string, path: string, options: { body?: unknown; token?: string | null } = {}): Promise<CallResult> {
-    const headers: Record<string, string> = {};
-    const token = options.token === undefined ? ADMIN_TOKEN : options.token;
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-    const text = await response.text();
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = text;
-    }
-    return { status: response.status, headers: response.headers, body, text };
   }
 
   /** A stream client on this instance (the harness's, with the admin key). */

@@ -2,8 +2,8 @@ import { DiscordGatewayEmulator } from '@amo/presence-adapter-discord/testing';
 import { SlackEmulator } from '@amo/presence-adapter-slack/testing';
 import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
 import { checkIntegrity, openStore } from '@amo/presence-store';
-import { freePort, tempDir } from '../harness.spec-helper';
-import { eventually } from '../harness.spec-helper';
+import { eventually, freePort, tempDir } from '../harness.spec-helper';
+import { ServiceChild } from '../process.spec-helper';
 import {
   type AuditRow,
   chainProblems,
@@ -11,7 +11,6 @@ import {
   killDatabase,
   openReader,
   readPresenceRows,
-  ServiceProcess,
   type SnapshotRow,
 } from './process-kill.spec-helper';
 
@@ -81,7 +80,7 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('kill -9 durin
   let discord: DiscordGatewayEmulator;
   let slack: SlackEmulator;
   let zoom: ZoomEmulator;
-  let service: ServiceProcess;
+  let service: ServiceChild;
   let readKey: string;
   const preferencesSet = new Map<string, unknown>();
   const discordTruth = new Map<number, string>([...indexes, ...CHURN].map((i) => [i, 'online']));
@@ -95,7 +94,7 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('kill -9 durin
     for (const i of SLACK_PEOPLE) slack.addUser(slackId(i), { presence: 'active' });
     zoom = await ZoomEmulator.start({ users: ZOOM_PEOPLE.map((i) => ({ id: zoomId(i), status: 'Available' })), rateLimit: { limit: 1000, windowMs: 1000 } });
     const port = await freePort();
-    service = new ServiceProcess(
+    service = new ServiceChild(
       port,
       () => ({
         PATH: process.env.PATH ?? '',
@@ -132,24 +131,24 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('kill -9 durin
 
   it('is set up through the API: people linked (batch and single), preferences, a key, Slack and Zoom connected, Discord READY', async () => {
     const batch = indexes.slice(0, 20).map((i) => ({ userId: person(i), identities: links(i) }));
-    expect((await service.call('POST', '/v1/identities/batch', { people: batch })).status).toBe(200);
-    for (const i of indexes.slice(20)) expect((await service.call('PUT', `/v1/users/${person(i)}/identities`, links(i))).status).toBe(200);
-    for (const i of CHURN) expect((await service.call('PUT', `/v1/users/${churner(i)}/identities`, { discord: discordId(i) })).status).toBe(200);
+    expect((await service.call('POST', '/v1/identities/batch', { body: { people: batch } })).status).toBe(200);
+    for (const i of indexes.slice(20)) expect((await service.call('PUT', `/v1/users/${person(i)}/identities`, { body: links(i) })).status).toBe(200);
+    for (const i of CHURN) expect((await service.call('PUT', `/v1/users/${churner(i)}/identities`, { body: { discord: discordId(i) } })).status).toBe(200);
     const preferences: [number, unknown][] = [
       [0, { consent: true, policy: 'busy-wins', preferredPlatforms: ['slack', 'discord'], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' } }],
       [ZOOM_OPT_OUT, { consent: true, optedOutPlatforms: ['zoom'] }],
       [2, { consent: true, patternsOptIn: true }],
     ];
     for (const [i, body] of preferences) {
-      const answer = await service.call('PUT', `/v1/users/${person(i)}/preferences`, body);
+      const answer = await service.call('PUT', `/v1/users/${person(i)}/preferences`, { body });
       expect(answer.status).toBe(200);
       preferencesSet.set(person(i), answer.body);
     }
-    const created = await service.call('POST', '/v1/api-keys', { name: 'scheduler', scopes: ['read'] });
+    const created = await service.call('POST', '/v1/api-keys', { body: { name: 'scheduler', scopes: ['read'] } });
     expect(created.status).toBe(201);
     readKey = created.body.key;
-    expect((await service.call('POST', '/v1/platforms/slack/connect', { credentials: { bot_token: slack.botToken, signing_secret: slack.signingSecret } })).status).toBe(200);
-    expect((await service.call('POST', '/v1/platforms/zoom/connect', { credentials: zoom.credentials })).status).toBe(200);
+    expect((await service.call('POST', '/v1/platforms/slack/connect', { body: { credentials: { bot_token: slack.botToken, signing_secret: slack.signingSecret } } })).status).toBe(200);
+    expect((await service.call('POST', '/v1/platforms/zoom/connect', { body: { credentials: zoom.credentials } })).status).toBe(200);
     slack.subscribe(`${service.url}/v1/webhooks/slack`);
     zoom.webhookUrl = `${service.url}/v1/webhooks/zoom`;
 
@@ -161,7 +160,7 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('kill -9 durin
     // Every Discord and Zoom account has been seen once (GUILD_CREATE, the first Zoom reads); Slack's sweep, at
     // Tier 3's 50 calls a minute, goes on during the traffic.
     await eventually(async () => {
-      const { presences } = (await service.call('POST', '/v1/presence/batch', { userIds: indexes.map(person) })).body;
+      const { presences } = (await service.call('POST', '/v1/presence/batch', { body: { userIds: indexes.map(person) } })).body;
       const seen = (i: number, platform: string): boolean => Boolean(presences[person(i)]?.platforms?.[platform]?.lastUpdated);
       return indexes.every((i) => seen(i, 'discord')) && ZOOM_PEOPLE.every((i) => i === ZOOM_OPT_OUT || seen(i, 'zoom'));
     }, 20_000, 100);
@@ -227,7 +226,7 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('kill -9 durin
       const reader = await openReader(database);
       return await readPresenceRows(reader).finally(() => reader.destroy());
     } finally {
-      await service.kill9();
+      await service.kill();
       stopped = true;
       await Promise.all(loops);
     }
@@ -238,32 +237,32 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('kill -9 durin
     if (n % 5 === 4) {
       // Links that come and go while their account's changes pour in: none of its snapshots may outlive its link.
       const i = CHURN[Math.floor(n / 5) % CHURN.length];
-      await service.call('PUT', `/v1/users/${churner(i)}/identities`, Math.floor(n / 5 / CHURN.length) % 2 === 0 ? {} : { discord: discordId(i) });
+      await service.call('PUT', `/v1/users/${churner(i)}/identities`, { body: Math.floor(n / 5 / CHURN.length) % 2 === 0 ? {} : { discord: discordId(i) } });
       return;
     }
     switch (n % 5) {
       case 0: {
         const body = { linkedin: `urn:li:person:${id}` };
         acknowledged.attemptedPeople.add(id);
-        if ((await service.call('PUT', `/v1/users/${id}/identities`, body)).status === 200) acknowledged.links.set(id, body);
+        if ((await service.call('PUT', `/v1/users/${id}/identities`, { body })).status === 200) acknowledged.links.set(id, body);
         return;
       }
       case 1: {
         acknowledged.attemptedPeople.add(id);
-        const answer = await service.call('PUT', `/v1/users/${id}/preferences`, { consent: true, policy: 'busy-wins', preferredPlatforms: ['linkedin'] });
+        const answer = await service.call('PUT', `/v1/users/${id}/preferences`, { body: { consent: true, policy: 'busy-wins', preferredPlatforms: ['linkedin'] } });
         if (answer.status === 200) acknowledged.preferences.set(id, answer.body);
         return;
       }
       case 2: {
         acknowledged.attemptedKeys.add(id);
-        const answer = await service.call('POST', '/v1/api-keys', { name: id, scopes: ['read'] });
+        const answer = await service.call('POST', '/v1/api-keys', { body: { name: id, scopes: ['read'] } });
         if (answer.status === 201) acknowledged.keys.set(id, answer.body.key);
         return;
       }
       default: {
         const people = [0, 1, 2].map((j) => ({ userId: `${id}-${j}`, identities: { linkedin: `urn:li:person:${id}-${j}` } }));
         for (const entry of people) acknowledged.attemptedPeople.add(entry.userId);
-        if ((await service.call('POST', '/v1/identities/batch', { people })).status === 200) {
+        if ((await service.call('POST', '/v1/identities/batch', { body: { people } })).status === 200) {
           for (const entry of people) acknowledged.links.set(entry.userId, entry.identities);
         }
       }
@@ -343,7 +342,7 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('kill -9 durin
       ...indexes.map(async (i) => [person(i), (await service.call('GET', `/v1/users/${person(i)}/identities`)).body, links(i)]),
       ...[...acknowledged.links].map(async ([userId, accounts]) => [userId, (await service.call('GET', `/v1/users/${userId}/identities`)).body, accounts]),
       ...[...preferencesSet, ...acknowledged.preferences].map(async ([userId, answer]) => [userId, (await service.call('GET', `/v1/users/${userId}/preferences`)).body, answer]),
-      ...[readKey, ...acknowledged.keys.values()].map(async (key) => [`key ${key.slice(0, 8)}`, (await service.call('GET', `/v1/presence/${person(0)}`, undefined, key)).status, 200]),
+      ...[readKey, ...acknowledged.keys.values()].map(async (key) => [`key ${key.slice(0, 8)}`, (await service.call('GET', `/v1/presence/${person(0)}`, { token: key })).status, 200]),
     ]);
     expect(answers.filter(([, answered, expected]) => !same(answered, expected))).toEqual([]);
     await eventually(async () => {
@@ -353,7 +352,7 @@ describe.each(POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'])('kill -9 durin
     }, 20_000, 100);
     // The resume replays what the stored sequence had not seen: Discord converges to the emulator's truth.
     await eventually(async () => {
-      const { presences } = (await service.call('POST', '/v1/presence/batch', { userIds: indexes.map(person) })).body;
+      const { presences } = (await service.call('POST', '/v1/presence/batch', { body: { userIds: indexes.map(person) } })).body;
       return indexes.every((i) => presences[person(i)]?.platforms?.discord?.status === DISCORD_STATUS[discordTruth.get(i) as string]);
     }, 20_000, 100);
   }

@@ -2,8 +2,6 @@ import { createDataSource, type DatabaseConfig, STORE_ENTITIES } from '@amo/pres
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ADMIN_TOKEN, eventually } from '../harness.spec-helper';
-import { type RunningProcess, runService } from '../process.spec-helper';
 
 /**
  * Pieces of the kill -9 e2e: the database the service runs on (a temp SQLite file, or a fresh PostgreSQL schema
@@ -90,69 +88,6 @@ export async function readPresenceRows(reader: DataSource): Promise<{ audit: Aud
       confirmedAt: Number(row.confirmed_at),
     })),
   };
-}
-
-/** The service as `node dist/main.js` runs it, on a fixed port, with exactly the environment `env` gives (PATH too). */
-export class ServiceProcess {
-  private running: RunningProcess | undefined;
-
-  constructor(
-    readonly port: number,
-    private readonly env: () => Record<string, string>,
-    private readonly cwd: string,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** Starts it and resolves once /health answers. */
-  async start(timeoutMs = 60_000): Promise<void> {
-    const running = runService(this.env(), this.cwd);
-    this.running = running;
-    const exited = running.exit.then((code) => {
-      throw new Error(`the service exited (${code}) before it answered /health:\n${running.output()}`);
-    });
-    const healthy = eventually(async () => (await fetch(`${this.url}/health`).catch(() => undefined))?.ok, timeoutMs, 100);
-    await Promise.race([healthy, exited]);
-    exited.catch(() => undefined);
-  }
-
-  /** kill -9: no shutdown hook runs, nothing is flushed, sockets are reset by the kernel. */
-  async kill9(): Promise<void> {
-    const running = this.running;
-    if (!running) return;
-    this.running = undefined;
-    running.child.kill('SIGKILL');
-    await running.exit;
-  }
-
-  /** A clean stop (SIGTERM) for the end of the test. */
-  async stop(): Promise<void> {
-    const running = this.running;
-    if (!running) return;
-    this.running = undefined;
-    running.child.kill('SIGTERM');
-    await running.exit;
-  }
-
-  output(): string {
-    return this.running?.output() ?? '';
-  }
-
-  async call(method: string, path: string, body?: unknown, token: string = ADMIN_TOKEN): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-    return { status: response.status, body: parsed };
-  }
 }
 
 /**
