@@ -65,14 +65,16 @@ export class PollPlanner {
   /**
    * Between ticks: when people were linked since the last check, the ones never read are planned at once (at most
    * a tick's worth), as `pollSoon` brings the loop's next poll forward, so a new link is read within seconds, not
-   * at the next tick (an interval may be long). Their job belongs to the current tick.
+   * at the next tick (an interval may be long). Their job belongs to the current tick. A planner's first check
+   * looks too: it may have just taken the lease over, and a link made while another instance planned (or none did)
+   * must not wait for the next tick.
    */
   async planNewlyLinked(): Promise<PlannedTick | undefined> {
     const linked = this.target.directory.peopleOn(this.platform).size;
     const before = this.linked;
     this.linked = linked;
     const capabilities = this.target.adapter(this.platform)?.capabilities;
-    if (before === undefined || linked <= before || this.lastTick < 0 || !capabilities?.poll) return undefined;
+    if ((before !== undefined && linked <= before) || this.lastTick < 0 || !capabilities?.poll) return undefined;
     const now = this.clock.now();
     const intervalMs = this.target.intervalOf(this.platform);
     const monitored = await this.state.withoutForgotten(this.target.monitoredAccounts(this.platform), now);
