@@ -109,6 +109,8 @@ export class ServiceLifecycle implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // What the closing adapters handed over (Discord's session to resume) is saved before the store closes.
+    await this.wirings.settled();
     await this.store.close();
   }
 

@@ -12,6 +12,7 @@ import { CLOCK } from '../presence/clock.provider';
 import { PRESENCE_STORE } from '../store/store.providers';
 import type { PlatformRegistry, ServicePlatform } from './platform-registry';
 import { LeasedPushAdapter } from './leased-push.adapter';
+import { KeyedWrites } from './keyed-writes';
 import { LEASED_PUSH } from './leased-push.units';
 import { RuntimeEndpoints } from './runtime-endpoints';
 
@@ -23,6 +24,8 @@ export class PlatformWirings {
   private readonly byPlatform: Map<Platform, ServicePlatform>;
   private readonly budgets: RateBudgetRegistry;
   private readonly state = new Map<string, unknown>();
+  /** The store writes adapters start from callbacks (sessions, subscriptions, refreshed tokens). */
+  private readonly writes = new KeyedWrites();
 
   constructor(
     @Inject(PLATFORM_WIRING_LIST) wirings: PlatformRegistry,
@@ -54,6 +57,11 @@ export class PlatformWirings {
   async reloadState(platform: Platform): Promise<void> {
     for (const key of [...this.state.keys()]) if (key.startsWith(`${platform}\u0000`)) this.state.delete(key);
     for (const entry of await this.store.platformState.list(platform)) this.state.set(`${platform}\u0000${entry.key}`, entry.value);
+  }
+
+  /** Resolves once every state and credential write the adapters started has landed (before the store closes). */
+  settled(): Promise<void> {
+    return this.writes.settled();
   }
 
   get(platform: Platform): ServicePlatform | undefined {
@@ -95,18 +103,20 @@ export class PlatformWirings {
           // Null means "nothing held any more" (a Discord session invalidated): the stored entry goes.
           if (value === null || value === undefined) {
             this.state.delete(`${platform}\u0000${key}`);
-            this.store.platformState.delete(platform, key).catch(saved);
+            this.writes.start(`${platform}\u0000${key}`, () => this.store.platformState.delete(platform, key), saved);
             return;
           }
           this.state.set(`${platform}\u0000${key}`, value);
           // Sealed by the vault: a Graph subscription's clientState and a Discord session are secrets of ours.
-          this.store.platformState.set(platform, key, value, { sealed: true }).catch(saved);
+          this.writes.start(`${platform}\u0000${key}`, () => this.store.platformState.set(platform, key, value, { sealed: true }), saved);
         },
       },
       saveCredentials: (credentials, expiresAt) => {
-        this.store.connections
-          .updateCredentials(platform, credentials, expiresAt)
-          .catch((error: unknown) => logger.error(`saving refreshed credentials failed: ${(error as Error).message}`));
+        this.writes.start(
+          `${platform}\u0000credentials`,
+          () => this.store.connections.updateCredentials(platform, credentials, expiresAt),
+          (error: unknown) => logger.error(`saving refreshed credentials failed: ${(error as Error).message}`),
+        );
       },
     };
   }
