@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // An e2e test of the app may boot it through the app's own bootstrap: that is how it reaches the sandbox the
@@ -10,21 +9,11 @@ import { createApp, startApp } from '@amo/presence-api/src/bootstrap';
 import { loadConfig } from '@amo/presence-api/src/config/config.loader';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { PresenceStreamGateway } from '@amo/presence-api/src/stream/presence-stream.gateway';
+import { freePort } from '@amo/presence-adapter-kit/testing';
 import type { Platform } from '@amo/presence-core';
 import { type Sandbox, startSandbox } from '@amo/presence-sandbox';
 
 export const BOOTSTRAP_KEY = 'dashboard-e2e-admin-key-0123456789abcdef';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface SandboxService {
   url: string;
