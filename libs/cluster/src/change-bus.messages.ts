@@ -12,6 +12,8 @@ export const BUS_TYPES = {
   forget: 'forget',
   /** A lease-owned push connection's state, from the instance that owns it (a Discord shard up or down). */
   connection: 'connection',
+  /** An API key was revoked: every instance stops accepting it now, not at its next check against the store. */
+  keyRevoked: 'key-revoked',
 } as const;
 
 /** One accepted reading: the person, the platform account it came from, the record and when it was confirmed. */
@@ -83,4 +85,13 @@ export function parseConnection(body: unknown): ConnectionBody | undefined {
   if (!isPlatform(value?.platform) || typeof value.state !== 'string' || !STATES.has(value.state)) return undefined;
   if (typeof value.unit !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(value.unit)) return undefined;
   return { platform: value.platform, unit: value.unit, state: value.state as ConnectionState };
+}
+
+export interface KeyRevokedBody {
+  keyId: string;
+}
+
+export function parseKeyRevoked(body: unknown): KeyRevokedBody | undefined {
+  const value = body as { keyId?: unknown } | null;
+  return typeof value?.keyId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value.keyId) ? { keyId: value.keyId } : undefined;
 }

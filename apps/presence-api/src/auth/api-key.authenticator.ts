@@ -1,7 +1,8 @@
-import type { RedisLink } from '@amo/presence-cluster';
+import { BUS_TYPES, type ChangeBus, parseKeyRevoked, type RedisLink } from '@amo/presence-cluster';
 import type { Clock } from '@amo/presence-core';
 import { type ApiKeyScope, LAST_USED_RESOLUTION_MS, type PresenceStore, hasScope } from '@amo/presence-store';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CHANGE_BUS } from '../cluster/cluster-cache.providers';
 import { REDIS_LINK } from '../cluster/cluster.module';
 import { createRateLimiter } from '../cluster/shared-state';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -33,8 +34,9 @@ export interface Authenticated {
  *
  * A presented key is verified against the store once and then held in memory, so a request costs a map
  * lookup, not a hash and a database read. It is verified again after LAST_USED_RESOLUTION_MS (which records
- * its last use and sees a revocation made by another instance); a revocation through this instance
- * (`forgetKey`) takes effect at once. Unknown keys are never cached.
+ * its last use). A revocation (`forgetKey`) takes effect at once, on every instance in a cluster: the others
+ * hear it on the change bus; should that message be lost (Redis down), their next check against the store
+ * refuses the key. Unknown keys are never cached.
  *
  * In cluster mode both limits are counted on Redis, so a key's budget (and an address's failures) are the same
  * whichever instance a request reaches; in one process they are the in-memory buckets, answered at once.
@@ -50,9 +52,11 @@ export class ApiKeyAuthenticator {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(REDIS_LINK) link?: RedisLink,
+    @Optional() @Inject(CHANGE_BUS) private readonly bus?: ChangeBus,
   ) {
     this.limiter = createRateLimiter({ name: 'api-key', perMinute: config.rateLimitPerMinute, clock, link });
     this.failures = createRateLimiter({ name: 'auth-failure', perMinute: config.tuning.authFailuresPerMinute, clock, link, maxKeys: 10_000 });
+    bus?.on(BUS_TYPES.keyRevoked, parseKeyRevoked, ({ keyId }) => this.dropVerified(keyId));
   }
 
   /**
@@ -81,9 +85,14 @@ export class ApiKeyAuthenticator {
     return { principal: key.principal, rate };
   }
 
-  /** Drops a revoked or deleted key: its rate bucket (on every instance, in a cluster) and every verified copy of it. */
+  /** Drops a revoked or deleted key: its rate bucket and every verified copy of it, on every instance in a cluster. */
   forgetKey(keyId: string): void {
     void this.limiter.forget(keyId);
+    this.dropVerified(keyId);
+    this.bus?.publish(BUS_TYPES.keyRevoked, { keyId });
+  }
+
+  private dropVerified(keyId: string): void {
     for (const [token, key] of this.verified) if (key.principal.keyId === keyId) this.verified.delete(token);
   }
 

@@ -12,7 +12,7 @@ async function webhookCount(instance: ClusterInstance, outcome: string): Promise
 
 /**
  * What the instances share besides presence, across real processes (the in-process variant is
- * src/cluster/shared-state.e2e.spec.ts): one API-key budget, OAuth state, webhook delivery claims, and the list of
+ * src/cluster/shared-state.e2e.spec.ts): one API-key budget and revocation, OAuth state, webhook delivery claims, and the list of
  * live instances, from which a killed instance drops out within its heartbeat's TTL.
  */
 describe('cluster: shared rate limits, OAuth state, webhook dedupe and instance list across two service processes', () => {
@@ -57,6 +57,17 @@ describe('cluster: shared rate limits, OAuth state, webhook dedupe and instance 
     for (const instance of [zero, one, zero, one, zero, one]) answers.push(await instance.call('GET', '/v1/users', { token }));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 429]);
     expect(answers.map((answer) => answer.headers.get('ratelimit-remaining'))).toEqual(['4', '3', '2', '1', '0', '0']);
+  });
+
+  it('refuses a key on every instance as soon as one instance revokes it', async () => {
+    const [zero, one] = cluster.instances;
+    const created = await zero.call('POST', '/v1/api-keys', { body: { name: 'cluster-revoke', scopes: ['read'] } });
+    const token = created.body.key as string;
+    // Verified on instance one, and held there (it would be checked against the store again only after a minute).
+    expect((await one.call('GET', '/v1/users', { token })).status).toBe(200);
+    expect((await zero.call('DELETE', `/v1/api-keys/${created.body.apiKey.id}`)).status).toBe(204);
+    // The revocation crosses on the change bus: milliseconds, not the minute until the next check.
+    await eventually(async () => (await one.call('GET', '/v1/users', { token })).status === 401, 2_000, 25);
   });
 
   it('completes on one instance an OAuth flow started on the other, once', async () => {
