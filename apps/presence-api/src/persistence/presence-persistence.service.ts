@@ -9,8 +9,10 @@ import {
   type PresenceData,
   type PresenceStatus,
 } from '@amo/presence-core';
+import { LeaseKeeper, type RedisLink } from '@amo/presence-cluster';
 import type { AuditEntry, PresenceStore, SnapshotEntry } from '@amo/presence-store';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { REDIS_LINK } from '../cluster/cluster.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PresenceEvents } from '../events/presence-events';
 import { PRESENCE_CACHE } from '../presence/cache.provider';
@@ -30,6 +32,11 @@ const key = (userId: string, platform: Platform): string => `${userId}\u0000${pl
  * of their own zone (intervals between aggregate changes, closed at each local hour boundary and at shutdown).
  * Changes are collected and written in one transaction per flush; shutdown writes the whole cache with real
  * confirmation times.
+ *
+ * In a cluster every instance holds every person's aggregate, so only one, the holder of the `patterns` lease,
+ * counts pattern time (the store adds what it is given: N instances would count each hour N times). It observes
+ * the changes other instances made too; one that takes the lease over starts its intervals at once, and one that
+ * loses it drops its open ones (closed time is written as usual).
  */
 @Injectable()
 export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
@@ -44,6 +51,9 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   private flushing: Promise<void> = Promise.resolve();
   /** The snapshot keys the flush under way is writing. */
   private readonly writing = new Set<string>();
+  /** Whether this instance counts pattern time: always outside a cluster, while it holds the lease in one. */
+  private countsPatterns: boolean;
+  private patternLease: LeaseKeeper | undefined;
 
   constructor(
     private readonly events: PresenceEvents,
@@ -54,7 +64,10 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly aggregator: PresenceAggregator,
-  ) {}
+    @Optional() @Inject(REDIS_LINK) private readonly link?: RedisLink,
+  ) {
+    this.countsPatterns = link === undefined;
+  }
 
   onModuleInit(): void {
     this.stops.push(
@@ -62,6 +75,13 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
       this.events.on('aggregate.changed', ({ userId, status, available }) => {
         this.observePattern(userId, status, available, this.clock.now());
         this.armPatternHour();
+      }),
+      this.events.on('cluster.aggregate.changed', ({ userId, status, available }) => {
+        if (!this.countsPatterns) return;
+        this.observePattern(userId, status, available, this.clock.now());
+        this.armPatternHour();
+        // No snapshot of ours comes with another instance's change: the time it closed is written on its own.
+        this.arm(true);
       }),
       this.events.on('person.forgotten', ({ userId, platform }) => this.drop(userId, platform)),
       this.events.on('platform.changed', ({ platform, state, lastError }) => {
@@ -81,7 +101,33 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
    */
   restored(): void {
     this.restoredAt = this.clock.now();
+    if (this.link) this.keepPatternLease(this.link);
+    else this.startPatterns();
+  }
+
+  /** Opens the opted-in people's intervals soon (the first pattern tick). */
+  private startPatterns(): void {
     if (!this.scheduler.pending().includes(PATTERN_HOUR)) this.scheduler.schedule(PATTERN_HOUR, this.config.tuning.snapshotFlushMs, () => this.patternHour());
+  }
+
+  private keepPatternLease(link: RedisLink): void {
+    const { instance, cluster } = this.config;
+    const lease = new LeaseKeeper(link, 'patterns', {
+      holder: instance.id,
+      ttlMs: cluster?.leaseMs ?? 15_000,
+      onError: (error) => this.logger.warn(`patterns lease: ${error.message}`),
+    });
+    lease.on('acquired', () => {
+      this.countsPatterns = true;
+      this.startPatterns();
+    });
+    lease.on('lost', () => {
+      this.countsPatterns = false;
+      this.scheduler.cancel(PATTERN_HOUR);
+      for (const userId of [...this.patterns.people()]) this.patterns.forget(userId);
+    });
+    lease.start();
+    this.patternLease = lease;
   }
 
   /** Writes everything pending now, in one transaction. */
@@ -101,6 +147,8 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     for (const stop of this.stops.splice(0)) stop();
     this.scheduler.cancel(PATTERN_HOUR);
     this.patterns.closeAll(this.clock.now(), false);
+    // Released once this instance's last intervals are closed: another instance counts from now on.
+    await this.patternLease?.stop();
     for (const { userId, entry } of this.cache.entriesConfirmedSince(this.restoredAt)) {
       const platform = entry.record.platform;
       if (!this.isKept(userId, platform)) continue;
@@ -117,6 +165,7 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
 
   /** Where the person's pattern time goes: their state from now on, if they opted in (else nothing is kept). */
   private observePattern(userId: string, status: PresenceStatus, available: boolean, atMs: number): void {
+    if (!this.countsPatterns) return;
     const prefs = this.preferences.get(userId);
     if (!prefs?.patternsOptIn || prefs.optedOut) {
       if (this.patterns.isOpen(userId)) this.patterns.forget(userId);
@@ -130,6 +179,7 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
    * stale announces no change; a person who just opted in starts here), close the intervals there and write.
    */
   private patternHour(): void {
+    if (!this.countsPatterns) return;
     const now = this.clock.now();
     for (const userId of this.aggregator.directory.people()) {
       if (!this.preferences.get(userId)?.patternsOptIn && !this.patterns.isOpen(userId)) continue;
@@ -154,8 +204,9 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     this.scheduler.schedule(PATTERN_HOUR, next - now, () => this.patternHour());
   }
 
-  private arm(): void {
-    if (this.snapshots.size + this.audit.length === 0) return;
+  /** Schedules a flush when there is something to write (`patternTime`: time may have closed, written then). */
+  private arm(patternTime = false): void {
+    if (this.snapshots.size + this.audit.length === 0 && !patternTime) return;
     if (this.scheduler.pending().includes(FLUSH)) return;
     this.scheduler.schedule(FLUSH, this.config.tuning.snapshotFlushMs, () => {
       this.flush().catch((error: unknown) => this.logger.error(`snapshot flush failed: ${(error as Error).message}`));

@@ -1,0 +1,92 @@
+import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
+import { RedisLink } from '@amo/presence-cluster';
+import { disposeLink } from '@amo/presence-cluster/testing';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { bootService, emulatorEnv, eventually, type RunningService, tempDir } from '../e2e/harness.spec-helper';
+
+const POSTGRES_URL = process.env.PRESENCE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const HOUR_MS = 3_600_000;
+
+/**
+ * Pattern time in a cluster: every instance holds every person's aggregate, and the store adds the time it is
+ * given, so exactly one instance (the `patterns` lease holder) may count it, and it must count the changes the
+ * others made as well as its own. Two instances in one Jest process on one service clock, which the test moves.
+ */
+describe('cluster pattern time: one hour online is one hour in the store, whichever instance saw what', () => {
+  const tag = `pat_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const schema = `e2e_${tag}`;
+  const prefix = `test:patterns:${tag}:`;
+  const dirs = [tempDir(), tempDir()];
+  let nowMs = Date.now();
+  let zoom: ZoomEmulator;
+  let a: RunningService | undefined;
+  let b: RunningService | undefined;
+  let link: RedisLink;
+
+  beforeAll(async () => {
+    zoom = await ZoomEmulator.start({ users: [{ id: 'zoom-pat', status: 'Available' }] });
+    const env = (id: string): Record<string, string> => ({
+      DATABASE_URL: POSTGRES_URL,
+      PRESENCE_DATABASE_SCHEMA: schema,
+      REDIS_URL,
+      PRESENCE_REDIS_PREFIX: prefix,
+      PRESENCE_INSTANCE_ID: id,
+      PRESENCE_ENCRYPTION_KEY: Buffer.alloc(32, 23).toString('base64'),
+      PRESENCE_POLL_INTERVAL: '1',
+      ...emulatorEnv.zoom(zoom),
+    });
+    const clock = { now: () => nowMs };
+    a = await bootService({ dataDir: dirs[0].path, env: env('instance-a'), clock });
+    b = await bootService({ dataDir: dirs[1].path, env: env('instance-b'), clock });
+    link = new RedisLink({ url: REDIS_URL, keyPrefix: prefix });
+    await link.ready();
+  }, 120_000);
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    if (link) await disposeLink(link);
+    const admin = new DataSource({ type: 'postgres', url: POSTGRES_URL, poolSize: 1 });
+    await admin.initialize();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => admin.destroy());
+    await zoom?.close();
+    for (const dir of dirs) dir.remove();
+  });
+
+  it('counts an hour online once, though both instances hold the person and either may have polled each change', async () => {
+    const [first, second] = [a as RunningService, b as RunningService];
+    // One instance counts: it holds the lease before anyone is linked.
+    await eventually(async () => (await link.commands.get(link.key('lease', 'patterns'))) !== null, 10_000);
+    expect((await first.call('PUT', '/v1/users/pat/preferences', { body: { consent: true, patternsOptIn: true } })).status).toBe(200);
+    expect((await first.call('PUT', '/v1/users/pat/identities', { body: { zoom: 'zoom-pat' } })).status).toBe(200);
+    for (const service of [first, second]) await eventually(async () => (await service.call('GET', '/v1/presence/pat')).body?.status === 'online', 15_000);
+
+    nowMs += HOUR_MS;
+    await zoom.changeStatus('zoom-pat', 'Offline');
+    for (const service of [first, second]) await eventually(async () => (await service.call('GET', '/v1/presence/pat')).body?.status === 'offline', 15_000);
+    const rows = await eventually(async () => {
+      const pattern = (await second.call('GET', '/v1/users/pat/export')).body?.availabilityPattern ?? [];
+      return pattern.length > 0 ? pattern : undefined;
+    }, 10_000);
+    const sum = (list: { availableSeconds: number; observedSeconds: number }[], field: 'availableSeconds' | 'observedSeconds'): number =>
+      list.reduce((total, row) => total + row[field], 0);
+    expect([sum(rows, 'availableSeconds'), sum(rows, 'observedSeconds')]).toEqual([3600, 3600]);
+
+    // Both stop (each closes what it holds open and flushes): still one hour, not one per instance.
+    await first.close();
+    await second.close();
+    [a, b] = [undefined, undefined];
+    const reader = new DataSource({ type: 'postgres', url: POSTGRES_URL, poolSize: 1 });
+    await reader.initialize();
+    try {
+      const [totals] = await reader.query(
+        `SELECT SUM(available_seconds) AS available, SUM(observed_seconds) AS observed FROM "${schema}".availability_time WHERE user_id = 'pat'`,
+      );
+      expect([Number(totals.available), Number(totals.observed)]).toEqual([3600, 3600]);
+    } finally {
+      await reader.destroy();
+    }
+  }, 90_000);
+});
