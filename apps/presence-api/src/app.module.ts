@@ -7,6 +7,7 @@ import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysService } from './auth/api-keys.service';
 import { clusterCacheProviders } from './cluster/cluster-cache.providers';
+import { Timekeeper } from './cluster/timekeeper';
 import { ClusterFanout } from './cluster/cluster-fanout.service';
 import { ClusterPreferencesCache } from './cluster/cluster-preferences';
 import { ClusterSandbox } from './cluster/cluster-sandbox';
@@ -78,6 +79,7 @@ class CoreModule {
       RuntimeEndpoints,
       { provide: PLATFORM_WIRING_LIST, useValue: options.wirings ?? PLATFORM_REGISTRY },
       PlatformWirings,
+      Timekeeper,
       cacheProvider,
       aggregatorProvider,
       AggregatorBridge,

@@ -1,3 +1,4 @@
+import { serveWebhook, type WebhookReceiver } from '@amo/presence-adapter-kit/testing';
 import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
 import { RedisLink } from '@amo/presence-cluster';
 import { disposeLink } from '@amo/presence-cluster/testing';
@@ -10,11 +11,12 @@ const REDIS_URL = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379
 const HOUR_MS = 3_600_000;
 
 /**
- * Pattern time in a cluster: every instance holds every person's aggregate, and the store adds the time it is
- * given, so exactly one instance (the `patterns` lease holder) may count it, and it must count the changes the
- * others made as well as its own. Two instances in one Jest process on one service clock, which the test moves.
+ * What time alone changes, in a cluster: every instance holds every person's aggregate and finds a record going
+ * stale on its own, so what follows from it outside the instance happens once, on the timekeeper: the outbound
+ * event, and pattern time (the store adds the time it is given; the timekeeper counts the changes the others made
+ * as well as its own). Two instances in one Jest process on one service clock, which the test moves.
  */
-describe('cluster pattern time: one hour online is one hour in the store, whichever instance saw what', () => {
+describe('cluster timekeeper: a change time made goes out once; an hour online is one hour in the store', () => {
   const tag = `pat_${process.pid}_${randomBytes(3).toString('hex')}`;
   const schema = `e2e_${tag}`;
   const prefix = `test:patterns:${tag}:`;
@@ -24,9 +26,15 @@ describe('cluster pattern time: one hour online is one hour in the store, whiche
   let a: RunningService | undefined;
   let b: RunningService | undefined;
   let link: RedisLink;
+  let hook: WebhookReceiver;
+  const events: { type: string; data: { userId: string; status: string } }[] = [];
 
   beforeAll(async () => {
-    zoom = await ZoomEmulator.start({ users: [{ id: 'zoom-pat', status: 'Available' }] });
+    zoom = await ZoomEmulator.start({ users: [{ id: 'zoom-pat', status: 'Available' }, { id: 'zoom-tim', status: 'Available' }] });
+    hook = await serveWebhook((request) => {
+      events.push(JSON.parse(request.rawBody.toString('utf8')));
+      return { status: 200, body: { ok: true } };
+    }, '/amo/events');
     const env = (id: string): Record<string, string> => ({
       DATABASE_URL: POSTGRES_URL,
       PRESENCE_DATABASE_SCHEMA: schema,
@@ -35,6 +43,9 @@ describe('cluster pattern time: one hour online is one hour in the store, whiche
       PRESENCE_INSTANCE_ID: id,
       PRESENCE_ENCRYPTION_KEY: Buffer.alloc(32, 23).toString('base64'),
       PRESENCE_POLL_INTERVAL: '1',
+      PRESENCE_CACHE_TTL: '5',
+      PRESENCE_EVENTS_WEBHOOK_URL: hook.url,
+      PRESENCE_EVENTS_WEBHOOK_SECRET: 'e2e-timekeeper-secret-0123456789',
       ...emulatorEnv.zoom(zoom),
     });
     const clock = { now: () => nowMs };
@@ -52,13 +63,37 @@ describe('cluster pattern time: one hour online is one hour in the store, whiche
     await admin.initialize();
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => admin.destroy());
     await zoom?.close();
+    await hook?.close();
     for (const dir of dirs) dir.remove();
+  });
+
+  it('sends a change that time alone made (a record gone stale) once, not once per instance', async () => {
+    const [first, second] = [a as RunningService, b as RunningService];
+    await eventually(async () => (await link.commands.get(link.key('lease', 'timekeeper'))) !== null, 10_000);
+    expect((await first.call('PUT', '/v1/users/tim/identities', { body: { zoom: 'zoom-tim' } })).status).toBe(200);
+    for (const service of [first, second]) await eventually(async () => (await service.call('GET', '/v1/presence/tim')).body?.status === 'online', 15_000);
+    // Zoom stops answering for tim: nothing re-reads the record, and past its TTL it is stale on both instances.
+    zoom.server.faults.failNext(Number.POSITIVE_INFINITY, { status: 503, json: { code: 503, message: 'unavailable' } }, /zoom-tim/);
+    nowMs += 10 * 60_000;
+    for (const service of [first, second]) await eventually(async () => (await service.call('GET', '/v1/presence/tim')).body?.status === 'unknown', 15_000);
+    const wentStale = (): number => events.filter((event) => event.type === 'aggregate.changed' && event.data.userId === 'tim' && event.data.status === 'unknown').length;
+    await eventually(() => wentStale() > 0, 10_000);
+    // Whatever either instance queued has been sent by now: nothing left in the shared queue.
+    const reader = new DataSource({ type: 'postgres', url: POSTGRES_URL, poolSize: 1 });
+    await reader.initialize();
+    try {
+      await eventually(async () => Number((await reader.query(`SELECT COUNT(*) AS n FROM "${schema}".outbound_event WHERE state = 'pending'`))[0].n) === 0, 10_000);
+    } finally {
+      await reader.destroy();
+    }
+    expect(wentStale()).toBe(1);
+    zoom.server.faults.clear();
   });
 
   it('counts an hour online once, though both instances hold the person and either may have polled each change', async () => {
     const [first, second] = [a as RunningService, b as RunningService];
     // One instance counts: it holds the lease before anyone is linked.
-    await eventually(async () => (await link.commands.get(link.key('lease', 'patterns'))) !== null, 10_000);
+    await eventually(async () => (await link.commands.get(link.key('lease', 'timekeeper'))) !== null, 10_000);
     expect((await first.call('PUT', '/v1/users/pat/preferences', { body: { consent: true, patternsOptIn: true } })).status).toBe(200);
     expect((await first.call('PUT', '/v1/users/pat/identities', { body: { zoom: 'zoom-pat' } })).status).toBe(200);
     for (const service of [first, second]) await eventually(async () => (await service.call('GET', '/v1/presence/pat')).body?.status === 'online', 15_000);

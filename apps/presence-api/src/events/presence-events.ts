@@ -16,7 +16,16 @@ export interface PresenceEventMap {
   /** Accounts were linked (or consented) and have no reading yet: "linked, no data" until the first read. */
   'presence.awaiting': { userId: string; platforms: Platform[] };
   /** A person's aggregate (status or availability) changed. */
-  'aggregate.changed': { userId: string; status: PresenceStatus; previousStatus: PresenceStatus | null; available: boolean; decidedBy: Platform | null; policy: AggregationPolicyName };
+  /** `byTime`: time alone moved it (core's AggregateChange), so every instance of a cluster announces it. */
+  'aggregate.changed': {
+    userId: string;
+    status: PresenceStatus;
+    previousStatus: PresenceStatus | null;
+    available: boolean;
+    decidedBy: Platform | null;
+    policy: AggregationPolicyName;
+    byTime?: true;
+  };
   /** A platform's reported health changed. */
   'platform.changed': {
     platform: Platform;

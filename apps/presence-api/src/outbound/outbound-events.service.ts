@@ -10,6 +10,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
+import { Timekeeper } from '../cluster/timekeeper';
 import { APP_CONFIG, type AppConfig, type EventsWebhookConfig } from '../config/app-config';
 import { PresenceEvents } from '../events/presence-events';
 import { MetricsService } from '../metrics/metrics.service';
@@ -23,11 +24,12 @@ const PURGE_EVERY_MS = 6 * 60 * 60_000;
 
 /**
  * Signed outbound events (`PRESENCE_EVENTS_WEBHOOK_URL`): aggregate and platform changes are queued in the
- * store and POSTed by the {@link DeliveryWorker}. Events of one event-loop turn are written in one transaction
- * at the end of that turn (the snapshot writer's discipline with a much shorter window), and only what is
- * committed is ever sent; shutdown writes what is still buffered before the store closes, so a restart loses
- * none. An erased or fully opted-out person's deliveries stop at once: buffered ones are discarded, one in
- * flight is aborted, and the store deletes the queued ones.
+ * store and POSTed by the {@link DeliveryWorker}. In a cluster each instance sends the changes it made; a change
+ * time alone made (every instance finds it) is sent by the {@link Timekeeper} only. Events of one event-loop turn
+ * are written in one transaction at the end of that turn (the snapshot writer's discipline with a much shorter
+ * window), and only what is committed is ever sent; shutdown writes what is still buffered before the store
+ * closes, so a restart loses none. An erased or fully opted-out person's deliveries stop at once: buffered ones
+ * are discarded, one in flight is aborted, and the store deletes the queued ones.
  */
 @Injectable()
 export class OutboundEventsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
@@ -46,6 +48,7 @@ export class OutboundEventsService implements OnModuleInit, OnApplicationBootstr
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly timekeeper: Timekeeper,
   ) {
     // The service's clock (the store dates the queue with it too); the global timers, read when used.
     this.timers = timersOf({ now: () => clock.now() });
@@ -56,7 +59,11 @@ export class OutboundEventsService implements OnModuleInit, OnApplicationBootstr
     if (!webhook) return;
     this.worker = this.createWorker(webhook);
     this.stops.push(
-      this.events.on('aggregate.changed', (change) => this.queue(aggregateChangedEvent(change, this.clock.now()))),
+      this.events.on('aggregate.changed', (change) => {
+        // A change time alone made is found by every instance of a cluster: the timekeeper sends it, once.
+        if (change.byTime && !this.timekeeper.holding) return;
+        this.queue(aggregateChangedEvent(change, this.clock.now()));
+      }),
       this.events.on('platform.changed', (change) => this.queue(platformChangedEvent(change, this.clock.now()))),
       this.events.on('person.forgotten', ({ userId, platform }) => {
         // One platform's opt-out leaves the person's aggregate events; erasure and a full opt-out do not.

@@ -9,10 +9,9 @@ import {
   type PresenceData,
   type PresenceStatus,
 } from '@amo/presence-core';
-import { LeaseKeeper, type RedisLink } from '@amo/presence-cluster';
 import type { AuditEntry, PresenceStore, SnapshotEntry } from '@amo/presence-store';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
-import { REDIS_LINK } from '../cluster/cluster.module';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Timekeeper } from '../cluster/timekeeper';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PresenceEvents } from '../events/presence-events';
 import { PRESENCE_CACHE } from '../presence/cache.provider';
@@ -33,10 +32,10 @@ const key = (userId: string, platform: Platform): string => `${userId}\u0000${pl
  * Changes are collected and written in one transaction per flush; shutdown writes the whole cache with real
  * confirmation times.
  *
- * In a cluster every instance holds every person's aggregate, so only one, the holder of the `patterns` lease,
- * counts pattern time (the store adds what it is given: N instances would count each hour N times). It observes
- * the changes other instances made too; one that takes the lease over starts its intervals at once, and one that
- * loses it drops its open ones (closed time is written as usual).
+ * In a cluster every instance holds every person's aggregate, so only one, the {@link Timekeeper}, counts pattern
+ * time (the store adds what it is given: N instances would count each hour N times). It observes the changes other
+ * instances made too; one that becomes the timekeeper starts its intervals at once, and one that stops being it
+ * drops its open ones (closed time is written as usual).
  */
 @Injectable()
 export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
@@ -51,9 +50,8 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   private flushing: Promise<void> = Promise.resolve();
   /** The snapshot keys the flush under way is writing. */
   private readonly writing = new Set<string>();
-  /** Whether this instance counts pattern time: always outside a cluster, while it holds the lease in one. */
-  private countsPatterns: boolean;
-  private patternLease: LeaseKeeper | undefined;
+  /** Whether this instance counts pattern time (it is the timekeeper) since the restore. */
+  private countsPatterns = false;
 
   constructor(
     private readonly events: PresenceEvents,
@@ -64,10 +62,8 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly aggregator: PresenceAggregator,
-    @Optional() @Inject(REDIS_LINK) private readonly link?: RedisLink,
-  ) {
-    this.countsPatterns = link === undefined;
-  }
+    private readonly timekeeper: Timekeeper,
+  ) {}
 
   onModuleInit(): void {
     this.stops.push(
@@ -101,33 +97,20 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
    */
   restored(): void {
     this.restoredAt = this.clock.now();
-    if (this.link) this.keepPatternLease(this.link);
-    else this.startPatterns();
+    this.stops.push(this.timekeeper.onChange((holding) => this.countPatterns(holding)));
+    this.countPatterns(this.timekeeper.holding);
+    this.timekeeper.start();
   }
 
-  /** Opens the opted-in people's intervals soon (the first pattern tick). */
-  private startPatterns(): void {
-    if (!this.scheduler.pending().includes(PATTERN_HOUR)) this.scheduler.schedule(PATTERN_HOUR, this.config.tuning.snapshotFlushMs, () => this.patternHour());
-  }
-
-  private keepPatternLease(link: RedisLink): void {
-    const { instance, cluster } = this.config;
-    const lease = new LeaseKeeper(link, 'patterns', {
-      holder: instance.id,
-      ttlMs: cluster?.leaseMs ?? 15_000,
-      onError: (error) => this.logger.warn(`patterns lease: ${error.message}`),
-    });
-    lease.on('acquired', () => {
-      this.countsPatterns = true;
-      this.startPatterns();
-    });
-    lease.on('lost', () => {
-      this.countsPatterns = false;
-      this.scheduler.cancel(PATTERN_HOUR);
-      for (const userId of [...this.patterns.people()]) this.patterns.forget(userId);
-    });
-    lease.start();
-    this.patternLease = lease;
+  /** Starts counting (the first pattern tick, soon, opens the opted-in people's intervals), or stops and drops what is open. */
+  private countPatterns(holding: boolean): void {
+    this.countsPatterns = holding;
+    if (holding) {
+      if (!this.scheduler.pending().includes(PATTERN_HOUR)) this.scheduler.schedule(PATTERN_HOUR, this.config.tuning.snapshotFlushMs, () => this.patternHour());
+      return;
+    }
+    this.scheduler.cancel(PATTERN_HOUR);
+    for (const userId of [...this.patterns.people()]) this.patterns.forget(userId);
   }
 
   /** Writes everything pending now, in one transaction. */
@@ -147,8 +130,6 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     for (const stop of this.stops.splice(0)) stop();
     this.scheduler.cancel(PATTERN_HOUR);
     this.patterns.closeAll(this.clock.now(), false);
-    // Released once this instance's last intervals are closed: another instance counts from now on.
-    await this.patternLease?.stop();
     for (const { userId, entry } of this.cache.entriesConfirmedSince(this.restoredAt)) {
       const platform = entry.record.platform;
       if (!this.isKept(userId, platform)) continue;

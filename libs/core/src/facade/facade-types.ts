@@ -25,6 +25,11 @@ export interface AggregateChange {
   decidedBy: Platform | null;
   /** The aggregation policy the new status was decided by. */
   policy: AggregationPolicyName;
+  /**
+   * Set when time alone moved the answer (a TTL passed, a status decayed, a push connection dropped), found by a
+   * re-evaluation rather than by a reading, link or setting: every holder of the same data finds it on its own.
+   */
+  byTime?: true;
 }
 export type AggregateListener = (userId: string, change: AggregateChange) => unknown;
 

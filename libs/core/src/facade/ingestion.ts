@@ -147,7 +147,7 @@ export class Ingestion {
     const now = this.engine.clock.now();
     const bit = platform === undefined ? 0xff : 1 << (SLOT.get(platform) ?? 0);
     const { table } = this.engine;
-    for (const handle of table.heldHandles()) if ((table.present[handle] & bit) !== 0) this.updateAggregate(handle, now);
+    for (const handle of table.heldHandles()) if ((table.present[handle] & bit) !== 0) this.updateAggregate(handle, now, true);
   }
 
   /** Aggregates are followed while someone listens, and for people already told about (nothing otherwise). */
@@ -155,8 +155,8 @@ export class Ingestion {
     return this.engine.aggregateListeners.size > 0 || this.engine.table.announcing;
   }
 
-  /** Call with the rules refreshed. */
-  private updateAggregate(handle: number, now: number): void {
+  /** Call with the rules refreshed; `byTime` when a re-evaluation, not a change of data, asks. */
+  private updateAggregate(handle: number, now: number, byTime = false): void {
     const { table, evaluator, options, settings } = this.engine;
     const previous = table.announced[handle];
     const userId = table.userIdOf[handle];
@@ -170,6 +170,10 @@ export class Ingestion {
     if (code === previous) return;
     table.announce(handle, code);
     const decidedBy = evaluator.winner < 0 ? null : PLATFORMS[evaluator.winner];
-    this.engine.aggregateListeners.emit(userId, { status, previousStatus: announcedStatus(previous), available, decidedBy, policy });
+    const previousStatus = announcedStatus(previous);
+    this.engine.aggregateListeners.emit(
+      userId,
+      byTime ? { status, previousStatus, available, decidedBy, policy, byTime } : { status, previousStatus, available, decidedBy, policy },
+    );
   }
 }

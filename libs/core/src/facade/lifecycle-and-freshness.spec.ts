@@ -30,6 +30,8 @@ describe('issue 12: freshness, lifecycles and listeners in the facade', () => {
     const slack = new ScriptedAdapter('slack', slackCapabilities);
     aggregator.registerAdapter(slack);
     aggregator.directory.link('alice', 'slack', 'U1');
+    const heard: unknown[] = [];
+    aggregator.addAggregateListener((_userId, change) => heard.push([change.status, change.byTime]));
     slack.statuses.set('U1', 'online');
     await aggregator.startMonitoring(['slack']);
     await flush();
@@ -40,6 +42,11 @@ describe('issue 12: freshness, lifecycles and listeners in the facade', () => {
     await jest.advanceTimersByTimeAsync(2_000);
     expect(aggregator.explain('alice').platforms.slack?.stale).toBe(true);
     expect(aggregator.explain('alice')).toMatchObject({ status: 'unknown', decidedBy: null });
+    // The reading's change came from data; going stale, from time alone (every instance of a cluster finds it).
+    expect(heard).toEqual([
+      ['online', undefined],
+      ['unknown', true],
+    ]);
     await aggregator.close();
   });
 
