@@ -1,10 +1,11 @@
 import { serveWebhook, type WebhookReceiver } from '@amo/presence-adapter-kit/testing';
+import { WhatsAppEmulator } from '@amo/presence-adapter-whatsapp/testing';
 import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
 import { RedisLink } from '@amo/presence-cluster';
 import { disposeLink } from '@amo/presence-cluster/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { bootService, emulatorEnv, eventually, type RunningService, tempDir } from '../e2e/harness.spec-helper';
+import { bootService, emulatorEnv, eventually, type RunningService, StreamClient, tempDir } from '../e2e/harness.spec-helper';
 
 const POSTGRES_URL = process.env.PRESENCE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,6 +24,7 @@ describe('cluster timekeeper: a change time made goes out once; an hour online i
   const dirs = [tempDir(), tempDir()];
   let nowMs = Date.now();
   let zoom: ZoomEmulator;
+  let whatsapp: WhatsAppEmulator;
   let a: RunningService | undefined;
   let b: RunningService | undefined;
   let link: RedisLink;
@@ -30,7 +32,9 @@ describe('cluster timekeeper: a change time made goes out once; an hour online i
   const events: { type: string; data: { userId: string; status: string } }[] = [];
 
   beforeAll(async () => {
-    zoom = await ZoomEmulator.start({ users: [{ id: 'zoom-pat', status: 'Available' }, { id: 'zoom-tim', status: 'Available' }] });
+    zoom = await ZoomEmulator.start({ users: [{ id: 'zoom-pat', status: 'Available' }] });
+    whatsapp = await WhatsAppEmulator.start();
+    const wa = whatsapp.credentials();
     hook = await serveWebhook((request) => {
       events.push(JSON.parse(request.rawBody.toString('utf8')));
       return { status: 200, body: { ok: true } };
@@ -43,7 +47,11 @@ describe('cluster timekeeper: a change time made goes out once; an hour online i
       PRESENCE_INSTANCE_ID: id,
       PRESENCE_ENCRYPTION_KEY: Buffer.alloc(32, 23).toString('base64'),
       PRESENCE_POLL_INTERVAL: '1',
-      PRESENCE_CACHE_TTL: '5',
+      WHATSAPP_API_KEY: wa.api_key,
+      WHATSAPP_PHONE_NUMBER_ID: wa.phone_number_id,
+      WHATSAPP_APP_SECRET: wa.app_secret,
+      WHATSAPP_VERIFY_TOKEN: wa.verify_token,
+      WHATSAPP_GRAPH_BASE_URL: whatsapp.graphBaseUrl,
       PRESENCE_EVENTS_WEBHOOK_URL: hook.url,
       PRESENCE_EVENTS_WEBHOOK_SECRET: 'e2e-timekeeper-secret-0123456789',
       ...emulatorEnv.zoom(zoom),
@@ -63,31 +71,40 @@ describe('cluster timekeeper: a change time made goes out once; an hour online i
     await admin.initialize();
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => admin.destroy());
     await zoom?.close();
+    await whatsapp?.close();
     await hook?.close();
     for (const dir of dirs) dir.remove();
   });
 
-  it('sends a change that time alone made (a record gone stale) once, not once per instance', async () => {
+  it('sends a change that time alone made (a signal aging past its window) once, not once per instance', async () => {
     const [first, second] = [a as RunningService, b as RunningService];
     await eventually(async () => (await link.commands.get(link.key('lease', 'timekeeper'))) !== null, 10_000);
-    expect((await first.call('PUT', '/v1/users/tim/identities', { body: { zoom: 'zoom-tim' } })).status).toBe(200);
+    expect((await first.call('PUT', '/v1/users/tim/identities', { body: { whatsapp: '16505550077' } })).status).toBe(200);
+    const signal = JSON.stringify(whatsapp.webhooks.messagePayload({ from: '16505550077', text: 'on my way' }));
+    expect((await whatsapp.webhooks.deliver(`${first.url}/v1/webhooks/whatsapp`, signal)).status).toBe(200);
     for (const service of [first, second]) await eventually(async () => (await service.call('GET', '/v1/presence/tim')).body?.status === 'online', 15_000);
-    // Zoom stops answering for tim: nothing re-reads the record, and past its TTL it is stale on both instances.
-    zoom.server.faults.failNext(Number.POSITIVE_INFINITY, { status: 503, json: { code: 503, message: 'unavailable' } }, /zoom-tim/);
-    nowMs += 10 * 60_000;
-    for (const service of [first, second]) await eventually(async () => (await service.call('GET', '/v1/presence/tim')).body?.status === 'unknown', 15_000);
-    const wentStale = (): number => events.filter((event) => event.type === 'aggregate.changed' && event.data.userId === 'tim' && event.data.status === 'unknown').length;
-    await eventually(() => wentStale() > 0, 10_000);
-    // Whatever either instance queued has been sent by now: nothing left in the shared queue.
+    // A stream client on each instance hears that instance's own announcements (time-driven ones are not fanned out).
+    const streams = await Promise.all([first, second].map((service) => StreamClient.open(service.wsUrl)));
+    try {
+      for (const stream of streams) await stream.subscribe(['tim']);
+      // Past the 5-minute recency window the signal says away: each instance's own re-evaluation finds that.
+      nowMs += 6 * 60_000;
+      for (const stream of streams) await stream.next((m) => m.type === 'aggregate' && m.userId === 'tim' && m.status === 'away', 15_000);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
+    const aged = (): number => events.filter((event) => event.type === 'aggregate.changed' && event.data.userId === 'tim' && event.data.status === 'away').length;
+    await eventually(() => aged() > 0, 15_000);
+    // Both instances have announced it, and whatever either queued is sent: the receiver heard it once.
     const reader = new DataSource({ type: 'postgres', url: POSTGRES_URL, poolSize: 1 });
     await reader.initialize();
     try {
-      await eventually(async () => Number((await reader.query(`SELECT COUNT(*) AS n FROM "${schema}".outbound_event WHERE state = 'pending'`))[0].n) === 0, 10_000);
+      const pending = async (): Promise<number> => Number((await reader.query(`SELECT COUNT(*) AS n FROM "${schema}".outbound_event WHERE state = 'pending'`))[0].n);
+      await eventually(async () => (await pending()) === 0, 10_000);
     } finally {
       await reader.destroy();
     }
-    expect(wentStale()).toBe(1);
-    zoom.server.faults.clear();
+    expect(aged()).toBe(1);
   });
 
   it('counts an hour online once, though both instances hold the person and either may have polled each change', async () => {
