@@ -1,13 +1,9 @@
 import { LinkedInEmulator } from '@amo/presence-adapter-linkedin/testing';
 import { WhatsAppEmulator } from '@amo/presence-adapter-whatsapp/testing';
-import { RedisLink } from '@amo/presence-cluster';
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { RedisLink } from '@amo/presence-cluster';
+import { keysUnder } from '@amo/presence-cluster/testing';
 import { bootService, eventually, type RunningService, tempDir } from '../e2e/harness.spec-helper';
-import { disposeLink, keysUnder } from '@amo/presence-cluster/testing';
-
-const POSTGRES_URL = process.env.PRESENCE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { ClusterPlace } from './cluster-place.spec-helper';
 
 /** One webhook outcome's count from /metrics. */
 async function webhookCount(service: RunningService, outcome: string): Promise<number> {
@@ -22,9 +18,7 @@ async function webhookCount(service: RunningService, outcome: string): Promise<n
  * instance a request reaches.
  */
 describe('cluster shared state: two instances, one PostgreSQL schema, one Redis prefix', () => {
-  const tag = `h5_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const schema = `e2e_${tag}`;
-  const prefix = `test:shared:${tag}:`;
+  const place = new ClusterPlace('shared');
   const dirs = [tempDir(), tempDir()];
   let whatsapp: WhatsAppEmulator;
   let linkedin: LinkedInEmulator;
@@ -37,11 +31,7 @@ describe('cluster shared state: two instances, one PostgreSQL schema, one Redis 
     linkedin = await LinkedInEmulator.start();
     const wa = whatsapp.credentials();
     const env = (id: string): Record<string, string> => ({
-      DATABASE_URL: POSTGRES_URL,
-      PRESENCE_DATABASE_SCHEMA: schema,
-      REDIS_URL,
-      PRESENCE_REDIS_PREFIX: prefix,
-      PRESENCE_INSTANCE_ID: id,
+      ...place.env(id),
       PRESENCE_ENCRYPTION_KEY: Buffer.alloc(32, 21).toString('base64'),
       PRESENCE_RATE_LIMIT: '5',
       WHATSAPP_API_KEY: wa.api_key,
@@ -57,17 +47,14 @@ describe('cluster shared state: two instances, one PostgreSQL schema, one Redis 
     // One after the other, as a deployment would: the second finds the migrations applied.
     a = await bootService({ dataDir: dirs[0].path, env: env('instance-a') });
     b = await bootService({ dataDir: dirs[1].path, env: env('instance-b') });
-    link = new RedisLink({ url: REDIS_URL, keyPrefix: prefix });
-    await link.ready();
+    link = await place.link();
   }, 120_000);
 
   afterAll(async () => {
     await a?.close();
     await b?.close();
-    if (link) await disposeLink(link);
-    const admin = new DataSource({ type: 'postgres', url: POSTGRES_URL, poolSize: 1 });
-    await admin.initialize();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => admin.destroy());
+    await link?.close();
+    await place.remove();
     await whatsapp?.close();
     await linkedin?.close();
     for (const dir of dirs) dir.remove();

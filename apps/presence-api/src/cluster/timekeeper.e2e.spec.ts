@@ -1,14 +1,10 @@
 import { serveWebhook, type WebhookReceiver } from '@amo/presence-adapter-kit/testing';
 import { WhatsAppEmulator } from '@amo/presence-adapter-whatsapp/testing';
 import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
-import { RedisLink } from '@amo/presence-cluster';
-import { disposeLink } from '@amo/presence-cluster/testing';
-import { randomBytes } from 'node:crypto';
+import type { RedisLink } from '@amo/presence-cluster';
 import { DataSource } from 'typeorm';
 import { bootService, emulatorEnv, eventually, type RunningService, StreamClient, tempDir } from '../e2e/harness.spec-helper';
-
-const POSTGRES_URL = process.env.PRESENCE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { ClusterPlace, POSTGRES_URL } from './cluster-place.spec-helper';
 const HOUR_MS = 3_600_000;
 
 /**
@@ -18,9 +14,8 @@ const HOUR_MS = 3_600_000;
  * as well as its own). Two instances in one Jest process on one service clock, which the test moves.
  */
 describe('cluster timekeeper: a change time made goes out once; an hour online is one hour in the store', () => {
-  const tag = `pat_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const schema = `e2e_${tag}`;
-  const prefix = `test:patterns:${tag}:`;
+  const place = new ClusterPlace('timekeeper');
+  const { schema } = place;
   const dirs = [tempDir(), tempDir()];
   let nowMs = Date.now();
   let zoom: ZoomEmulator;
@@ -40,11 +35,7 @@ describe('cluster timekeeper: a change time made goes out once; an hour online i
       return { status: 200, body: { ok: true } };
     }, '/amo/events');
     const env = (id: string): Record<string, string> => ({
-      DATABASE_URL: POSTGRES_URL,
-      PRESENCE_DATABASE_SCHEMA: schema,
-      REDIS_URL,
-      PRESENCE_REDIS_PREFIX: prefix,
-      PRESENCE_INSTANCE_ID: id,
+      ...place.env(id),
       PRESENCE_ENCRYPTION_KEY: Buffer.alloc(32, 23).toString('base64'),
       PRESENCE_POLL_INTERVAL: '1',
       WHATSAPP_API_KEY: wa.api_key,
@@ -59,17 +50,14 @@ describe('cluster timekeeper: a change time made goes out once; an hour online i
     const clock = { now: () => nowMs };
     a = await bootService({ dataDir: dirs[0].path, env: env('instance-a'), clock });
     b = await bootService({ dataDir: dirs[1].path, env: env('instance-b'), clock });
-    link = new RedisLink({ url: REDIS_URL, keyPrefix: prefix });
-    await link.ready();
+    link = await place.link();
   }, 120_000);
 
   afterAll(async () => {
     await a?.close();
     await b?.close();
-    if (link) await disposeLink(link);
-    const admin = new DataSource({ type: 'postgres', url: POSTGRES_URL, poolSize: 1 });
-    await admin.initialize();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => admin.destroy());
+    await link?.close();
+    await place.remove();
     await zoom?.close();
     await whatsapp?.close();
     await hook?.close();

@@ -1,4 +1,4 @@
-import type { AggregationPolicyName, BreakerState, Platform, PresenceData, PresenceStatus } from '@amo/presence-core';
+import type { AggregateChange, BreakerState, Platform, PresenceData, PresenceStatus } from '@amo/presence-core';
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 
@@ -15,17 +15,11 @@ export interface PresenceEventMap {
   'presence.changed': { userId: string; platform: Platform; presence: PresenceData; previousStatus?: PresenceStatus | null };
   /** Accounts were linked (or consented) and have no reading yet: "linked, no data" until the first read. */
   'presence.awaiting': { userId: string; platforms: Platform[] };
-  /** A person's aggregate (status or availability) changed. */
-  /** `byTime`: time alone moved it (core's AggregateChange), so every instance of a cluster announces it. */
-  'aggregate.changed': {
-    userId: string;
-    status: PresenceStatus;
-    previousStatus: PresenceStatus | null;
-    available: boolean;
-    decidedBy: Platform | null;
-    policy: AggregationPolicyName;
-    byTime?: true;
-  };
+  /**
+   * A person's aggregate (status or availability) changed: core's change as it is (`byTime` when time alone moved
+   * it, which every instance of a cluster finds on its own).
+   */
+  'aggregate.changed': { userId: string } & AggregateChange;
   /** A platform's reported health changed. */
   'platform.changed': {
     platform: Platform;
