@@ -76,8 +76,9 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
         if (!this.countsPatterns) return;
         this.observePattern(userId, status, available, this.clock.now());
         this.armPatternHour();
-        // No snapshot of ours comes with another instance's change: the time it closed is written on its own.
-        this.arm(true);
+        // No snapshot of ours comes with another instance's change: the time it closed is written on its own (only
+        // for people who opted in: others' changes must not cost this instance a flush each).
+        if (this.patterns.isOpen(userId)) this.arm(true);
       }),
       this.events.on('person.forgotten', ({ userId, platform }) => this.drop(userId, platform)),
       this.events.on('platform.changed', ({ platform, state, lastError }) => {
