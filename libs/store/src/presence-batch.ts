@@ -22,7 +22,8 @@ export interface BatchOptions {
    * Write a snapshot only for an account that is linked when the transaction runs and was linked by the time the
    * record was confirmed (what the service wants). Records taken for a flush before an unlink, a replaced account
    * or an erasure committed are then not written back after it: on SQLite, whose writes queue, never; on
-   * PostgreSQL unless the two transactions overlap.
+   * PostgreSQL the flush share-locks the links it relies on, so an unlink that overlaps it either waits for it and
+   * deletes what it wrote, or is already deleting the link and the flush leaves that record out.
    */
   linkedOnly?: boolean;
 }
@@ -30,12 +31,24 @@ export interface BatchOptions {
 // User ids per link lookup: far below both databases' parameter limits.
 const LOOKUP_CHUNK = 1000;
 
+/**
+ * PostgreSQL: the links read are share-locked until the flush commits. Under READ COMMITTED a plain read let an
+ * unlink (a replaced account, an erasure) commit between it and the upsert, or delete the snapshots before the
+ * upsert committed, leaving a snapshot of an account no longer linked. Every identity writer deletes the link
+ * before the snapshots, in one transaction, so its DELETE now waits for the flush and its snapshot DELETE, a later
+ * statement, sees the committed row. SKIP LOCKED passes over a link a writer is deleting right now (it is going,
+ * so is its snapshot): waiting for it could deadlock, since writers lock links in their own order (replaceMany a
+ * platform at a time) while the flush holds others. The flush so never waits for a link. SQLite: one writer.
+ */
+const LINK_LOCK = ' ORDER BY user_id, platform FOR SHARE SKIP LOCKED';
+
 /** The rows whose account is linked now and was linked when the record was confirmed. */
 async function linkedRows(manager: EntityManager, rows: SnapshotRow[]): Promise<SnapshotRow[]> {
-  const users = [...new Set(rows.map((row) => row.userId))];
+  const users = [...new Set(rows.map((row) => row.userId))].sort();
+  const lock = manager.connection.options.type === 'postgres' ? LINK_LOCK : '';
   const linkedAt = new Map<string, number>();
   for (let start = 0; start < users.length; start += LOOKUP_CHUNK) {
-    const sql = `SELECT user_id, platform, linked_at FROM ${qualifiedTable(manager, IdentityLinkEntity)} WHERE user_id IN (:...users)`;
+    const sql = `SELECT user_id, platform, linked_at FROM ${qualifiedTable(manager, IdentityLinkEntity)} WHERE user_id IN (:...users)${lock}`;
     const found = await runSql<{ user_id: string; platform: string; linked_at: string | number }[]>(manager, sql, { users: users.slice(start, start + LOOKUP_CHUNK) });
     for (const link of found) linkedAt.set(`${link.user_id}\u0000${link.platform}`, Number(link.linked_at));
   }
