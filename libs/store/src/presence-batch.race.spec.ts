@@ -1,5 +1,6 @@
 import type { PresenceData } from '@amo/presence-core';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { AuditEntryEntity } from './entities/audit-entry.entity';
 import { IdentityLinkEntity } from './entities/identity-link.entity';
 import { SnapshotEntity } from './entities/snapshot.entity';
 import { checkIntegrity } from './integrity';
@@ -42,6 +43,7 @@ function track<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => bo
   let opened: OpenedTestStore;
   let admin: DataSource;
   let holder: QueryRunner;
+  let second: QueryRunner;
 
   /** The backend waiting on a lock `pid` holds, if any. */
   const blockedBy = async (pid: number): Promise<number | undefined> => {
@@ -51,15 +53,19 @@ function track<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => bo
 
   beforeEach(async () => {
     opened = await openTestStore(postgres as Backend);
-    admin = new DataSource({ type: 'postgres', url: process.env.PRESENCE_TEST_POSTGRES_URL, poolSize: 2 });
+    admin = new DataSource({ type: 'postgres', url: process.env.PRESENCE_TEST_POSTGRES_URL, poolSize: 3 });
     await admin.initialize();
     holder = admin.createQueryRunner();
     await holder.connect();
+    second = admin.createQueryRunner();
+    await second.connect();
   });
 
   afterEach(async () => {
-    if (holder.isTransactionActive) await holder.rollbackTransaction();
-    await holder.release();
+    for (const runner of [holder, second]) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
     await admin.destroy();
     await opened.close();
   });
@@ -140,4 +146,47 @@ function track<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => bo
     expect(await store.identities.all()).toEqual([]);
     expect((await checkIntegrity(store.dataSource)).problems).toEqual([]);
   });
+
+  it('runs its transaction again when PostgreSQL rolls it back to break a deadlock, writing everything once', async () => {
+    const { store, clock } = opened;
+    for (const [userId, platform] of [['a', 'zoom'], ['a', 'slack'], ['b', 'slack']] as const) await store.identities.link(userId, platform, `${platform}-${userId}`);
+    await store.snapshots.saveBatch([
+      { userId: 'a', record: record('a', 'zoom'), confirmedAt: 1 },
+      { userId: 'a', record: record('a'), confirmedAt: 1 },
+      { userId: 'b', record: record('b'), confirmedAt: 1 },
+    ]);
+    const snapshots = qualifiedTable(store.dataSource.manager, SnapshotEntity);
+    const confirmedAt = clock.now();
+    const batch = store.createBatch({ linkedOnly: true });
+    batch.snapshot('a', record('a', 'zoom'), confirmedAt).snapshot('a', record('a'), confirmedAt).snapshot('b', record('b'), confirmedAt);
+    batch.change({ userId: 'a', platform: 'slack', from: null, to: 'online', at: new Date(1) });
+
+    // Another writer of snapshot rows (another instance's flush) takes b's and will want a's zoom row: the opposite
+    // of this flush's order. It waits first and with a long deadlock_timeout, so the flush, waiting last, is the
+    // one PostgreSQL's check (after its default 1 s) rolls back. A third lock holds the flush between its rows.
+    await second.startTransaction();
+    const [{ pid: pausePid }] = await second.query('SELECT pg_backend_pid() AS pid');
+    await second.query(`SELECT 1 FROM ${snapshots} WHERE user_id = 'a' AND platform = 'slack' FOR UPDATE`);
+    await holder.startTransaction();
+    await holder.query(`SET LOCAL deadlock_timeout = '60s'`);
+    await holder.query(`UPDATE ${snapshots} SET status = 'away' WHERE user_id = 'b' AND platform = 'slack'`);
+
+    const flush = track(batch.flush());
+    const flushPid = await until('the flush to hold a’s zoom row and wait for a’s slack row', () => blockedBy(pausePid));
+    const other = track(holder.query(`UPDATE ${snapshots} SET status = 'away' WHERE user_id = 'a' AND platform = 'zoom'`));
+    await until('the other writer to wait for the flush', () => blockedBy(flushPid));
+    // The flush now wants b's row: a deadlock, which rolls the flush back and lets the other writer through.
+    await second.rollbackTransaction();
+    await other.promise;
+    await holder.commitTransaction();
+
+    expect(await flush.promise).toEqual({ snapshots: 3, auditEntries: 1, patternHours: 0 });
+    const stored = (await store.snapshots.load()).map((entry) => [entry.userId, entry.record.platform, entry.record.status, entry.confirmedAt]);
+    expect(stored.sort()).toEqual([
+      ['a', 'slack', 'online', confirmedAt],
+      ['a', 'zoom', 'online', confirmedAt],
+      ['b', 'slack', 'online', confirmedAt],
+    ]);
+    expect(await store.dataSource.manager.count(AuditEntryEntity)).toBe(1);
+  }, 30_000);
 });

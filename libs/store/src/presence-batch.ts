@@ -31,6 +31,14 @@ export interface BatchOptions {
 // User ids per link lookup: far below both databases' parameter limits.
 const LOOKUP_CHUNK = 1000;
 
+// Transactions a flush runs before a deadlock error reaches the caller.
+const FLUSH_ATTEMPTS = 3;
+
+/** PostgreSQL's deadlock_detected: this transaction was the one rolled back, and nothing of it committed. */
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '40P01';
+}
+
 /**
  * PostgreSQL: the links read are share-locked until the flush commits. Under READ COMMITTED a plain read let an
  * unlink (a replaced account, an erasure) commit between it and the upsert, or delete the snapshots before the
@@ -103,12 +111,23 @@ export class PresenceBatchWriter {
     this.audit = [];
     this.patternTime = [];
     if (snapshots.length + audit.length + patternTime.length === 0) return { snapshots: 0, auditEntries: 0, patternHours: 0 };
-    try {
-      return await this.context.db.write(async (manager) => ({
+    const write = () =>
+      this.context.db.write(async (manager) => ({
         snapshots: await upsertSnapshots(manager, this.options.linkedOnly ? await linkedRows(manager, snapshots) : snapshots),
         auditEntries: await insertAuditRows(manager, audit),
         patternHours: await addPatternTime(manager, patternTime),
       }));
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await write();
+        } catch (error) {
+          // PostgreSQL rolled the whole transaction back to break a deadlock (another flush or a snapshot delete
+          // locking the same rows in another order): running it again writes everything exactly once. The service
+          // drops a batch whose flush failed (its audit entries are then lost), so the retry happens here.
+          if (attempt >= FLUSH_ATTEMPTS || !isDeadlock(error)) throw error;
+        }
+      }
     } catch (error) {
       for (const row of snapshots) {
         const key = `${row.userId}\u0000${row.platform}`;
