@@ -1,6 +1,6 @@
 import type { DeviceStatuses } from '../model/presence';
 import type { PresenceStatus } from '../model/status';
-import { type Normalized, UNRECOGNIZED } from './normalized';
+import { type Normalized, recognizedAnswers, UNRECOGNIZED } from './normalized';
 
 /** Discord's four presence values (gateway PRESENCE_UPDATE `status`), plus `invisible`, which others see as offline. */
 export type DiscordNativeStatus = 'online' | 'idle' | 'dnd' | 'offline' | 'invisible';
@@ -15,10 +15,11 @@ export const DISCORD_STATUS = {
 } as const satisfies Record<DiscordNativeStatus, PresenceStatus>;
 
 const DEVICES = ['desktop', 'mobile', 'web', 'vr'] as const;
+const ANSWERS = recognizedAnswers(DISCORD_STATUS);
 
 export function normalizeDiscord(status: unknown): Normalized {
   if (typeof status === 'string' && Object.hasOwn(DISCORD_STATUS, status)) {
-    return { status: DISCORD_STATUS[status as DiscordNativeStatus], recognized: true };
+    return ANSWERS[status as DiscordNativeStatus];
   }
   return UNRECOGNIZED;
 }

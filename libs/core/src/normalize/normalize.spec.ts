@@ -168,3 +168,21 @@ describe('every table maps into the vocabulary', () => {
     for (const status of all) expect(PRESENCE_STATUSES).toContain(status);
   });
 });
+
+describe('answers for known values', () => {
+  // One normalization runs per reading: a value the tables know is answered with a shared answer, not a new object.
+  it('are shared and frozen, so a caller cannot change the next reading', () => {
+    const answers = [normalizeDiscord('dnd'), normalizeSlack('away'), normalizeSlack('active', true), normalizeTeams('Busy', 'InACall'), normalizeTeams('Away'), normalizeZoom('Do_Not_Disturb')];
+    const again = [normalizeDiscord('dnd'), normalizeSlack('away'), normalizeSlack('away', true), normalizeTeams('Busy', 'InACall'), normalizeTeams('Away'), normalizeZoom('Do_Not_Disturb')];
+    for (let i = 0; i < answers.length; i++) {
+      expect(again[i]).toBe(answers[i]);
+      expect(Object.isFrozen(answers[i])).toBe(true);
+    }
+  });
+
+  it('are the same whether a value comes spelled as the table spells it or folded', () => {
+    expect(normalizeTeams('busy', 'inACall')).toEqual(normalizeTeams('Busy', 'InACall'));
+    expect(normalizeZoom('do-not-disturb')).toEqual(normalizeZoom('Do_Not_Disturb'));
+    expect(normalizeTeams('Busy', null)).toEqual({ status: 'busy', activity: undefined, recognized: true });
+  });
+});

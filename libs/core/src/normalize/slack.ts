@@ -1,5 +1,5 @@
 import type { PresenceStatus } from '../model/status';
-import { type Normalized, UNRECOGNIZED } from './normalized';
+import { type Normalized, recognizedAnswers, UNRECOGNIZED } from './normalized';
 
 /** users.getPresence returns only `active` or `away` for users other than the token's own. */
 export type SlackNativePresence = 'active' | 'away';
@@ -25,8 +25,10 @@ export function isSlackDndActive(dnd: SlackDndWindow | undefined, nowMs: number)
 }
 
 /** DND in force makes the person busy, whatever their presence (the seed's table). */
+const ANSWERS = recognizedAnswers(SLACK_PRESENCE);
+const DND: Normalized = Object.freeze({ status: 'busy', activity: 'Do not disturb', recognized: true });
+
 export function normalizeSlack(presence: unknown, dndActive = false): Normalized {
   if (typeof presence !== 'string' || !Object.hasOwn(SLACK_PRESENCE, presence)) return UNRECOGNIZED;
-  if (dndActive) return { status: 'busy', activity: 'Do not disturb', recognized: true };
-  return { status: SLACK_PRESENCE[presence as SlackNativePresence], recognized: true };
+  return dndActive ? DND : ANSWERS[presence as SlackNativePresence];
 }

@@ -80,7 +80,19 @@ export const TEAMS_ACTIVITY = {
 const availabilityTable = foldedTable<PresenceStatus>(TEAMS_AVAILABILITY);
 const activityTable = foldedTable<{ text?: string; status?: PresenceStatus }>(TEAMS_ACTIVITY);
 
+/** Answers for every pair spelled as Graph spells them (and no activity), decided once: a reading allocates nothing. */
+const SPELLED = new Map(
+  Object.keys(TEAMS_AVAILABILITY).map((availability) => [
+    availability,
+    new Map([undefined, ...Object.keys(TEAMS_ACTIVITY)].map((activity) => [activity, Object.freeze(decide(availability, activity))])),
+  ]),
+);
+
 export function normalizeTeams(availability: unknown, activity?: unknown): Normalized {
+  return SPELLED.get(availability as string)?.get(activity as string | undefined) ?? decide(availability, activity);
+}
+
+function decide(availability: unknown, activity: unknown): Normalized {
   const base = lookupFolded(availabilityTable, availability);
   const refinement = lookupFolded(activityTable, activity);
   if (base === undefined) {

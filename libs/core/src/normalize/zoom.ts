@@ -40,9 +40,12 @@ export const ZOOM_STATUS = {
   Offline: { status: 'offline' },
 } as const satisfies Record<ZoomNativeStatus, { status: PresenceStatus; text?: string }>;
 
-const table = foldedTable<{ status: PresenceStatus; text?: string }>(ZOOM_STATUS);
+const table = foldedTable<Normalized>(
+  Object.fromEntries(
+    Object.entries<{ status: PresenceStatus; text?: string }>(ZOOM_STATUS).map(([key, entry]) => [key, Object.freeze({ status: entry.status, activity: entry.text, recognized: true })]),
+  ),
+);
 
 export function normalizeZoom(status: unknown): Normalized {
-  const entry = lookupFolded(table, status);
-  return entry ? { status: entry.status, activity: entry.text, recognized: true } : UNRECOGNIZED;
+  return lookupFolded(table, status) ?? UNRECOGNIZED;
 }
