@@ -3,6 +3,7 @@ import {
   isMonitored,
   type MemoryPresenceCache,
   PatternAccountant,
+  type PatternTimeEntry,
   type Platform,
   PLATFORMS,
   PresenceAggregator,
@@ -50,6 +51,10 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
   private flushing: Promise<void> = Promise.resolve();
   /** The snapshot keys the flush under way is writing. */
   private readonly writing = new Set<string>();
+  /** Who was dropped while the flush under way was writing: if it fails, none of what it took of them is put back. */
+  private droppedWhileWriting: { userId: string; platform?: Platform }[] | undefined;
+  /** Shutting down: the final flush is the last, a failed one is not tried again. */
+  private closing = false;
   /** Whether this instance counts pattern time (it is the timekeeper) since the restore. */
   private countsPatterns = false;
 
@@ -128,6 +133,7 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
    * most of a minute to write again).
    */
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     for (const stop of this.stops.splice(0)) stop();
     this.scheduler.cancel(PATTERN_HOUR);
     this.patterns.closeAll(this.clock.now(), false);
@@ -188,6 +194,7 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
 
   /** Schedules a flush when there is something to write (`patternTime`: time may have closed, written then). */
   private arm(patternTime = false): void {
+    if (this.closing) return;
     if (this.snapshots.size + this.audit.length === 0 && !patternTime) return;
     if (this.scheduler.pending().includes(FLUSH)) return;
     this.scheduler.schedule(FLUSH, this.config.tuning.snapshotFlushMs, () => {
@@ -202,6 +209,7 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
     }
     this.audit = this.audit.filter((entry) => !(entry.userId === userId && (platform === undefined || entry.platform === platform)));
     if (platform === undefined) this.patterns.forget(userId);
+    this.droppedWhileWriting?.push(platform === undefined ? { userId } : { userId, platform });
     // A flush under way took their records before this, and may commit after the store deleted their rows (an
     // unlink, opt-out or erasure): delete them again once it has, before any later flush.
     if ((platform === undefined ? PLATFORMS : [platform]).some((each) => this.writing.has(key(userId, each)))) {
@@ -220,23 +228,48 @@ export class PresencePersistence implements OnModuleInit, OnModuleDestroy {
 
   private async writePending(): Promise<void> {
     const batch = this.store.createBatch({ linkedOnly: true });
+    const snapshots = new Map<string, SnapshotEntry>();
     for (const [id, entry] of this.snapshots) {
       if (!this.isKept(entry.userId, entry.record.platform)) continue;
       batch.snapshot(entry.userId, entry.record, entry.confirmedAt);
+      snapshots.set(id, entry);
       this.writing.add(id);
     }
-    for (const entry of this.audit) batch.change(entry);
+    const audit = this.audit;
+    for (const entry of audit) batch.change(entry);
     const patternTime = this.patterns.drain();
     for (const entry of patternTime) batch.time(entry);
     this.snapshots = new Map();
     this.audit = [];
+    const dropped: { userId: string; platform?: Platform }[] = [];
+    this.droppedWhileWriting = dropped;
     try {
       await batch.flush();
     } catch (error) {
-      this.patterns.restore(patternTime);
+      this.putBack(snapshots, audit, patternTime, dropped);
       throw error;
     } finally {
       this.writing.clear();
+      this.droppedWhileWriting = undefined;
     }
+  }
+
+  /**
+   * A failed flush wrote nothing (its batch is discarded): what it took is pending again, for a flush armed now
+   * (every snapshotFlushMs while the database fails). A snapshot confirmed since stays, being newer; audit entries
+   * go before the ones since, in order. Not what a drop (opt-out, erasure, unlink) removed while the flush was
+   * under way: an erased person's rows must never reach the database afterwards.
+   */
+  private putBack(snapshots: Map<string, SnapshotEntry>, audit: AuditEntry[], patternTime: PatternTimeEntry[], dropped: { userId: string; platform?: Platform }[]): void {
+    const isDropped = (userId: string, platform?: Platform): boolean =>
+      dropped.some((drop) => drop.userId === userId && (drop.platform === undefined || drop.platform === platform));
+    for (const [id, entry] of snapshots) {
+      if (!this.snapshots.has(id) && !isDropped(entry.userId, entry.record.platform)) this.snapshots.set(id, entry);
+    }
+    this.audit = [...audit.filter((entry) => !isDropped(entry.userId, entry.platform)), ...this.audit];
+    // Pattern time is the person's, not a platform's: only dropping the whole person forgets it (as drop does).
+    const keptTime = patternTime.filter((entry) => !isDropped(entry.userId));
+    this.patterns.restore(keptTime);
+    this.arm(keptTime.length > 0);
   }
 }
