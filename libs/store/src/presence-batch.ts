@@ -123,8 +123,8 @@ export class PresenceBatchWriter {
           return await write();
         } catch (error) {
           // PostgreSQL rolled the whole transaction back to break a deadlock (another flush or a snapshot delete
-          // locking the same rows in another order): running it again writes everything exactly once. The service
-          // drops a batch whose flush failed (its audit entries are then lost), so the retry happens here.
+          // locking the same rows in another order): running it again writes everything exactly once, at once
+          // (the service puts a failed flush's writes back and tries again only after its flush interval).
           if (attempt >= FLUSH_ATTEMPTS || !isDeadlock(error)) throw error;
         }
       }
