@@ -68,8 +68,10 @@ export class Reads {
       if ((mask & (1 << slot)) === 0) continue;
       const fresh = evaluator.isFresh(handle, slot, now);
       if (!fresh) stale.push(PLATFORMS[slot]);
-      const record = evaluator.currentRecord(handle, slot, now);
-      platforms[PLATFORMS[slot]] = { ...record, stale: !fresh };
+      // The record is built for this answer alone: it takes its flag itself (a spread copy cost a second object).
+      const record = evaluator.currentRecord(handle, slot, now) as PresenceData & { stale: boolean };
+      record.stale = !fresh;
+      platforms[PLATFORMS[slot]] = record;
       updatedAt = Math.max(updatedAt, table.updatedAt[handle * SLOTS + slot]);
     }
     const status = PRESENCE_STATUSES[statusIndex];
