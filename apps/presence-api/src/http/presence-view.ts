@@ -1,10 +1,11 @@
 import type { PersonPlatformPresence, PlatformPresence, PresenceDocument } from '@amo/presence-contract';
 import type { Platform, PresenceData, PresenceExplanation } from '@amo/presence-core';
+import { isoTime } from './iso-time';
 
 /** One platform's record as the API shows it (HTTP and stream): the contract's `PlatformPresence`. */
 export type PlatformPresenceView = PlatformPresence;
 
-const iso = (date: Date | undefined | null): string | null => (date ? date.toISOString() : null);
+const iso = (date: Date | undefined | null): string | null => (date ? isoTime(date.getTime()) : null);
 
 export function presenceView(record: PresenceData): PlatformPresenceView {
   return recordView(record);
@@ -18,10 +19,10 @@ function recordView(record: PresenceData, stale?: boolean): PlatformPresenceView
     activity: record.activity ?? null,
     customMessage: record.customMessage ?? null,
     lastSeen: iso(record.lastSeen),
-    lastUpdated: record.lastUpdated.toISOString(),
+    lastUpdated: isoTime(record.lastUpdated.getTime()),
   };
   if (record.devices) view.devices = { ...record.devices } as Record<string, string>;
-  if (record.expiresAt) view.expiresAt = record.expiresAt.toISOString();
+  if (record.expiresAt) view.expiresAt = isoTime(record.expiresAt.getTime());
   if (stale !== undefined) view.stale = stale;
   return view;
 }
