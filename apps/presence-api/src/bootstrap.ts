@@ -12,7 +12,7 @@ import { sendError } from './errors/error-response';
 import { registerBodyParser } from './http/body-parsers';
 import { dashboardDir } from './http/dashboard';
 import { httpServerOptions } from './http/http-server';
-import { currentRequestId, requestIds } from './http/request-id.middleware';
+import { requestIds } from './http/request-id.middleware';
 import { ServiceLogger } from './logging/service-logger';
 import { serveOpenApi } from './http/openapi-document';
 import { MetricsService } from './metrics/metrics.service';
@@ -73,7 +73,7 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   config = await resolveStartMode(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), fastifyAdapter(config), {
     bodyParser: false,
-    logger: new ServiceLogger({ level: config.logLevel, format: config.logFormat, requestId: currentRequestId }),
+    logger: new ServiceLogger({ level: config.logLevel, format: config.logFormat }),
     // A provider that fails (a database that does not open, a wrong encryption key) rejects here, so main
     // prints one clear line and exits 1 instead of Nest logging a stack trace.
     abortOnError: false,

@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -8,21 +7,11 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 /** A caller's id is kept when it is 1..128 visible ASCII characters (no spaces or controls: it goes into logs). */
 const SANE_ID = /^[\x21-\x7e]{1,128}$/;
 
-const context = new AsyncLocalStorage<string>();
-
 /** The caller's X-Request-Id when it is a sane token, else a new UUID. */
 export function requestIdFrom(headers: IncomingHttpHeaders): string {
   const given = headers['x-request-id'];
   const value = Array.isArray(given) ? given[0] : given;
   return value !== undefined && SANE_ID.test(value) ? value : randomUUID();
-}
-
-/**
- * The id of the request whose work is running now (through every await of its handler), for log lines;
- * undefined outside a request (timers, platform pushes).
- */
-export function currentRequestId(): string | undefined {
-  return context.getStore();
 }
 
 /**
@@ -38,14 +27,13 @@ export function requestIdOf(request: Pick<FastifyRequest, 'headers'>, reply: Pic
 }
 
 /**
- * The first request hook: every answer carries X-Request-Id (the caller's, when sane, else a UUID), error bodies
- * repeat it as `requestId`, and the rest of the request runs in its context (`currentRequestId`; Fastify carries
- * the context across reading the body).
+ * The first request hook: every answer carries X-Request-Id (the caller's, when sane, else a UUID), and error
+ * bodies repeat it as `requestId`. Code that logs about a request names it with `RequestMessage` (no async
+ * context: on Node 20 an AsyncLocalStorage runs a hook for every promise, 15 µs of a 90 µs GET).
  */
 export function requestIds() {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    const id = requestIdFrom(request.headers);
-    reply.header(REQUEST_ID_HEADER, id);
-    context.run(id, done);
+    reply.header(REQUEST_ID_HEADER, requestIdFrom(request.headers));
+    done();
   };
 }

@@ -1,11 +1,10 @@
-import { ServiceLogger } from './service-logger';
+import { RequestMessage, ServiceLogger } from './service-logger';
 
-function jsonLogger(level: 'log' | 'debug', requestId?: string) {
+function jsonLogger(level: 'log' | 'debug') {
   const lines: Record<string, unknown>[] = [];
   const logger = new ServiceLogger({
     level,
     format: 'json',
-    requestId: () => requestId,
     write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
     now: () => new Date('2026-11-26T07:00:00.000Z'),
   });
@@ -13,12 +12,12 @@ function jsonLogger(level: 'log' | 'debug', requestId?: string) {
 }
 
 describe('ServiceLogger', () => {
-  it('writes one JSON object per line: time, level, context, message, and the request id when there is one', () => {
-    const { logger, lines } = jsonLogger('log', 'req-7');
+  it('writes one JSON object per line: time, level, context, message, and the request id of a message about a request', () => {
+    const { logger, lines } = jsonLogger('log');
     logger.log('slack: connected (env)', 'Platforms');
-    logger.warn('slack: webhook rejected with 401', 'Webhooks');
+    logger.warn(new RequestMessage('slack: webhook rejected with 401', 'req-7'), 'Webhooks');
     expect(lines).toEqual([
-      { time: '2026-11-26T07:00:00.000Z', level: 'info', context: 'Platforms', message: 'slack: connected (env)', requestId: 'req-7' },
+      { time: '2026-11-26T07:00:00.000Z', level: 'info', context: 'Platforms', message: 'slack: connected (env)' },
       { time: '2026-11-26T07:00:00.000Z', level: 'warn', context: 'Webhooks', message: 'slack: webhook rejected with 401', requestId: 'req-7' },
     ]);
   });
@@ -65,8 +64,8 @@ describe('ServiceLogger', () => {
       return true;
     });
     try {
-      const logger = new ServiceLogger({ level: 'log', format: 'text', colors: false, requestId: () => 'req-9' });
-      logger.log('hello', 'Service');
+      const logger = new ServiceLogger({ level: 'log', format: 'text', colors: false });
+      logger.log(new RequestMessage('hello', 'req-9'), 'Service');
       logger.log('Mapped {/x, GET} route', 'RouterExplorer');
     } finally {
       spy.mockRestore();

@@ -31,13 +31,22 @@ const STACK = /\n\s+at .+/;
 export interface ServiceLoggerOptions {
   level: AppConfig['logLevel'];
   format: AppConfig['logFormat'];
-  /** The id of the request being handled, if any (the request-id middleware's context). */
-  requestId?: () => string | undefined;
   /** JSON lines go here (default: stdout). */
   write?: (line: string) => void;
   /** Text only; default: when stdout is a terminal. */
   colors?: boolean;
   now?: () => Date;
+}
+
+/**
+ * A message about one request, naming it: JSON lines carry its id as `requestId`, text lines end with
+ * `[request <id>]`. Pass it to any Nest `Logger` method in place of the message text.
+ */
+export class RequestMessage {
+  constructor(
+    readonly text: string,
+    readonly requestId: string,
+  ) {}
 }
 
 /** Nest passes `(message, context)`, or `(message, stack, context)` for errors. */
@@ -62,7 +71,7 @@ function messageOf(message: unknown): { text: unknown; stack?: string } {
 
 /**
  * The service's one logger (Nest's and ours): text for people, JSON lines for machines (`time`, `level`,
- * `context`, `message`, `requestId` while a request is handled, `stack` for errors). Nest's module and route
+ * `context`, `message`, `requestId` for a {@link RequestMessage}, `stack` for errors). Nest's module and route
  * lines are demoted to debug so the start-up output is what an operator needs.
  */
 export class ServiceLogger implements LoggerService {
@@ -103,7 +112,11 @@ export class ServiceLogger implements LoggerService {
     const { context, stack } = contextAndStack(level, params);
     const effective: LogLevel = level === 'log' && context !== undefined && FRAMEWORK_CONTEXTS.has(context) ? 'debug' : level;
     if (!this.enabled.has(effective)) return;
-    const requestId = this.options.requestId?.();
+    let requestId: string | undefined;
+    if (message instanceof RequestMessage) {
+      requestId = message.requestId;
+      message = message.text;
+    }
     if (this.console) {
       const text = requestId !== undefined && typeof message === 'string' ? `${message} [request ${requestId}]` : message;
       const rest = [...(stack !== undefined ? [stack] : []), ...(context !== undefined ? [context] : [])];

@@ -1,10 +1,11 @@
 import { oauthStartRequest } from '@amo/presence-contract';
 import { parsePlatform } from '@amo/presence-core';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Public, RequireScope } from '../auth/scopes';
 import { ZodPipe } from '../errors/zod.pipe';
+import { requestIdOf } from '../http/request-id.middleware';
 import { OAuthService } from './oauth.service';
 
 const startBody = oauthStartRequest.optional().default({});
@@ -26,10 +27,10 @@ export class OAuthController {
 
   @Get(':platform/callback')
   @Public('the platform redirects the browser here; the single-use state authenticates it')
-  async callback(@Param('platform') name: string, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
+  async callback(@Param('platform') name: string, @Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const strings: Record<string, string> = {};
     for (const [key, value] of Object.entries(query)) if (typeof value === 'string') strings[key] = value.slice(0, 2048);
-    const outcome = await this.oauth.callback(parsePlatform(name), strings);
+    const outcome = await this.oauth.callback(parsePlatform(name), strings, requestIdOf(request, reply));
     reply
       .code(outcome.status)
       .header('Content-Type', 'text/html; charset=utf-8')

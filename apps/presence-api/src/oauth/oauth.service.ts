@@ -6,6 +6,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { REDIS_LINK } from '../cluster/cluster.module';
 import { createOAuthStates } from '../cluster/shared-state';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { RequestMessage } from '../logging/service-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { ConnectionRegistry } from '../platforms/connection-registry';
 import { PlatformConnector } from '../platforms/platform-connector.service';
@@ -81,7 +82,8 @@ export class OAuthService {
     return { authorizeUrl, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  async callback(platform: Platform, query: Record<string, string>): Promise<CallbackOutcome> {
+  /** `requestId`: the callback request's, for the log lines about it. */
+  async callback(platform: Platform, query: Record<string, string>, requestId: string): Promise<CallbackOutcome> {
     const oauth = this.wirings.get(platform)?.oauth;
     const pending = query.state ? await this.states.take(query.state, platform) : undefined;
     if (!oauth || !pending) {
@@ -105,11 +107,11 @@ export class OAuthService {
       });
       const credentials = oauth.toCredentials({ tokens, query, client: pending.client, existing: this.connections.credentials(platform) });
       await this.connector.connect(platform, credentials, { source: 'oauth', persist: { kind: oauth.kind } });
-      this.logger.log(`${platform}: connected through OAuth`);
+      this.logger.log(new RequestMessage(`${platform}: connected through OAuth`, requestId));
       return { ok: true, status: 200, title: `${platform} is connected`, detail: 'The connection is stored encrypted. You can close this page.' };
     } catch (error) {
       const code = error instanceof PresenceError ? error.code : 'ERROR';
-      this.logger.warn(`${platform}: OAuth callback failed (${code})`);
+      this.logger.warn(new RequestMessage(`${platform}: OAuth callback failed (${code})`, requestId));
       return { ok: false, status: 502, title: `Connecting ${platform} failed`, detail: `${code}: ${(error as Error).message}` };
     }
   }

@@ -1,12 +1,15 @@
 import type { Platform, WebhookDelivery } from '@amo/presence-core';
-import { Controller, Get, Post, Req, Res, type Type } from '@nestjs/common';
+import { Controller, Get, Logger, Post, Req, Res, type Type } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/scopes';
 import { sendError } from '../errors/error-response';
+import { requestIdOf } from '../http/request-id.middleware';
+import { RequestMessage } from '../logging/service-logger';
 import type { PlatformRegistry } from '../platforms/platform-registry';
 import { webhookErrorAnswer } from './webhook-error';
 import { WebhooksService } from './webhooks.service';
 
+const logger = new Logger('Webhooks');
 const SIGNED = 'platforms sign their deliveries; the handler checks the signature on the raw body instead of an API key';
 
 /** Express's rule for a Content-Type it was given: text and JSON answers say their charset (UTF-8). */
@@ -33,6 +36,9 @@ class WebhookReceiver {
   async deliver(platform: Platform, method: 'GET' | 'POST', request: FastifyRequest, reply: FastifyReply): Promise<void> {
     // In cluster mode the answer waits for the delivery's claim on Redis (applied once across instances).
     const answer = await this.webhooks.handle(platform, delivery(request, method));
+    // Forged or unsigned deliveries are worth a warning; "not connected yet" (sandbox start-up) is not.
+    if (answer.status === 401 || answer.status === 403) logger.warn(new RequestMessage(`${platform}: webhook rejected with ${answer.status}`, requestIdOf(request, reply)));
+    else if (answer.status >= 400) logger.debug(new RequestMessage(`${platform}: webhook answered ${answer.status}`, requestIdOf(request, reply)));
     if (answer.status >= 400) {
       // The other methods this platform's receiver takes (Graph's GET refusal: POST).
       sendError(request, reply, webhookErrorAnswer(answer, this.webhooks.methods(platform).filter((m) => m !== method)));

@@ -1,7 +1,7 @@
 import { deliveryKey, handleOnce } from '@amo/presence-adapter-kit';
 import type { RedisLink } from '@amo/presence-cluster';
 import { type Platform, PresenceAggregator, type WebhookDelivery, type WebhookReply } from '@amo/presence-core';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { REDIS_LINK } from '../cluster/cluster.module';
 import { RedisDeliveryLedger } from '../cluster/shared-state.webhooks';
 import { ApiError } from '../errors/api-error';
@@ -19,7 +19,6 @@ const NOT_CONNECTED = (platform: Platform): WebhookReply => ({ status: 404, body
  */
 @Injectable()
 export class WebhooksService {
-  private readonly logger = new Logger('Webhooks');
   private readonly ledger?: RedisDeliveryLedger;
 
   constructor(
@@ -68,9 +67,6 @@ export class WebhooksService {
     // endpoint enabled), but not applied: the adapter's push is stopped and core applies nothing.
     const outcome = reply.status >= 300 ? 'rejected' : this.aggregator.isMonitoring(platform) ? 'accepted' : 'ignored';
     this.metrics.webhooks.inc({ platform, outcome });
-    // Forged or unsigned deliveries are worth a warning; "not connected yet" (sandbox start-up) is not.
-    if (reply.status === 401 || reply.status === 403) this.logger.warn(`${platform}: webhook rejected with ${reply.status}`);
-    else if (reply.status >= 400) this.logger.debug(`${platform}: webhook answered ${reply.status}`);
     return reply;
   }
 }
