@@ -1,7 +1,8 @@
 // The real service in its own process for the benchmarks: the same createApp/startApp as `node dist/main.js`,
 // configured from the environment the parent passes (sandbox off, SQLite in a temp dir). Talks to the parent
 // over IPC: `ready` with the port; `ingest` hands readings to the aggregator as an adapter would; `timings`
-// returns server-side durations (request event to response finish) per route; `cpu` the process CPU time;
+// returns the server-side durations (request event to response finish) per route recorded since the last ask, and
+// records them from now on if `on` is true; `cpu` the process CPU time;
 // `profile-start` / `profile-stop` record a V8 CPU profile of what happens in between into `file`.
 require('./ts-register.cjs');
 require('reflect-metadata');
@@ -28,8 +29,11 @@ async function main() {
     if (!list) timings.set(route, (list = []));
     list.push(performance.now() - this[STARTED]);
   }
-  // First listener on 'request': starts before Fastify sees the request.
+  // First listener on 'request': starts before Fastify sees the request. Only while the benchmark asks for
+  // server-side times (`timings-on`): in the throughput runs it would be the benchmark's own cost in the service.
+  let timing = false;
   server.prependListener('request', (_request, response) => {
+    if (!timing) return;
     response[STARTED] = performance.now();
     response.on('finish', finished);
   });
@@ -43,6 +47,7 @@ async function main() {
       const records = message.items.map(([accountId, status, rawStatus]) => ({ platform: message.platform, accountId, status, rawStatus, observedAt }));
       process.send({ done: 'ingest', changes: aggregator.ingest(message.platform, records) });
     } else if (message.cmd === 'timings') {
+      timing = message.on === true;
       process.send({ done: 'timings', timings: Object.fromEntries(timings) });
       timings = new Map();
     } else if (message.cmd === 'cpu') {

@@ -57,6 +57,7 @@ try {
   const singlesAtZero = await singlePuts(service, 'sa', SINGLES);
 
   const batches = [];
+  await service.ask('timings', { on: true });
   const started = performance.now();
   let profile;
   for (let first = 0; first < PEOPLE; first += BATCH) {
