@@ -2,11 +2,12 @@
 // configured from the environment the parent passes (sandbox off, SQLite in a temp dir). Talks to the parent
 // over IPC: `ready` with the port; `ingest` hands readings to the aggregator as an adapter would; `timings`
 // returns the server-side durations (request event to response finish) per route recorded since the last ask, and
-// records them from now on if `on` is true; `cpu` the process CPU time;
+// records them from now on if `on` is true; `cpu` the process CPU time; `loop` the event loop's delay (p50, p99,
+// max in ms) since the last ask;
 // `profile-start` / `profile-stop` record a V8 CPU profile of what happens in between into `file`.
 require('./ts-register.cjs');
 require('reflect-metadata');
-const { performance } = require('node:perf_hooks');
+const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 const { Session } = require('node:inspector');
 const { writeFileSync } = require('node:fs');
 const { createApp, startApp } = require('../../../apps/presence-api/src/bootstrap');
@@ -38,6 +39,9 @@ async function main() {
     response.on('finish', finished);
   });
   const port = await startApp(app, config, '127.0.0.1');
+  // How late the event loop runs what is due (1 ms resolution): a request waits at least that long to be read.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   const aggregator = app.get(PresenceAggregator);
   let profiler;
   const post = (method, params = {}) => new Promise((resolve, reject) => profiler.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
@@ -50,6 +54,10 @@ async function main() {
       timing = message.on === true;
       process.send({ done: 'timings', timings: Object.fromEntries(timings) });
       timings = new Map();
+    } else if (message.cmd === 'loop') {
+      const ms = (ns) => ns / 1e6;
+      process.send({ done: 'loop', p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) });
+      loop.reset();
     } else if (message.cmd === 'cpu') {
       process.send({ done: 'cpu', cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
     } else if (message.cmd === 'profile-start') {
