@@ -2,7 +2,7 @@ import { LinkedInEmulator } from '@amo/presence-adapter-linkedin/testing';
 import { WhatsAppEmulator } from '@amo/presence-adapter-whatsapp/testing';
 import type { RedisLink } from '@amo/presence-cluster';
 import { keysUnder } from '@amo/presence-cluster/testing';
-import { bootService, eventually, type RunningService, tempDir } from '../e2e/harness.spec-helper';
+import { eventually, type RunningService } from '../e2e/harness.spec-helper';
 import { ClusterPlace } from './cluster-place.spec-helper';
 
 /** One webhook outcome's count from /metrics. */
@@ -19,7 +19,6 @@ async function webhookCount(service: RunningService, outcome: string): Promise<n
  */
 describe('cluster shared state: two instances, one PostgreSQL schema, one Redis prefix', () => {
   const place = new ClusterPlace('shared');
-  const dirs = [tempDir(), tempDir()];
   let whatsapp: WhatsAppEmulator;
   let linkedin: LinkedInEmulator;
   let a: RunningService;
@@ -44,20 +43,13 @@ describe('cluster shared state: two instances, one PostgreSQL schema, one Redis 
       LINKEDIN_OAUTH_BASE_URL: linkedin.oauthBaseUrl,
       LINKEDIN_API_BASE_URL: linkedin.apiBaseUrl,
     });
-    // One after the other, as a deployment would: the second finds the migrations applied.
-    a = await bootService({ dataDir: dirs[0].path, env: env('instance-a') });
-    b = await bootService({ dataDir: dirs[1].path, env: env('instance-b') });
-    link = await place.link();
+    ({ a, b, link } = await place.startPair(env));
   }, 120_000);
 
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await link?.close();
-    await place.remove();
+    await place.close();
     await whatsapp?.close();
     await linkedin?.close();
-    for (const dir of dirs) dir.remove();
   });
 
   it('lists both instances, with Redis up, in /health and /v1/platforms on either', async () => {

@@ -3,7 +3,7 @@ import { WhatsAppEmulator } from '@amo/presence-adapter-whatsapp/testing';
 import { ZoomEmulator } from '@amo/presence-adapter-zoom/testing';
 import type { RedisLink } from '@amo/presence-cluster';
 import { DataSource } from 'typeorm';
-import { bootService, emulatorEnv, eventually, type RunningService, StreamClient, tempDir } from '../e2e/harness.spec-helper';
+import { emulatorEnv, eventually, type RunningService, StreamClient } from '../e2e/harness.spec-helper';
 import { ClusterPlace, POSTGRES_URL } from './cluster-place.spec-helper';
 const HOUR_MS = 3_600_000;
 
@@ -16,7 +16,6 @@ const HOUR_MS = 3_600_000;
 describe('cluster timekeeper: a change time made goes out once; an hour online is one hour in the store', () => {
   const place = new ClusterPlace('timekeeper');
   const { schema } = place;
-  const dirs = [tempDir(), tempDir()];
   let nowMs = Date.now();
   let zoom: ZoomEmulator;
   let whatsapp: WhatsAppEmulator;
@@ -48,20 +47,14 @@ describe('cluster timekeeper: a change time made goes out once; an hour online i
       ...emulatorEnv.zoom(zoom),
     });
     const clock = { now: () => nowMs };
-    a = await bootService({ dataDir: dirs[0].path, env: env('instance-a'), clock });
-    b = await bootService({ dataDir: dirs[1].path, env: env('instance-b'), clock });
-    link = await place.link();
+    ({ a, b, link } = await place.startPair(env, { clock }));
   }, 120_000);
 
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await link?.close();
-    await place.remove();
+    await place.close();
     await zoom?.close();
     await whatsapp?.close();
     await hook?.close();
-    for (const dir of dirs) dir.remove();
   });
 
   it('sends a change that time alone made (a signal aging past its window) once, not once per instance', async () => {
