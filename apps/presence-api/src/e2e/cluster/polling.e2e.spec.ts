@@ -16,6 +16,16 @@ describe('cluster: polling spread over three workers under one Zoom budget', () 
   const reads = (): [string, number, string][] =>
     zoom.presenceRequests().filter((req) => req.outcome === 'route').map((req) => [decodeURIComponent(req.path.split('/')[3]), req.at, String(req.headers.authorization)]);
   const readsAfter = (at: number, ids: readonly string[]): [string, number, string][] => reads().filter(([id, when]) => when > at && ids.includes(id));
+  /**
+   * Whether each of `ids` was read at least `n` times after `at`, in one pass over the log. The emulator shares this
+   * process: a check that blocked it for long (a pass per id took 50-120 ms once the log held 500 reads) delays its
+   * arrival stamps, and reads stamped late crowd the next window, which the emulator then counts as over budget.
+   */
+  const allReadAtLeast = (ids: readonly string[], at: number, n: number): boolean => {
+    const counts = new Map<string, number>();
+    for (const [id, when] of reads()) if (when > at) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return ids.every((id) => (counts.get(id) ?? 0) >= n);
+  };
   /** The longest any of `ids` waited between reads inside [from, until] (from `from` to a first read counts). */
   const longestGap = (ids: readonly string[], from: number, until: number): number => {
     const last = new Map<string, number>(ids.map((id) => [id, from]));
@@ -43,9 +53,9 @@ describe('cluster: polling spread over three workers under one Zoom budget', () 
 
   it('three workers together stay within Zoom\'s 10 reads a second and read everyone within two sweeps', async () => {
     const ids = Array.from({ length: PEOPLE }, (_, n) => account(n));
-    await eventually(() => ids.every((id) => readsAfter(0, [id]).length > 0), 60_000, 500);
+    await eventually(() => allReadAtLeast(ids, 0, 1), 60_000, 500);
     const from = Date.now();
-    await eventually(() => ids.every((id) => readsAfter(from, [id]).length >= 2), 60_000, 500);
+    await eventually(() => allReadAtLeast(ids, from, 2), 60_000, 500);
     expect(zoom.server.overBudgetCount()).toBe(0);
     expect(longestGap(ids, from, Date.now())).toBeLessThanOrEqual(2 * SWEEP_MS);
   }, 180_000);
@@ -75,9 +85,9 @@ describe('cluster: polling spread over three workers under one Zoom budget', () 
     // Held reads the victim had not started yet would hold the survivors' reads: Zoom answers normally again.
     zoom.server.faults.clear();
     // The job's people are read again, by the survivors.
-    await eventually(() => active.ids.every((id) => readsAfter(killedAt, [id]).length > 0), 60_000, 200);
+    await eventually(() => allReadAtLeast(active.ids, killedAt, 1), 60_000, 200);
     expect(readsAfter(killedAt, active.ids).every(([, , token]) => token !== victimToken)).toBe(true);
-    await eventually(() => ids.every((id) => readsAfter(killedAt, [id]).length >= 2), 90_000, 500);
+    await eventually(() => allReadAtLeast(ids, killedAt, 2), 90_000, 500);
     expect(longestGap(ids, killedAt, Date.now())).toBeLessThanOrEqual(2 * SWEEP_MS);
     expect(zoom.server.overBudgetCount()).toBe(0);
   }, 240_000);
@@ -88,7 +98,7 @@ describe('cluster: polling spread over three workers under one Zoom budget', () 
     expect((await alive[0].call('DELETE', '/v1/users/p7')).status).toBe(204);
     const erasedAt = Date.now();
     const others = Array.from({ length: PEOPLE }, (_, n) => account(n)).filter((id) => id !== erased);
-    await eventually(() => others.every((id) => readsAfter(erasedAt, [id]).length >= 1), 60_000, 500);
+    await eventually(() => allReadAtLeast(others, erasedAt, 1), 60_000, 500);
     expect(readsAfter(erasedAt, [erased])).toEqual([]);
   }, 120_000);
 });
