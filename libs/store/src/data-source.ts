@@ -1,3 +1,4 @@
+import * as sqlite3 from 'sqlite3';
 import { DataSource, type DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { STORE_ENTITIES } from './entities';
 import { STORE_MIGRATIONS } from './migrations';
@@ -22,6 +23,14 @@ export type DatabaseConfig =
     };
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * sqlite3 as TypeORM's `driver`, with `verbose()` answering the module as it is. TypeORM calls `verbose()` on the
+ * driver it loads, which wraps every statement call to capture a stack and `util.inspect` its arguments (a batch's
+ * thousands of parameters included): 5% of the service's time at 1,000 webhooks a second, for a longer stack
+ * trace on a failed statement.
+ */
+const quietSqlite3 = { ...sqlite3, verbose: (): unknown => quietSqlite3 };
 export const MIGRATIONS_TABLE = 'store_migrations';
 
 /**
@@ -45,6 +54,7 @@ export function createDataSource(config: DatabaseConfig): DataSource {
     const options: DataSourceOptions = {
       ...common,
       type: 'sqlite',
+      driver: quietSqlite3,
       database: config.path,
       enableWAL: true,
       busyTimeout: config.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
