@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppConfig, DEFAULT_TUNING } from '../config/app-config';
 import { ApiError } from '../errors/api-error';
-import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { type Authenticated, ApiKeyAuthenticator } from './api-key.authenticator';
 
 describe('ApiKeyAuthenticator: a key is verified once, then served from memory', () => {
   const dir = mkdtempSync(join(tmpdir(), 'presence-auth-'));
@@ -34,6 +34,22 @@ describe('ApiKeyAuthenticator: a key is verified once, then served from memory',
     expect((await authenticator.authenticate(key, 'write')).principal).toMatchObject({ keyId: info.id });
     expect(await refusal(authenticator.authenticate(key, 'admin'))).toBe(403);
     expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a known key at once in one process (the guard awaits nothing), a key to verify with a promise', async () => {
+    const { key, info } = await store.apiKeys.create({ name: 'dashboard', scopes: ['read'] });
+    const first = authenticator.check(key, 'read');
+    expect(first).toBeInstanceOf(Promise);
+    expect((await first).principal.keyId).toBe(info.id);
+    const known = authenticator.check(key, 'read');
+    expect(known).not.toBeInstanceOf(Promise);
+    expect((known as Authenticated).principal.keyId).toBe(info.id);
+    expect(() => authenticator.check(key, 'admin')).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => authenticator.check(undefined, 'read')).toThrow(expect.objectContaining({ status: 401 }));
+    // Past the verification interval the key is checked against the store again: a promise.
+    clock.ms += LAST_USED_RESOLUTION_MS;
+    expect(authenticator.check(key, 'read')).toBeInstanceOf(Promise);
+    expect(verify).toHaveBeenCalledTimes(2);
   });
 
   it('never caches an unknown key', async () => {

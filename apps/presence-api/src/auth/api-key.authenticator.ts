@@ -64,12 +64,27 @@ export class ApiKeyAuthenticator {
    * `source`, the caller's address) or 403 (missing scope). The key's 429 and 403 carry its RateLimit-* headers.
    */
   async authenticate(token: string | undefined, scope: Scope, source?: string): Promise<Authenticated> {
+    return this.check(token, scope, source);
+  }
+
+  /**
+   * {@link authenticate}, answered at once (or thrown) when it can be: a key verified recently, counted by the
+   * in-process limiter. That is every request of a known key in one process, and the HTTP guard's path: no
+   * promise, no turn. A key to verify, or a limit counted on Redis, gives a promise.
+   */
+  check(token: string | undefined, scope: Scope, source?: string): Authenticated | Promise<Authenticated> {
     if (!token) throw ApiError.unauthorized();
     const now = this.clock.now();
-    let key = this.verified.get(token);
-    if (key === undefined || now - key.verifiedAt >= LAST_USED_RESOLUTION_MS) key = await this.verify(token, scope, now, source, key === undefined);
+    const key = this.verified.get(token);
+    if (key === undefined || now - key.verifiedAt >= LAST_USED_RESOLUTION_MS) {
+      return this.verify(token, scope, now, source, key === undefined).then((verified) => this.take(verified, scope));
+    }
+    return this.take(key, scope);
+  }
+
+  /** Counts the request against the key's limit and admits it. */
+  private take(key: VerifiedKey, scope: Scope): Authenticated | Promise<Authenticated> {
     const taken = this.limiter.take(key.principal.keyId);
-    // In one process the bucket answers at once: that path has no await (a turn) and no closure (an allocation).
     return taken instanceof Promise ? this.admitLater(key, scope, taken) : this.admit(key, scope, taken);
   }
 

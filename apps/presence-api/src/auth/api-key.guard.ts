@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error';
-import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { type Authenticated, ApiKeyAuthenticator } from './api-key.authenticator';
 import { rateLimitHeaders } from './rate-limiter';
 import { PUBLIC_KEY, SCOPE_KEY, type ApiPrincipal, type Scope, bearerToken } from './scopes';
 
@@ -27,17 +27,17 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** A boolean when the key is known and counted in this process (Nest then awaits nothing); a promise otherwise. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const access = this.accessOf(context);
     if (access.public) return true;
     if (!access.scope) throw ApiError.forbidden('this route declares no scope, so no key may call it');
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
-    const { principal, rate } = await this.authenticator.authenticate(bearerToken(request.headers.authorization), access.scope, request.socket.remoteAddress);
-    request.principal = principal;
-    http.getResponse<FastifyReply>().headers(rateLimitHeaders(rate));
-    return true;
+    const reply = http.getResponse<FastifyReply>();
+    const answer = this.authenticator.check(bearerToken(request.headers.authorization), access.scope, request.socket.remoteAddress);
+    return answer instanceof Promise ? answer.then((authenticated) => admit(request, reply, authenticated)) : admit(request, reply, answer);
   }
 
   private accessOf(context: ExecutionContext): RouteAccess {
@@ -55,4 +55,11 @@ export class ApiKeyGuard implements CanActivate {
     }
     return access;
   }
+}
+
+/** The caller is in: who it is, and its key's RateLimit-* headers on the answer. */
+function admit(request: AuthenticatedRequest, reply: FastifyReply, { principal, rate }: Authenticated): true {
+  request.principal = principal;
+  reply.headers(rateLimitHeaders(rate));
+  return true;
 }
