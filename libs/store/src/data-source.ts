@@ -1,4 +1,4 @@
-import * as sqlite3 from 'sqlite3';
+import type * as Sqlite3 from 'sqlite3';
 import { DataSource, type DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { STORE_ENTITIES } from './entities';
 import { STORE_MIGRATIONS } from './migrations';
@@ -23,15 +23,26 @@ export type DatabaseConfig =
     };
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+export const MIGRATIONS_TABLE = 'store_migrations';
 
 /**
  * sqlite3 as TypeORM's `driver`, with `verbose()` answering the module as it is. TypeORM calls `verbose()` on the
  * driver it loads, which wraps every statement call to capture a stack and `util.inspect` its arguments (a batch's
  * thousands of parameters included): 5% of the service's time at 1,000 webhooks a second, for a longer stack
- * trace on a failed statement.
+ * trace on a failed statement. Loaded only for an SQLite store (sqlite3 is an optional peer); when it is not
+ * installed, TypeORM's own load fails with its message naming the package.
  */
-const quietSqlite3 = { ...sqlite3, verbose: (): unknown => quietSqlite3 };
-export const MIGRATIONS_TABLE = 'store_migrations';
+function quietSqlite3(): object | undefined {
+  let sqlite3: typeof Sqlite3;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    sqlite3 = require('sqlite3') as typeof Sqlite3;
+  } catch {
+    return undefined;
+  }
+  const quiet = { ...sqlite3, verbose: (): object => quiet };
+  return quiet;
+}
 
 /**
  * Builds (does not connect) a TypeORM DataSource with the store's entities and migrations; the schema is never
@@ -54,7 +65,7 @@ export function createDataSource(config: DatabaseConfig): DataSource {
     const options: DataSourceOptions = {
       ...common,
       type: 'sqlite',
-      driver: quietSqlite3,
+      driver: quietSqlite3(),
       database: config.path,
       enableWAL: true,
       busyTimeout: config.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
