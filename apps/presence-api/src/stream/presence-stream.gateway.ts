@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PresenceEvents, type PresenceEventMap } from '../events/presence-events';
 import { AWAITING_VIEW, personView, presenceView } from '../http/presence-view';
+import { isoTime } from '../http/iso-time';
 import { MetricsService } from '../metrics/metrics.service';
 import { CLOCK } from '../presence/clock.provider';
 import { FrameGuard } from './frame-guard';
@@ -200,8 +201,9 @@ export class PresenceStreamGateway implements OnGatewayConnection, OnGatewayDisc
     return this.sendBody(client, JSON.stringify(message), this.now());
   }
 
+  /** The envelope's `at`, on every message: from the per-minute text the presence views use. */
   private now(): string {
-    return new Date(this.clock.now()).toISOString();
+    return isoTime(this.clock.now());
   }
 
   /**
