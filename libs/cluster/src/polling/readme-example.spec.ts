@@ -34,9 +34,11 @@ async function main(log: (...args: unknown[]) => void): Promise<void> {
   const accounts = Array.from({ length: 30 }, (_, n) => `zu${n}`);
   const zoom = await ZoomEmulator.start({ users: accounts.map((id) => ({ id, status: 'Available' })) });
   const cluster = [await instance('a', zoom, accounts), await instance('b', zoom, accounts)];
-  // Everyone is read within 3 s (10 reads a second), whichever instance runs each job.
-  while (new Set(zoom.presenceRequests().map((req) => req.path)).size < accounts.length) await new Promise((resolve) => setTimeout(resolve, 100));
+  // Everyone is read within 3 s (10 reads a second), whichever instance runs each job (counted as each job ends).
+  const read = () => cluster.reduce((sum, { polling }) => sum + (polling.stats().zoom?.read ?? 0), 0);
+  while (read() < accounts.length) await new Promise((resolve) => setTimeout(resolve, 100));
   log(cluster.map(({ polling }) => polling.stats().zoom)); // jobs and reads per instance; one plans
+  log('accounts Zoom saw:', new Set(zoom.presenceRequests().map((req) => req.path)).size); // 30: everyone
   log('429s:', zoom.server.overBudgetCount()); // 0: 10 reads a second for both together
   await cluster[0].polling.forget('zoom', ['zu7']); // nobody reads zu7 from here on
   for (const { polling, aggregator, link } of cluster) {
@@ -55,10 +57,12 @@ describe('README: polling', () => {
   it('two instances read everyone within the one budget, and one of them plans', async () => {
     const lines: unknown[][] = [];
     await main((...args) => lines.push(args));
-    const [stats, rejected] = lines;
+    const [stats, seen, rejected] = lines;
     const perInstance = stats[0] as { jobs: number; read: number; planner: boolean }[];
-    expect(perInstance.reduce((sum, s) => sum + s.read, 0)).toBeGreaterThanOrEqual(30);
+    expect(perInstance.reduce((sum, s) => sum + s.jobs, 0)).toBeGreaterThan(0);
     expect(perInstance.filter((s) => s.planner)).toHaveLength(1);
+    // The instances' counts (what the loop waited for) are reads of 30 different accounts at Zoom, within budget.
+    expect(seen).toEqual(['accounts Zoom saw:', 30]);
     expect(rejected).toEqual(['429s:', 0]);
   }, 30_000);
 });
