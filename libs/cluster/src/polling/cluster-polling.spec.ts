@@ -45,8 +45,10 @@ describe('cluster polling: three instances, one budget per platform, everyone re
     const until = await readEveryone(slack, from, 2, 60_000);
     expect(slack.rejected()).toBe(0);
     // Two sweeps, plus half a second of real scheduling delay on a loaded machine, which this clock makes ten times
-    // longer (CI measured 123 s once).
-    expect(longestGap(slack.ids, slack.reads(), from, until).gapMs).toBeLessThanOrEqual(2 * sweep + 10 * 500);
+    // longer (CI measured 123 s once), plus one tick: a job that a stalled machine did not run within its tick (3 s
+    // real here) is dropped when the next tick is planned, and its people go first in that tick (151 s, once, in a
+    // CI run whose other cluster specs were slowed too). A second lost tick or a skipped person still fails.
+    expect(longestGap(slack.ids, slack.reads(), from, until).gapMs).toBeLessThanOrEqual(2 * sweep + 30_000 + 10 * 500);
     expect(slack.calls()['users.profile.get']).toBeGreaterThan(0);
   });
 
