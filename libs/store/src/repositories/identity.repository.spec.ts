@@ -32,6 +32,23 @@ describe.each(backends(process.env.PRESENCE_TEST_POSTGRES_URL))('IdentityReposit
     expect(await identities.accountsOn('teams')).toEqual(['entra-1', 'entra-2']);
   });
 
+  it('unlinks with the snapshot rows of the accounts it unlinks, and only those', async () => {
+    const { store, clock } = opened;
+    await store.identities.link('gail', 'zoom', 'z-gail');
+    await store.identities.link('gail', 'slack', 'U-gail');
+    await store.identities.link('hank', 'zoom', 'z-hank');
+    const at = new Date(clock.now());
+    const batch = store.createBatch();
+    for (const [userId, platform] of [['gail', 'zoom'], ['gail', 'slack'], ['hank', 'zoom']] as const) batch.snapshot(userId, { userId, platform, status: 'online', lastUpdated: at }, clock.now());
+    await batch.flush();
+    const stored = async () => (await store.snapshots.load()).filter((entry) => ['gail', 'hank'].includes(entry.userId)).map((entry) => `${entry.userId}/${entry.record.platform}`).sort();
+    expect(await stored()).toEqual(['gail/slack', 'gail/zoom', 'hank/zoom']);
+    expect(await store.identities.unlink('gail', 'zoom')).toBe(1);
+    expect(await stored()).toEqual(['gail/slack', 'hank/zoom']);
+    expect(await store.identities.unlink('gail')).toBe(1);
+    expect(await stored()).toEqual(['hank/zoom']);
+  });
+
   it('unlinks one platform or all, and loads into core’s directory', async () => {
     const { identities } = opened.store;
     await identities.link('erin', 'zoom', 'z1');

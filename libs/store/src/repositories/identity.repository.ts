@@ -131,11 +131,19 @@ export class IdentityRepository {
     return replaceIdentities(this.context, people);
   }
 
-  /** Removes one platform's link, or all of the person's links. Returns how many were removed. */
+  /**
+   * Removes one platform's link, or all of the person's links, and their snapshot rows with them in the same
+   * transaction (as {@link replace} does): a reading of an account no longer linked is not kept. Returns how many
+   * links were removed.
+   */
   async unlink(userId: string, platform?: Platform): Promise<number> {
     validateId(userId, 'userId');
     const where = platform === undefined ? { userId } : { userId, platform: parsePlatform(platform) };
-    const result = await this.context.db.write((manager) => manager.delete(IdentityLinkEntity, where));
+    const result = await this.context.db.write(async (manager) => {
+      const removed = await manager.delete(IdentityLinkEntity, where);
+      await manager.delete(SnapshotEntity, where);
+      return removed;
+    });
     return result.affected ?? 0;
   }
 
