@@ -129,6 +129,7 @@ try {
     while (pending.size > 0 && performance.now() < deadline) await sleep(10);
     clientLoop.disable();
     const clientCpu = process.cpuUsage(clientCpuBefore);
+    const clientWallMs = performance.now() - started;
     const cpuAfter = (await service.ask('cpu')).cpu;
     const loop = await service.ask('loop');
     const requestMs = Object.values((await service.ask('timings')).timings).flat().sort((a, b) => a - b);
@@ -158,7 +159,7 @@ try {
       serverRequestP99: requestMs.length ? requestMs[Math.floor(requestMs.length * 0.99)] : NaN,
       loopDelayP99: loop.p99,
       loopDelayMax: loop.max,
-      clientCpuShare: (clientCpu.user + clientCpu.system) / 1000 / ((performance.now() - started)),
+      clientCpuShare: (clientCpu.user + clientCpu.system) / 1000 / clientWallMs,
       clientLoopDelayP99: clientLoop.percentile(99) / 1e6,
       clientLoopDelayMax: clientLoop.max / 1e6,
       profile: profileSummary,
