@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ChangeBus } from './change-bus';
 import { BUS_TYPES, parseForget, parseReadings, readingsBody, toReading } from './change-bus.messages';
 import { RedisLink } from './redis-link';
+import { ThrowawayRedis } from './redis-link.spec-helper';
 
 const url = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -24,11 +25,11 @@ describe('ChangeBus', () => {
     links = [];
   });
 
-  async function instance(id: string, errors: string[] = []): Promise<ChangeBus> {
-    const link = new RedisLink({ url, keyPrefix: prefix });
+  async function instance(id: string, errors: string[] = [], on: { url?: string; resubscribed?: (lostAt: number) => void } = {}): Promise<ChangeBus> {
+    const link = new RedisLink({ url: on.url ?? url, keyPrefix: prefix });
     links.push(link);
     await link.ready();
-    const bus = new ChangeBus(link, { instanceId: id, onError: (error) => errors.push(error.message) });
+    const bus = new ChangeBus(link, { instanceId: id, onError: (error) => errors.push(error.message), onResubscribed: on.resubscribed });
     await bus.start();
     return bus;
   }
@@ -130,6 +131,46 @@ describe('ChangeBus', () => {
     });
     expect(mixed?.map((reading) => reading.userId)).toEqual(['a']);
     expect(parseReadings('items')).toBeUndefined();
+  });
+
+  it('says when its subscription is back after its connection was lost (what was published meanwhile never arrives), and delivers again', async () => {
+    // A server of the test's own: the test cuts every subscriber connection on it.
+    const redis = await ThrowawayRedis.start();
+    try {
+      const resubscribed: number[] = [];
+      const a = await instance('a', [], { url: redis.url });
+      const b = await instance('b', [], { url: redis.url, resubscribed: (lostAt) => resubscribed.push(lostAt) });
+      const heard: string[] = [];
+      b.on(BUS_TYPES.forget, parseForget, (body) => heard.push(body.userId));
+      a.publish(BUS_TYPES.forget, { userId: 'before' });
+      await eventually(() => heard.length === 1, 'the first message');
+      expect(b.stats().resubscribed).toBe(0);
+
+      // Both buses' subscriber connections are cut; a's command connection stays up and publishes to nobody.
+      const commands = links[0].commands;
+      const lost = Date.now();
+      expect(await commands.client('KILL', 'TYPE', 'pubsub')).toBe(2);
+      const during = JSON.stringify({ o: 'a', t: BUS_TYPES.forget, b: { userId: 'during' } });
+      expect(await commands.publish(b.channel, during)).toBe(0);
+
+      await eventually(() => resubscribed.length === 1, 'the subscription to be reported back');
+      expect(resubscribed[0]).toBeGreaterThanOrEqual(lost);
+      expect(resubscribed[0]).toBeLessThanOrEqual(Date.now());
+      expect(b.stats().resubscribed).toBe(1);
+      await eventually(() => a.stats().resubscribed === 1, "a's subscription too");
+
+      // Delivered again once ioredis has re-subscribed; the message published while nobody listened never is.
+      await eventually(() => {
+        a.publish(BUS_TYPES.forget, { userId: 'after' });
+        return heard.includes('after');
+      }, 'a message after the cut');
+      expect(heard.filter((userId) => userId !== 'after')).toEqual(['before']);
+      expect(resubscribed).toHaveLength(1);
+    } finally {
+      await Promise.all(links.map((link) => link.close()));
+      links = [];
+      await redis.stop();
+    }
   });
 
   it('counts a publish Redis could not take, without throwing', async () => {

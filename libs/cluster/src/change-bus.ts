@@ -16,6 +16,11 @@ export interface ChangeBusOptions {
   channel?: string;
   /** A handler that threw, or a message that could not be published (Redis down). */
   onError?: (error: Error) => void;
+  /**
+   * The subscription is back after its connection was lost at `lostAt` (epoch ms): whatever other instances
+   * published in between never reached this one (pub/sub keeps nothing for an absent subscriber).
+   */
+  onResubscribed?: (lostAt: number) => void;
 }
 
 export interface ChangeBusStats {
@@ -30,6 +35,8 @@ export interface ChangeBusStats {
   failed: number;
   /** Publishes that Redis refused or could not take (an outage). */
   publishFailures: number;
+  /** Times the subscription came back after its connection was lost (messages published meanwhile were missed). */
+  resubscribed: number;
 }
 
 interface Route {
@@ -42,14 +49,15 @@ interface Route {
  * `{"o": origin, "t": type, "b": body}` as JSON. Each instance publishes what it changed and applies what the
  * others did; its own messages come back and are skipped. Pub/sub keeps one publisher's messages in order and
  * delivers to whoever is subscribed at the time: an instance that was not listening catches up from the shared
- * cache, not from the bus. Nothing that arrives can crash the process: a malformed message is dropped and
+ * cache, not from the bus. A subscription whose connection dropped and came back is reported (`onResubscribed`):
+ * what was published in between never arrives. Nothing that arrives can crash the process: a malformed message is dropped and
  * counted, a handler that throws is reported and counted.
  */
 export class ChangeBus {
   readonly channel: string;
   private readonly routes = new Map<string, Route>();
   private subscriber: Redis | undefined;
-  private readonly counters: ChangeBusStats = { published: 0, received: 0, ownSkipped: 0, malformed: 0, failed: 0, publishFailures: 0 };
+  private readonly counters: ChangeBusStats = { published: 0, received: 0, ownSkipped: 0, malformed: 0, failed: 0, publishFailures: 0, resubscribed: 0 };
 
   constructor(
     private readonly link: RedisLink,
@@ -74,8 +82,23 @@ export class ChangeBus {
     subscriber.on('message', (channel: string, text: string) => {
       if (channel === this.channel) this.receive(text);
     });
-    // ioredis re-subscribes by itself after a reconnect.
+    // ioredis re-subscribes by itself after a reconnect; what was published while the connection was down is gone,
+    // which the owner hears about once the subscription is back. (Before the first subscription nothing is lost:
+    // the owner reads the shared state after `start` resolves.)
+    let subscribed = false;
+    let lostAt: number | undefined;
+    subscriber.on('close', () => {
+      if (subscribed && this.subscriber === subscriber && lostAt === undefined) lostAt = Date.now();
+    });
+    subscriber.on('ready', () => {
+      if (lostAt === undefined || this.subscriber !== subscriber) return;
+      const since = lostAt;
+      lostAt = undefined;
+      this.counters.resubscribed++;
+      this.options.onResubscribed?.(since);
+    });
     await subscriber.subscribe(this.channel);
+    subscribed = true;
   }
 
   /**
