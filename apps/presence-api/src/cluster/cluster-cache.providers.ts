@@ -30,13 +30,31 @@ function throttledWarn(logger: Logger): (error: Error) => void {
   };
 }
 
+/**
+ * Pub/sub keeps nothing for an absent subscriber, and this instance does not catch up by itself (see the README,
+ * "Running at scale"): the operator is told what may be missing and how to get it back.
+ */
+export function resubscribedWarning(lostAt: number, now: number): string {
+  return (
+    `the change bus was unsubscribed for ${((now - lostAt) / 1000).toFixed(1)} s (since ${new Date(lostAt).toISOString()}): ` +
+    'readings, links, preferences and forgets (erasures, opt-outs) other instances published meanwhile did not reach this instance. ' +
+    'Restart it to load them (links and preferences from the database, presence from Redis)'
+  );
+}
+
 export const clusterCacheProviders: Provider[] = [
   FlushRelay,
   {
     provide: CHANGE_BUS,
     inject: [REDIS_LINK, INSTANCE],
-    useFactory: (link: RedisLink, instance: InstanceConfig) =>
-      new ChangeBus(link, { instanceId: instance.id, onError: throttledWarn(new Logger('ClusterBus')) }),
+    useFactory: (link: RedisLink, instance: InstanceConfig) => {
+      const logger = new Logger('ClusterBus');
+      return new ChangeBus(link, {
+        instanceId: instance.id,
+        onError: throttledWarn(logger),
+        onResubscribed: (lostAt) => logger.warn(resubscribedWarning(lostAt, Date.now())),
+      });
+    },
   },
   {
     provide: PRESENCE_MIRROR,
