@@ -37,7 +37,7 @@ function throttledWarn(logger: Logger): (error: Error) => void {
 export function resubscribedWarning(lostAt: number, now: number): string {
   return (
     `the change bus was unsubscribed for ${((now - lostAt) / 1000).toFixed(1)} s (since ${new Date(lostAt).toISOString()}): ` +
-    'readings, links, preferences and forgets (erasures, opt-outs) other instances published meanwhile did not reach this instance. ' +
+    'whatever other instances published meanwhile (readings, links, preferences, forgets: erasures and opt-outs) did not reach this instance. ' +
     'Restart it to load them (links and preferences from the database, presence from Redis)'
   );
 }
